@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Install the programs syncam needs that pip cannot: ffmpeg/ffprobe, a font for burned-in text, and
+# Python's venv module. Only what is missing is installed. Where no package manager we know is
+# available, say exactly what to install and fail.
+set -euo pipefail
+
+need=()
+command -v ffmpeg  >/dev/null 2>&1 || need+=(ffmpeg)
+command -v ffprobe >/dev/null 2>&1 || need+=(ffmpeg)
+[ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
+PY=${PYTHON:-python3}
+if ! "$PY" -c 'import venv, ensurepip' >/dev/null 2>&1; then need+=(python3-venv); fi
+[ ${#need[@]} -eq 0 ] && exit 0
+
+# unique
+mapfile -t need < <(printf '%s\n' "${need[@]}" | sort -u)
+if command -v apt-get >/dev/null 2>&1; then
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
+      echo "syncam: need root to install: ${need[*]} (run: apt-get install ${need[*]})" >&2; exit 1
+    fi
+  fi
+  echo "syncam: installing ${need[*]} with apt-get" >&2
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+elif command -v brew >/dev/null 2>&1; then
+  brew install ffmpeg
+else
+  echo "syncam: please install: ${need[*]} (ffmpeg with ffprobe, a TrueType font, Python venv)" >&2
+  exit 1
+fi

@@ -1,0 +1,5 @@
+"""python -m syncam"""
+
+from syncam.cli import main
+
+main()

@@ -1,0 +1,61 @@
+"""Outputs appear whole or not at all: write to a temporary name beside the target, then rename."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
+
+from syncam.errors import SyncamError
+
+
+def check_writable(target: str, *, inputs: tuple[str, ...] = ()) -> str:
+    """Absolute ``target`` if it can be written and is none of ``inputs``; else a SyncamError.
+
+    Called before long work so that a bad output path fails in a second, not after the job.
+    """
+    target = os.path.abspath(target)
+    for src in inputs:
+        if os.path.abspath(src) == target or (
+                os.path.exists(src) and os.path.exists(target) and os.path.samefile(src, target)):
+            raise SyncamError(f"{target}: is one of the inputs; choose another output name")
+    if os.path.isdir(target):
+        raise SyncamError(f"{target}: is a folder; give a file name")
+    folder = os.path.dirname(target)
+    if not os.path.isdir(folder):
+        raise SyncamError(f"{target}: folder {folder} does not exist; create it or choose another")
+    if not os.access(folder, os.W_OK) or (os.path.exists(target) and not os.access(target, os.W_OK)):
+        raise SyncamError(f"{target}: not writable; choose a writable folder or file")
+    return target
+
+
+@contextlib.contextmanager
+def atomic_path(target: str, *, inputs: tuple[str, ...] = ()) -> Iterator[str]:
+    """Yield a temporary path beside ``target``; rename it to ``target`` only if the block succeeds.
+
+    Refuses a target that is one of ``inputs``, and a folder that cannot be written, before any work.
+    On any exception (Ctrl-C included) the temporary file is removed and ``target`` is untouched.
+    """
+    target = check_writable(target, inputs=inputs)
+    folder = os.path.dirname(target)
+    base, ext = os.path.splitext(os.path.basename(target))
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{base}.", suffix=f".part{ext}", dir=folder)
+    except OSError as exc:
+        raise SyncamError(f"{target}: cannot write there ({exc.strerror}); choose a writable "
+                          "folder") from None
+    os.close(fd)
+    try:
+        yield tmp
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def write_text(target: str, text: str, *, inputs: tuple[str, ...] = ()) -> None:
+    with atomic_path(target, inputs=inputs) as tmp:
+        with open(tmp, "w", encoding="utf-8") as fh:
+            fh.write(text)

@@ -1,0 +1,186 @@
+"""The ``syncam`` command: parse, call one API function, print. Errors become one line and an exit code.
+
+Exit codes: 0 all clips placed, 1 error, 2 usage error, 3 some clip unplaced.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import sys
+from collections.abc import Callable
+from dataclasses import asdict
+from fractions import Fraction
+from typing import Any, TypeVar
+
+import click
+
+from syncam import __version__, config
+from syncam.atomic import check_writable, write_text
+from syncam.errors import SyncamError, UsageError
+from syncam.manifest import Manifest
+from syncam.media.probe import probe
+from syncam.pipeline import align
+from syncam.types import Clip, Progress
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_UNPLACED = 0, 1, 2, 3
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _fail(message: str, code: int = EXIT_ERROR) -> None:
+    click.echo(click.style(f"syncam: error: {message}", fg="red"), err=True)
+    sys.exit(code)
+
+
+def _handle_errors(fn: F) -> F:
+    """SyncamError -> one red line and exit 1 (2 for usage); a traceback only with --debug."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        debug = click.get_current_context().find_root().params.get("debug", False)
+        try:
+            return fn(*args, **kwargs)
+        except SyncamError as exc:
+            if debug:
+                raise
+            _fail(str(exc), EXIT_USAGE if isinstance(exc, UsageError) else EXIT_ERROR)
+        except KeyboardInterrupt:
+            _fail("interrupted; no output was written under its final name", 130)
+
+    return wrapper  # type: ignore[return-value]
+
+
+class _ProgressBar:
+    """Renders Progress events as a bar on stderr, only when stderr is a terminal."""
+
+    def __init__(self) -> None:
+        self.enabled = sys.stderr.isatty()
+        self.bar: Any = None
+        self.stage = ""
+
+    def __call__(self, event: Progress) -> None:
+        if not self.enabled:
+            return
+        if event.stage != self.stage:
+            self.close()
+            self.stage = event.stage
+            self.bar = click.progressbar(length=event.total, label=f"{event.stage:<9}",
+                                         file=sys.stderr, show_pos=True)
+            self.bar.__enter__()
+        self.bar.update(event.done - self.bar.pos, event.item)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="syncam")
+@click.option("--debug", is_flag=True, help="Log every ffmpeg command and show tracebacks.")
+def main(debug: bool) -> None:
+    """Synchronize footage from many cameras on one timeline."""
+    logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+
+
+# --- probe ------------------------------------------------------------------------------------------
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Fraction):
+        return str(value)
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def _describe(clip: Clip) -> list[str]:
+    lines = [f"{clip.path}", f"  container {clip.container}, duration {clip.duration:.3f} s, "
+             f"start {clip.start:.3f} s"]
+    for v in clip.video:
+        fps = f"{v.fps} ({float(v.fps):.3f} fps)" if v.fps else "unknown fps"
+        lines.append(f"  video #{v.index}: {v.codec} {v.width}x{v.height}, {fps}"
+                     f"{', variable frame rate' if v.variable_fps else ''}"
+                     f"{f', rotation {v.rotation}°' if v.rotation else ''}")
+    for a in clip.audio:
+        lines.append(f"  audio #{a.index}: {a.codec} {a.sample_rate} Hz, {a.channels} ch")
+    if not clip.audio:
+        lines.append("  audio: none")
+    if clip.creation_time or clip.timecode:
+        lines.append(f"  created {clip.creation_time or '-'}, timecode {clip.timecode or '-'}")
+    return lines
+
+
+@main.command("probe")
+@click.argument("clips", nargs=-1, required=True, type=click.Path())
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (a list, one object per clip).")
+@_handle_errors
+def probe_cmd(clips: tuple[str, ...], as_json: bool) -> None:
+    """Describe CLIPS: container, streams, frame rates, rotation, creation time."""
+    found = [probe(p) for p in clips]
+    if as_json:
+        click.echo(json.dumps([_jsonable(asdict(c)) for c in found], indent=2, ensure_ascii=False))
+    else:
+        click.echo("\n".join(line for c in found for line in _describe(c)))
+
+
+# --- align ------------------------------------------------------------------------------------------
+
+def _fmt(value: float | None, spec: str) -> str:
+    return "-" if value is None else format(value, spec)
+
+
+def manifest_table(m: Manifest) -> str:
+    rows = [("clip", "offset s", "frames", "confidence", "by", "status")]
+    for i, c in enumerate(m.clips):
+        status = "reference" if i == m.reference else "placed" if c.placed else f"UNPLACED: {c.reason}"
+        rows.append((c.name, _fmt(c.offset, "+.4f"), _fmt(c.offset_frames, "+.2f"),
+                     f"{c.confidence:.2f}", c.method or "-", status))
+    widths = [max(len(r[k]) for r in rows) for k in range(5)]
+    lines = ["  ".join(r[k].ljust(widths[k]) if k == 0 else r[k].rjust(widths[k]) for k in range(5))
+             + "  " + r[5] for r in rows]
+    if m.timeline_start is not None:
+        lines.append(f"timeline {m.timeline_start:+.3f} s .. {m.timeline_end:+.3f} s")
+    lines.extend(f"note: {n}" for n in m.notes)
+    return "\n".join(lines)
+
+
+@main.command("align")
+@click.argument("clips", nargs=-1, required=True, type=click.Path())
+@click.option("--reference", "-r", type=click.Path(), help="Clip that defines timeline zero "
+              "(default: the first clip).")
+@click.option("--max-offset", type=click.FloatRange(min=0), default=config.MAX_OFFSET,
+              help="Largest offset between two clips to consider, in seconds (default: no limit).")
+@click.option("--min-confidence", type=click.FloatRange(0, 1), default=config.MIN_CONFIDENCE,
+              show_default=True, help="Matches below this confidence are not used.")
+@click.option("-o", "--output", type=click.Path(), default=config.MANIFEST_NAME, show_default=True,
+              help="Where to write the offsets manifest (JSON).")
+@click.option("--json", "as_json", is_flag=True, help="Print the manifest to stdout, nothing else.")
+@_handle_errors
+def align_cmd(clips: tuple[str, ...], reference: str | None, max_offset: float | None,
+              min_confidence: float, output: str, as_json: bool) -> None:
+    """Find where every clip sits on one timeline and write the offsets manifest.
+
+    Exit code 0 when every clip is placed, 3 when some clip could not be placed.
+    """
+    target = check_writable(output, inputs=clips)
+    bar = _ProgressBar()
+    try:
+        result = align(list(clips), reference=reference, max_offset=max_offset,
+                       min_confidence=min_confidence, progress=bar)
+    finally:
+        bar.close()
+    write_text(target, result.to_json(), inputs=clips)
+    if as_json:
+        click.echo(result.to_json(), nl=False)
+    else:
+        click.echo(manifest_table(result))
+        click.echo(f"manifest: {target}")
+    for c in result.unplaced:
+        click.echo(click.style(f"syncam: warning: {c.path}: not placed ({c.reason})", fg="yellow"),
+                   err=True)
+    sys.exit(EXIT_UNPLACED if result.unplaced else EXIT_OK)

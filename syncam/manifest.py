@@ -1,0 +1,163 @@
+"""The offsets manifest: Manifest <-> JSON, with a versioned schema (docs/manifest.schema.json).
+
+Readers must ignore fields they do not know: new fields may appear within a schema version; a change
+to the meaning of an existing field bumps ``version``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass, field, fields
+from fractions import Fraction
+from typing import Any
+
+from syncam import __version__
+from syncam.errors import ManifestError
+from syncam.types import Clip, Solution
+
+SCHEMA = "syncam-manifest"
+VERSION = 1
+
+
+@dataclass(frozen=True)
+class ClipEntry:
+    """One clip's line in the manifest. Times in seconds; see types.py for the offset sign."""
+
+    path: str
+    name: str
+    camera: str  # track name; several clips of one camera share it (today: the file's stem)
+    placed: bool
+    offset: float | None  # null when unplaced
+    offset_frames: float | None  # offset in the clip's own frames (offset * fps)
+    drift_ppm: float | None  # clock drift of the linear time map; 0.0 = not estimated yet
+    confidence: float
+    method: str | None  # evidence that placed it: "audio" | "motion"
+    reason: str | None  # why it is unplaced
+    duration: float
+    frame_rate: str | None  # exact, as a fraction "30000/1001"
+    fps: float | None
+    sample_rate: int | None
+    width: int | None
+    height: int | None
+    rotation: int
+    has_audio: bool
+    has_video: bool
+    size: int
+    mtime: float
+
+
+@dataclass(frozen=True)
+class MatchEntry:
+    a: int  # indices into clips
+    b: int
+    lag: float  # offset_b - offset_a, seconds
+    confidence: float
+    method: str
+    used: bool  # accepted by the solver
+    residual: float | None  # lag - (offset_b - offset_a) of the solution
+    peak: float
+    runner_up: float
+    overlap: float
+
+
+@dataclass(frozen=True)
+class Manifest:
+    reference: int
+    clips: tuple[ClipEntry, ...]
+    matches: tuple[MatchEntry, ...]
+    timeline_start: float | None
+    timeline_end: float | None
+    notes: tuple[str, ...] = ()
+    tool_version: str = __version__
+    schema: str = SCHEMA
+    version: int = VERSION
+    settings: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def unplaced(self) -> list[ClipEntry]:
+        return [c for c in self.clips if not c.placed]
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        order = ["schema", "version", "tool_version", "reference", "timeline_start", "timeline_end",
+                 "clips", "matches", "notes", "settings"]
+        return {k: d[k] for k in order}
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
+
+
+def build(clips: list[Clip], solution: Solution, *, reasons: dict[int, str],
+          settings: dict[str, Any]) -> Manifest:
+    """Assemble the manifest from probed clips and the solver's answer."""
+    entries = []
+    for i, (clip, pl) in enumerate(zip(clips, solution.placements)):
+        fps: Fraction | None = clip.fps
+        v = clip.video[0] if clip.video else None
+        entries.append(ClipEntry(
+            path=clip.path, name=clip.name, camera=os.path.splitext(clip.name)[0],
+            placed=pl is not None,
+            offset=pl.offset if pl else None,
+            offset_frames=pl.offset * float(fps) if pl and fps else None,
+            drift_ppm=pl.drift_ppm if pl else None,
+            confidence=round(pl.confidence, 4) if pl else max(
+                (v_.match.confidence for v_ in solution.verdicts if i in (v_.match.a, v_.match.b)),
+                default=0.0),
+            method=pl.method.value if pl and pl.method else None,
+            reason=None if pl else reasons.get(i, "matched no other clip with enough confidence"),
+            duration=clip.duration,
+            frame_rate=str(fps) if fps else None, fps=float(fps) if fps else None,
+            sample_rate=clip.sample_rate, width=v.width if v else None, height=v.height if v else None,
+            rotation=v.rotation if v else 0, has_audio=bool(clip.audio), has_video=bool(clip.video),
+            size=clip.size, mtime=clip.mtime))
+    matches = tuple(MatchEntry(
+        a=v_.match.a, b=v_.match.b, lag=v_.match.lag, confidence=round(v_.match.confidence, 4),
+        method=v_.match.method.value, used=v_.used, residual=v_.residual,
+        peak=round(v_.match.peak, 3), runner_up=round(v_.match.runner_up, 3),
+        overlap=round(v_.match.overlap, 3)) for v_ in solution.verdicts)
+    placed = [(e.offset, e.offset + e.duration) for e in entries if e.offset is not None]
+    return Manifest(reference=solution.reference, clips=tuple(entries), matches=matches,
+                    timeline_start=min(p[0] for p in placed) if placed else None,
+                    timeline_end=max(p[1] for p in placed) if placed else None,
+                    notes=solution.notes, settings=settings)
+
+
+def _known(cls: type, data: dict[str, Any]) -> Any:
+    """Build ``cls`` from the fields it knows; newer fields in the document are ignored."""
+    names = {f.name for f in fields(cls)}
+    return cls(**{k: v for k, v in data.items() if k in names})
+
+
+def from_dict(data: Any, *, source: str = "manifest") -> Manifest:
+    """Parse a manifest document, checking its schema and version."""
+    if not isinstance(data, dict) or data.get("schema") != SCHEMA:
+        raise ManifestError(f"{source}: not a syncam manifest (no \"schema\": \"{SCHEMA}\"); "
+                            "make one with 'syncam align'")
+    if data.get("version") != VERSION:
+        raise ManifestError(f"{source}: manifest schema version {data.get('version')!r} is not "
+                            f"supported (this syncam reads version {VERSION}); re-run 'syncam align'")
+    try:
+        clips = tuple(_known(ClipEntry, c) for c in data["clips"])
+        matches = tuple(_known(MatchEntry, m) for m in data.get("matches", []))
+        return Manifest(reference=int(data["reference"]), clips=clips, matches=matches,
+                        timeline_start=data.get("timeline_start"),
+                        timeline_end=data.get("timeline_end"), notes=tuple(data.get("notes", [])),
+                        tool_version=str(data.get("tool_version", "")),
+                        settings=dict(data.get("settings", {})))
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ManifestError(f"{source}: malformed manifest ({exc}); re-run 'syncam align'") from None
+
+
+def load(path: str) -> Manifest:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            data = json.load(fh)
+    except FileNotFoundError:
+        raise ManifestError(f"{path}: no such manifest; check the path") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ManifestError(f"{path}: not JSON ({exc}); give a manifest written by 'syncam align'") \
+            from None
+    except OSError as exc:
+        raise ManifestError(f"{path}: cannot read ({exc.strerror})") from None
+    return from_dict(data, source=path)

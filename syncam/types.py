@@ -1,0 +1,168 @@
+"""Typed values that flow between syncam's stages.
+
+THE SIGN CONVENTION (defined here once; everything else refers to it):
+
+    A clip's *offset* is the time, in seconds on the common timeline, at which the clip's own time zero
+    occurs. The reference clip starts at 0. A clip that started before the reference has a negative
+    offset. A clip's own time zero is its first video frame (its first audio sample if it has no video).
+
+    timeline_time = offset + clip_time * (1 + drift_ppm * 1e-6)
+
+A pairwise :class:`Match` of clips ``a`` and ``b`` measures ``lag = offset_b - offset_a``.
+
+The time map is linear so that clock drift fits without changing the types: today ``drift_ppm`` is
+always 0.0 (not estimated yet).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from enum import Enum
+from fractions import Fraction
+
+import numpy as np
+
+
+class Method(str, Enum):
+    """Which evidence a signature, a match or a placement rests on."""
+
+    AUDIO = "audio"
+    MOTION = "motion"
+
+
+@dataclass(frozen=True)
+class VideoStream:
+    index: int
+    codec: str
+    width: int
+    height: int
+    fps: Fraction | None  # average frame rate; None when the container does not say
+    rotation: int  # degrees, as the display matrix asks the player to rotate
+    variable_fps: bool
+    start: float  # seconds, container time
+    duration: float | None
+    frames: int | None
+
+
+@dataclass(frozen=True)
+class AudioStream:
+    index: int
+    codec: str
+    sample_rate: int
+    channels: int
+    start: float  # seconds, container time
+    duration: float | None
+
+
+@dataclass(frozen=True)
+class Clip:
+    """What probing a media file tells: enough to decode it and to place it on a timeline."""
+
+    path: str  # absolute path
+    container: str
+    duration: float  # seconds from the clip's time zero to its end
+    start: float  # container start time (seconds); clip time zero is at `origin`
+    size: int  # bytes, with `mtime` the file's identity for caches and for render's "changed?" check
+    mtime: float
+    video: tuple[VideoStream, ...] = ()
+    audio: tuple[AudioStream, ...] = ()
+    creation_time: str | None = None
+    timecode: str | None = None
+
+    @property
+    def name(self) -> str:
+        """File name, used as the camera's label."""
+        return os.path.basename(self.path)
+
+    @property
+    def origin(self) -> float:
+        """Container time of the clip's time zero: first video frame, else first audio sample."""
+        if self.video:
+            return self.video[0].start
+        if self.audio:
+            return self.audio[0].start
+        return self.start
+
+    @property
+    def fps(self) -> Fraction | None:
+        return self.video[0].fps if self.video else None
+
+    @property
+    def sample_rate(self) -> int | None:
+        return self.audio[0].sample_rate if self.audio else None
+
+
+@dataclass(frozen=True, eq=False)
+class Signature:
+    """A 1-D feature sequence sampled uniformly in clip time.
+
+    ``values[k]`` describes clip time ``start + k / rate``. ``fine`` is an optional higher-rate
+    signal (for audio: the mono waveform) used to refine a coarse match below one feature step.
+    """
+
+    method: Method
+    rate: float  # feature samples per second
+    start: float  # clip time of values[0]
+    values: np.ndarray  # float32, 1-D
+    fine: np.ndarray | None = None
+    fine_rate: float | None = None
+    fine_start: float = 0.0
+
+    @property
+    def duration(self) -> float:
+        return len(self.values) / self.rate
+
+
+@dataclass(frozen=True)
+class Match:
+    """Evidence that ``b`` sits ``lag`` seconds after ``a``: lag = offset_b - offset_a."""
+
+    a: int
+    b: int
+    lag: float
+    confidence: float  # 0..1, see sync/correlate.py for its definition
+    method: Method
+    peak: float = 0.0  # normalised height of the best peak (z-score)
+    runner_up: float = 0.0  # normalised height of the best peak away from it
+    overlap: float = 0.0  # seconds of shared material at this lag
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where one clip sits on the timeline: the linear time map of the sign convention."""
+
+    offset: float
+    drift_ppm: float = 0.0
+    confidence: float = 0.0
+    method: Method | None = None
+
+    def to_timeline(self, clip_time: float) -> float:
+        return self.offset + clip_time * (1.0 + self.drift_ppm * 1e-6)
+
+
+@dataclass(frozen=True)
+class MatchVerdict:
+    """A match as the solver judged it."""
+
+    match: Match
+    used: bool
+    residual: float | None  # seconds: measured lag - solved lag (None when an end is unplaced)
+
+
+@dataclass(frozen=True)
+class Solution:
+    reference: int
+    placements: tuple[Placement | None, ...]  # None = unplaced
+    verdicts: tuple[MatchVerdict, ...]
+    notes: tuple[str, ...] = field(default_factory=tuple)  # e.g. "reference replaced"
+
+
+@dataclass(frozen=True)
+class Progress:
+    """One progress report: ``done`` of ``total`` units of ``stage`` finished."""
+
+    stage: str  # "probe" | "signature" | "match" | "solve"
+    done: int
+    total: int
+    item: str = ""

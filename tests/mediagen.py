@@ -1,0 +1,138 @@
+"""Build multi-camera test events from real recordings, with known offsets. Used by tests, bench, demo.
+
+An *event* is a long master soundtrack made from the real speech in tests/data (the broadcast
+interview, played forwards, reversed and at other speeds so that no stretch repeats), over a room-tone
+bed with random claps. A *camera* records a window of it: its own gain, microphone response (zero-phase
+band limits, so the truth stays exact), independent noise at a chosen SNR, its own sample rate, frame
+rate, codec and container. The true offset of a camera is the master time at which its window starts.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import tempfile
+import wave
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+from scipy.signal import butter, resample_poly, sosfiltfilt
+
+from syncam.media import ffmpeg
+
+DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data")
+MASTER_RATE = 48000
+
+
+@lru_cache(maxsize=4)
+def _speech(name: str) -> np.ndarray:
+    return ffmpeg.decode_audio(os.path.join(DATA, name), MASTER_RATE, 0, 60.0)
+
+
+def master_audio(seconds: float, seed: int = 0) -> np.ndarray:
+    """A non-repeating event soundtrack of ``seconds`` at 48 kHz, float32, peak about 0.5."""
+    rng = np.random.default_rng(seed)
+    speech = _speech("timbl_1.mp3")
+    variants = [speech, speech[::-1], resample_poly(speech, 5, 4), resample_poly(speech[::-1], 4, 5),
+                resample_poly(speech, 7, 6), resample_poly(speech[::-1], 6, 7),
+                resample_poly(speech, 9, 10), resample_poly(speech[::-1], 10, 9)]
+    n = int(seconds * MASTER_RATE)
+    out = np.zeros(n, dtype=np.float32)
+    pos, k = 0, 0
+    while pos < n:
+        seg = variants[k % len(variants)]
+        if k >= len(variants):  # later rounds: other speeds again, never the same samples twice
+            seg = resample_poly(seg, 20 + k, 20)
+        seg = seg[: n - pos]
+        out[pos: pos + len(seg)] += seg.astype(np.float32) / (np.abs(seg).max() + 1e-9) * 0.4
+        pos += len(seg) + int(rng.uniform(0.3, 2.0) * MASTER_RATE)
+        k += 1
+    bed = rng.standard_normal(n).astype(np.float32)
+    bed = sosfiltfilt(butter(2, 800, fs=MASTER_RATE, output="sos"), bed).astype(np.float32)
+    out += 0.01 * bed / (bed.std() + 1e-9)
+    for t in rng.uniform(0, seconds - 0.1, int(seconds * 0.3)):  # claps, ~one every 3 s
+        i = int(t * MASTER_RATE)
+        m = min(960, n - i)
+        out[i: i + m] += (rng.standard_normal(m) * np.exp(-np.arange(m) / 150.0) * 0.3).astype(
+            np.float32)
+    return out
+
+
+@dataclass(frozen=True)
+class Camera:
+    """One camera's recording of an event: the window [start, start + duration) of the master."""
+
+    name: str  # file name, extension included
+    start: float
+    duration: float
+    vcodec: list[str] = field(default_factory=lambda: ["-c:v", "libx264", "-preset", "ultrafast"])
+    acodec: list[str] = field(default_factory=lambda: ["-c:a", "aac", "-b:a", "96k"])
+    sample_rate: int = 48000
+    fps: str = "25"
+    size: str = "160x120"
+    snr_db: float | None = 20.0  # independent noise; None = none
+    band: tuple[float, float] = (120.0, 7000.0)  # microphone response, zero-phase
+    gain: float = 1.0
+    audio: bool = True
+    seed: int = 1
+
+
+def write_wav(path: str, pcm: np.ndarray, rate: int) -> None:
+    data = np.clip(pcm, -1.0, 1.0)
+    with wave.open(path, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes((data * 32767).astype("<i2").tobytes())
+
+
+def camera_audio(master: np.ndarray, cam: Camera) -> np.ndarray:
+    """The camera's microphone signal at 48 kHz (before its encoder)."""
+    i0 = int(round(cam.start * MASTER_RATE))
+    n = int(round(cam.duration * MASTER_RATE))
+    seg = master[max(0, i0): i0 + n].astype(np.float64)
+    seg = np.concatenate([np.zeros(max(0, -i0)), seg, np.zeros(max(0, n - len(seg) - max(0, -i0)))])
+    lo, hi = cam.band
+    seg = sosfiltfilt(butter(2, [lo, min(hi, MASTER_RATE / 2 - 100)], btype="band", fs=MASTER_RATE,
+                             output="sos"), seg)
+    rng = np.random.default_rng(cam.seed)
+    if cam.snr_db is not None:
+        noise = rng.standard_normal(len(seg))
+        seg = seg + noise * seg.std() / 10 ** (cam.snr_db / 20.0)
+    return (seg * cam.gain / (np.abs(seg).max() + 1e-9) * 0.7).astype(np.float32)
+
+
+def encode(path: str, *, duration: float, fps: str, size: str, vcodec: list[str],
+           audio: np.ndarray | None = None, audio_rate: int = 48000, acodec: list[str] = (),
+           video_source: str | None = None) -> None:
+    """Encode a clip: a lavfi picture (default: testsrc2) plus optional PCM audio."""
+    source = video_source or f"testsrc2=size={size}:rate={fps}"
+    args = [ffmpeg.find_binary("ffmpeg"), "-nostdin", "-v", "error", "-y",
+            "-f", "lavfi", "-i", source]
+    with tempfile.TemporaryDirectory() as tmp:
+        if audio is not None:
+            wav = os.path.join(tmp, "a.wav")
+            write_wav(wav, audio, MASTER_RATE)
+            args += ["-i", wav, "-map", "0:v", "-map", "1:a", *acodec, "-ar", str(audio_rate)]
+        args += [*vcodec, "-pix_fmt", "yuv420p" if "mjpeg" not in vcodec else "yuvj420p",
+                 "-t", f"{duration:.6f}", os.path.abspath(path)]
+        subprocess.run(args, check=True)
+
+
+def record(folder: str, master: np.ndarray, cam: Camera) -> str:
+    """Write one camera's clip into ``folder``; return its path."""
+    path = os.path.join(folder, cam.name)
+    audio = camera_audio(master, cam) if cam.audio else None
+    encode(path, duration=cam.duration, fps=cam.fps, size=cam.size, vcodec=cam.vcodec,
+           audio=audio, audio_rate=cam.sample_rate, acodec=cam.acodec)
+    return path
+
+
+# Codec/container presets for the cameras of the test events
+H264_AAC = dict(vcodec=["-c:v", "libx264", "-preset", "ultrafast"], acodec=["-c:a", "aac", "-b:a", "96k"])
+MJPEG_PCM = dict(vcodec=["-c:v", "mjpeg", "-q:v", "8"], acodec=["-c:a", "pcm_s16le"])
+VP9_OPUS = dict(vcodec=["-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8", "-b:v", "200k"],
+                acodec=["-c:a", "libopus", "-b:a", "64k"])
+MOV_H264_PCM = dict(vcodec=["-c:v", "libx264", "-preset", "ultrafast"], acodec=["-c:a", "pcm_s16le"])
+MPEG4_MP3 = dict(vcodec=["-c:v", "mpeg4", "-q:v", "8"], acodec=["-c:a", "libmp3lame", "-b:a", "96k"])
