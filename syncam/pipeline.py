@@ -7,6 +7,7 @@ import logging
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Protocol
 
 from syncam import config, manifest
 from syncam.errors import MediaError, UsageError
@@ -15,7 +16,7 @@ from syncam.media.probe import probe
 from syncam.signals.audio import audio_signature, is_silent
 from syncam.sync.correlate import match
 from syncam.sync.solve import solve
-from syncam.types import Clip, Match, Progress, Signature
+from syncam.types import Clip, Match, Method, Progress, Signature
 
 log = logging.getLogger(__name__)
 
@@ -63,10 +64,34 @@ def audio_signature_of(clip: Clip, rate: int = config.AUDIO_RATE) -> Signature:
     return audio_signature(pcm, rate, start=stream.start - clip.origin)
 
 
+class SignatureCache(Protocol):
+    """Somewhere to keep signatures between runs (see syncam/cache.py when present)."""
+
+    def get_or_compute(self, clip: Clip, method: Method, params: dict[str, Any],
+                       compute: Callable[[], Signature]) -> Signature: ...
+
+
+# How each kind of signature is made, and the parameters that change its result (the cache key).
+_EXTRACTORS: dict[Method, tuple[Callable[[Clip], Signature], dict[str, Any]]] = {
+    Method.AUDIO: (audio_signature_of, {"audio_rate": config.AUDIO_RATE,
+                                        "envelope_rate": config.ENVELOPE_RATE,
+                                        "envelope_fft": config.ENVELOPE_FFT}),
+}
+
+
+def extract(clip: Clip, method: Method, cache: SignatureCache | None = None) -> Signature:
+    """One clip's signature of one kind, from the cache when it has it."""
+    fn, params = _EXTRACTORS[method]
+    if cache is None:
+        return fn(clip)
+    return cache.get_or_compute(clip, method, params, lambda: fn(clip))
+
+
 def align(paths: Sequence[str], *, reference: str | None = None,
           max_offset: float | None = config.MAX_OFFSET,
           min_confidence: float = config.MIN_CONFIDENCE,
           workers: int = config.WORKERS,
+          cache: SignatureCache | None = None,
           progress: ProgressCallback | None = None) -> manifest.Manifest:
     """Place every clip on one timeline by its sound; return the offsets manifest.
 
@@ -88,7 +113,7 @@ def align(paths: Sequence[str], *, reference: str | None = None,
             if not clip.audio:  # fail before decoding anything
                 audio_signature_of(clip)
         sigs: list[Signature] = []
-        for i, sig in enumerate(pool.map(audio_signature_of, clips)):
+        for i, sig in enumerate(pool.map(lambda c: extract(c, Method.AUDIO, cache), clips)):
             sigs.append(sig)
             report(Progress("signature", i + 1, n, clips[i].name))
 

@@ -1,89 +1,22 @@
-"""The ``syncam`` command: parse, call one API function, print. Errors become one line and an exit code.
-
-Exit codes: 0 all clips placed, 1 error, 2 usage error, 3 some clip unplaced.
-"""
+"""``syncam probe`` and ``syncam align``."""
 
 from __future__ import annotations
 
-import functools
 import json
-import logging
 import sys
-from collections.abc import Callable
 from dataclasses import asdict
 from fractions import Fraction
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
-from syncam import __version__, config
+from syncam import config
 from syncam.atomic import check_writable, write_text
-from syncam.errors import SyncamError, UsageError
+from syncam.cli import EXIT_OK, EXIT_UNPLACED, ProgressBar, handle_errors, main
 from syncam.manifest import Manifest
 from syncam.media.probe import probe
 from syncam.pipeline import align
-from syncam.types import Clip, Progress
-
-EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_UNPLACED = 0, 1, 2, 3
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def _fail(message: str, code: int = EXIT_ERROR) -> None:
-    click.echo(click.style(f"syncam: error: {message}", fg="red"), err=True)
-    sys.exit(code)
-
-
-def _handle_errors(fn: F) -> F:
-    """SyncamError -> one red line and exit 1 (2 for usage); a traceback only with --debug."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        debug = click.get_current_context().find_root().params.get("debug", False)
-        try:
-            return fn(*args, **kwargs)
-        except SyncamError as exc:
-            if debug:
-                raise
-            _fail(str(exc), EXIT_USAGE if isinstance(exc, UsageError) else EXIT_ERROR)
-        except KeyboardInterrupt:
-            _fail("interrupted; no output was written under its final name", 130)
-
-    return wrapper  # type: ignore[return-value]
-
-
-class _ProgressBar:
-    """Renders Progress events as a bar on stderr, only when stderr is a terminal."""
-
-    def __init__(self) -> None:
-        self.enabled = sys.stderr.isatty()
-        self.bar: Any = None
-        self.stage = ""
-
-    def __call__(self, event: Progress) -> None:
-        if not self.enabled:
-            return
-        if event.stage != self.stage:
-            self.close()
-            self.stage = event.stage
-            self.bar = click.progressbar(length=event.total, label=f"{event.stage:<9}",
-                                         file=sys.stderr, show_pos=True)
-            self.bar.__enter__()
-        self.bar.update(event.done - self.bar.pos, event.item)
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.__exit__(None, None, None)
-            self.bar = None
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="syncam")
-@click.option("--debug", is_flag=True, help="Log every ffmpeg command and show tracebacks.")
-def main(debug: bool) -> None:
-    """Synchronize footage from many cameras on one timeline."""
-    logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s")
+from syncam.types import Clip
 
 
 # --- probe ------------------------------------------------------------------------------------------
@@ -118,7 +51,7 @@ def _describe(clip: Clip) -> list[str]:
 @main.command("probe")
 @click.argument("clips", nargs=-1, required=True, type=click.Path())
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (a list, one object per clip).")
-@_handle_errors
+@handle_errors
 def probe_cmd(clips: tuple[str, ...], as_json: bool) -> None:
     """Describe CLIPS: container, streams, frame rates, rotation, creation time."""
     found = [probe(p) for p in clips]
@@ -160,7 +93,7 @@ def manifest_table(m: Manifest) -> str:
 @click.option("-o", "--output", type=click.Path(), default=config.MANIFEST_NAME, show_default=True,
               help="Where to write the offsets manifest (JSON).")
 @click.option("--json", "as_json", is_flag=True, help="Print the manifest to stdout, nothing else.")
-@_handle_errors
+@handle_errors
 def align_cmd(clips: tuple[str, ...], reference: str | None, max_offset: float | None,
               min_confidence: float, output: str, as_json: bool) -> None:
     """Find where every clip sits on one timeline and write the offsets manifest.
@@ -168,7 +101,7 @@ def align_cmd(clips: tuple[str, ...], reference: str | None, max_offset: float |
     Exit code 0 when every clip is placed, 3 when some clip could not be placed.
     """
     target = check_writable(output, inputs=clips)
-    bar = _ProgressBar()
+    bar = ProgressBar()
     try:
         result = align(list(clips), reference=reference, max_offset=max_offset,
                        min_confidence=min_confidence, progress=bar)
