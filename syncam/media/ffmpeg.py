@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -37,9 +38,19 @@ def find_binary(name: str) -> str:
     return found
 
 
-def _tail(stderr: bytes, lines: int = 3) -> str:
-    text = stderr.decode("utf-8", "replace").strip().splitlines()
-    return " | ".join(line.strip() for line in text[-lines:])
+_CONTEXT = re.compile(r"\[[^\]]* @ 0x[0-9a-f]+\]\s*")  # "[mov,mp4,... @ 0x55ce...] "
+
+
+def _tail(stderr: bytes, lines: int = 3, path: str | None = None) -> str:
+    """The last distinct lines of ffmpeg's stderr, without its internal context prefixes."""
+    out: list[str] = []
+    for line in stderr.decode("utf-8", "replace").strip().splitlines()[-lines:]:
+        line = _CONTEXT.sub("", line).strip()
+        if path:
+            line = line.replace(f"{path}: ", "")
+        if line and line not in out:
+            out.append(line)
+    return " | ".join(out)
 
 
 def run(args: Sequence[str], *, what: str) -> bytes:
@@ -50,7 +61,7 @@ def run(args: Sequence[str], *, what: str) -> bytes:
     except FileNotFoundError as exc:  # the binary vanished between find_binary and here
         raise FFmpegMissing(f"{args[0]} not found: {INSTALL_HINT}") from exc
     if proc.returncode != 0:
-        tail = _tail(proc.stderr)
+        tail = _tail(proc.stderr, path=what)
         raise FFmpegError(f"{what}: {tail or f'exit code {proc.returncode}'}", tail)
     return proc.stdout
 
@@ -69,7 +80,7 @@ def probe_json(path: str) -> dict:
 
 def first_frame_args(path: str, stream: int) -> list[str]:
     return [find_binary("ffprobe"), "-v", "error", "-select_streams", str(stream),
-            "-read_intervals", "%+#1", "-show_entries", "frame=best_effort_timestamp_time",
+            "-read_intervals", "%+3", "-show_entries", "frame=best_effort_timestamp_time",
             "-print_format", "json", path]
 
 
@@ -78,6 +89,7 @@ def first_frame_time(path: str, stream: int) -> float | None:
 
     It differs from the stream's start time when the codec drops priming samples (Opus pre-skip in
     WebM starts 6.5 ms later than its first packet), and it is what the decoded samples start at.
+    Only the first 3 s are read (an interval in packets would count other streams' packets too).
     """
     frames = json.loads(run(first_frame_args(path, stream), what=path)).get("frames") or [{}]
     value = frames[0].get("best_effort_timestamp_time")
@@ -127,7 +139,7 @@ def read_pcm(args: Sequence[str], *, expected_samples: int, what: str) -> np.nda
         errfile.seek(0)
         stderr = errfile.read()
     if code != 0:
-        tail = _tail(stderr)
+        tail = _tail(stderr, path=what)
         raise FFmpegError(f"{what}: {tail or f'ffmpeg exit code {code}'}", tail)
     return out[: filled // 4]
 

@@ -1,0 +1,83 @@
+"""Audio feature invariances, the manifest round trip, and ffmpeg argument builders."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import numpy as np
+import pytest
+
+from syncam import manifest
+from syncam.errors import FFmpegMissing, ManifestError
+from syncam.media import ffmpeg
+from syncam.signals.audio import audio_signature, is_silent, onset_envelope
+
+
+def test_envelope_ignores_gain() -> None:
+    rng = np.random.default_rng(0)
+    x = (rng.standard_normal(8000 * 10) * np.repeat(rng.uniform(0, 1, 100), 800)).astype(np.float32)
+    loud, quiet = onset_envelope(x, 8000), onset_envelope(x * 0.05, 8000)
+    assert np.corrcoef(loud, quiet)[0, 1] > 0.99
+
+
+def test_envelope_rate_and_length() -> None:
+    sig = audio_signature(np.zeros(8000 * 3, np.float32), 8000, start=1.5)
+    assert sig.rate == 100 and abs(len(sig.values) - 300) <= 3
+    assert sig.fine_start == 1.5 and sig.start == pytest.approx(1.5 + 256 / 16000)
+
+
+def test_silence() -> None:
+    assert is_silent(np.zeros(16000, np.float32))
+    assert not is_silent(np.full(16000, 0.1, np.float32))
+
+
+def _doc() -> dict:
+    clip = dict(path="/a.mp4", name="a.mp4", camera="a", placed=True, offset=0.0, offset_frames=0.0,
+                drift_ppm=0.0, confidence=0.9, method="audio", reason=None, duration=10.0,
+                frame_rate="25", fps=25.0, sample_rate=48000, width=160, height=120, rotation=0,
+                has_audio=True, has_video=True, size=10, mtime=1.0)
+    return dict(schema="syncam-manifest", version=1, tool_version="0", reference=0,
+                timeline_start=0.0, timeline_end=10.0, clips=[clip], matches=[], notes=[],
+                settings={})
+
+
+def test_manifest_round_trip_ignores_unknown_fields() -> None:
+    doc = _doc()
+    doc["clips"][0]["future_field"] = 1
+    doc["future_top"] = {}
+    m = manifest.from_dict(doc)
+    again = json.loads(m.to_json())
+    assert again["clips"][0]["offset"] == 0.0 and "future_field" not in again["clips"][0]
+
+
+def test_manifest_wrong_version_and_not_a_manifest() -> None:
+    doc = _doc()
+    doc["version"] = 99
+    with pytest.raises(ManifestError, match="version 99"):
+        manifest.from_dict(doc, source="m.json")
+    with pytest.raises(ManifestError, match="not a syncam manifest"):
+        manifest.from_dict([1, 2], source="m.json")
+
+
+def test_manifest_not_json(tmp_path: str) -> None:
+    p = os.path.join(tmp_path, "m.json")
+    with open(p, "w") as fh:
+        fh.write("{nope")
+    with pytest.raises(ManifestError, match="not JSON"):
+        manifest.load(p)
+
+
+def test_audio_args_keep_awkward_paths_whole() -> None:
+    path = "/media/-cam 'one' ü.mp4"
+    args = ffmpeg.audio_args(path, 8000, 1)
+    assert args[args.index("-i") + 1] == path
+    assert "pipe:" in args and args[args.index("-map") + 1] == "0:1"
+    assert args[args.index("-ar") + 1] == "8000" and args[args.index("-ac") + 1] == "1"
+
+
+def test_missing_binary_says_how_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", "/nonexistent")
+    monkeypatch.delenv("SYNCAM_FFMPEG", raising=False)
+    with pytest.raises(FFmpegMissing, match="apt-get install ffmpeg"):
+        ffmpeg.find_binary("ffmpeg")
