@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml
 ## demo: make the example event from real recordings, align it, and say where the output is
 demo: system-deps $(STAMP)
 	$(PY) examples/make_demo.py $(DEMO)
-	$(VENV)/bin/syncam align $(DEMO)/*.mp4 $(DEMO)/*.mov $(DEMO)/*.webm -o $(DEMO)/manifest.json; \
+	$(VENV)/bin/syncam align $(DEMO)/[0-9]_* -o $(DEMO)/manifest.json; \
 	  code=$$?; [ $$code -eq 0 ] || [ $$code -eq 3 ] || exit $$code
 	@echo
 	@echo "demo manifest: $(abspath $(DEMO))/manifest.json"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -12,23 +11,10 @@ import numpy as np
 import pytest
 
 from tests import mediagen
-from tests.mediagen import H264_AAC, MJPEG_PCM, MOV_H264_PCM, MPEG4_MP3, VP9_OPUS, Camera
+from tests.mediagen import (H264_AAC, MJPEG_PCM, MOV_H264_PCM, MPEG4_MP3, VP9_OPUS, Camera,
+                            first_audio_sample_time)
 
 SYNCAM = [sys.executable, "-m", "syncam"]
-
-
-def _ffprobe(path: str, *args: str) -> dict:
-    out = subprocess.run(["ffprobe", "-v", "error", *args, "-of", "json", path],
-                         capture_output=True, check=True, text=True).stdout
-    return json.loads(out)
-
-
-def first_audio_sample_time(path: str) -> float:
-    """Clip time of the first decoded audio sample, from ffprobe directly (not through syncam)."""
-    audio = _ffprobe(path, "-select_streams", "a:0", "-read_intervals", "%+3",
-                     "-show_entries", "frame=best_effort_timestamp_time")["frames"][0]
-    video = _ffprobe(path, "-select_streams", "v:0", "-show_entries", "stream=start_time")["streams"][0]
-    return float(audio["best_effort_timestamp_time"]) - float(video["start_time"])
 
 
 @dataclass

@@ -9,6 +9,7 @@ rate, codec and container. The true offset of a camera is the master time at whi
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import tempfile
@@ -127,6 +128,24 @@ def record(folder: str, master: np.ndarray, cam: Camera) -> str:
     encode(path, duration=cam.duration, fps=cam.fps, size=cam.size, vcodec=cam.vcodec,
            audio=audio, audio_rate=cam.sample_rate, acodec=cam.acodec)
     return path
+
+
+def _ffprobe(path: str, *args: str) -> dict:
+    out = subprocess.run([ffmpeg.find_binary("ffprobe"), "-v", "error", *args, "-of", "json", path],
+                         capture_output=True, check=True, text=True).stdout
+    return json.loads(out)
+
+
+def first_audio_sample_time(path: str) -> float:
+    """Clip time of the first decoded audio sample, read with ffprobe directly (not through syncam).
+
+    Usually 0; Opus in WebM puts it 7 ms before the first video frame. A camera's true offset is
+    ``Camera.start`` (where its sound starts) minus this.
+    """
+    audio = _ffprobe(path, "-select_streams", "a:0", "-read_intervals", "%+3",
+                     "-show_entries", "frame=best_effort_timestamp_time")["frames"][0]
+    video = _ffprobe(path, "-select_streams", "v:0", "-show_entries", "stream=start_time")["streams"][0]
+    return float(audio["best_effort_timestamp_time"]) - float(video["start_time"])
 
 
 # Codec/container presets for the cameras of the test events

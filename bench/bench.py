@@ -1,0 +1,194 @@
+"""make bench: syncam's speed and memory next to the physical limit (ffmpeg alone), in one run.
+
+Sections (each prints a table; all figures also go to bench/out/results.json):
+  align    three N-minute clips: syncam wall time vs ffmpeg decoding the same audio, peak RSS
+  memory   three 60-minute clips: peak RSS of the whole alignment (target < 1 GB)
+  methods  lag error and peak prominence of plain vs whitened (PHAT) vs envelope-only correlation
+  render, motion, batch: the feature benches beside this file, when present
+
+Usage: python bench/bench.py [--minutes 10] [--long-minutes 60] [--only align,methods] [--scale 1]
+Clips are generated once into bench/out/ and reused.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+
+from syncam import config  # noqa: E402
+from syncam.media import ffmpeg  # noqa: E402
+from syncam.media.probe import probe  # noqa: E402
+from tests import mediagen  # noqa: E402
+from tests.mediagen import H264_AAC, MOV_H264_PCM, VP9_OPUS, Camera  # noqa: E402
+
+OUT = os.path.join(ROOT, "bench", "out")
+
+
+def event_clips(minutes: float, tag: str) -> tuple[list[str], list[float]]:
+    """Three cameras of `minutes` each, partly overlapping; generated once and cached."""
+    folder = os.path.join(OUT, f"{tag}-{minutes:g}min")
+    length = minutes * 60.0
+    starts = [0.0, length * 0.15, length * 0.35]
+    cams = [Camera("cam1.mp4", starts[0], length, **H264_AAC, size="320x180", seed=1),
+            Camera("cam2.mov", starts[1], length, **MOV_H264_PCM, sample_rate=44100, fps="30",
+                   size="320x180", snr_db=6.0, band=(250.0, 4000.0), seed=2),
+            Camera("cam3.webm", starts[2], length, **VP9_OPUS, fps="30", size="160x90", seed=3)]
+    paths = [os.path.join(folder, c.name) for c in cams]
+    if not all(os.path.exists(p) for p in paths):
+        os.makedirs(folder, exist_ok=True)
+        print(f"  generating {len(cams)} x {minutes:g} min clips in {folder} (once) ...", flush=True)
+        master = mediagen.master_audio(starts[-1] + length + 1.0, seed=11)
+        for c in cams:
+            mediagen.record(folder, master, c)
+        del master
+    lead = [mediagen.first_audio_sample_time(p) for p in paths]
+    return paths, [s - starts[0] + lead[0] - a for s, a in zip(starts, lead)]
+
+
+def decode_alone(paths: list[str], workers: int) -> float:
+    """Wall time of ffmpeg decoding each clip's audio to 8 kHz mono float (what syncam reads)."""
+    streams = {p: probe(p).audio[0].index for p in paths}
+
+    def one(p: str) -> None:
+        subprocess.run(ffmpeg.audio_args(p, config.AUDIO_RATE, streams[p]),
+                       stdout=subprocess.DEVNULL, check=True)
+    t = time.perf_counter()
+    with ThreadPoolExecutor(workers) as pool:
+        list(pool.map(one, paths))
+    return time.perf_counter() - t
+
+
+_CHILD = """
+import json, resource, sys, time
+import syncam
+t = time.perf_counter()
+m = syncam.align(sys.argv[1:])
+wall = time.perf_counter() - t
+print(json.dumps({"wall": wall, "offsets": [c.offset for c in m.clips],
+                  "rss_python_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "rss_ffmpeg_max_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))
+"""
+
+
+def syncam_align(paths: list[str]) -> dict:
+    """Run syncam.align in a fresh process (so its peak RSS is its own) and return its figures."""
+    out = subprocess.run([sys.executable, "-c", _CHILD, *paths], capture_output=True, text=True,
+                         check=True, cwd=ROOT)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def bench_align(minutes: float, tag: str = "align") -> dict:
+    paths, truth = event_clips(minutes, tag)
+    decode_alone(paths, 1)  # warm the page cache: both sides then read from memory
+    seq = decode_alone(paths, 1)
+    par = decode_alone(paths, config.WORKERS)
+    res = syncam_align(paths)
+    errors_ms = [abs(o - t) * 1000 for o, t in zip(res["offsets"], truth)]
+    peak_total = res["rss_python_mb"] + config.WORKERS * res["rss_ffmpeg_max_mb"]
+    row = {"clips": len(paths), "minutes": minutes, "decode_sequential_s": seq,
+           "decode_parallel_s": par, "workers": config.WORKERS, "syncam_s": res["wall"],
+           "ratio_vs_parallel_decode": res["wall"] / par, "ratio_vs_sequential_decode": res["wall"] / seq,
+           "rss_python_mb": res["rss_python_mb"], "rss_ffmpeg_max_mb": res["rss_ffmpeg_max_mb"],
+           "peak_rss_upper_bound_mb": peak_total, "max_error_ms": max(errors_ms)}
+    print(f"  {len(paths)} clips x {minutes:g} min: ffmpeg decode alone {seq:.2f} s sequential, "
+          f"{par:.2f} s with {config.WORKERS} workers | syncam align {res['wall']:.2f} s = "
+          f"{row['ratio_vs_parallel_decode']:.2f}x the parallel decode (target <= 1.5x), "
+          f"{row['ratio_vs_sequential_decode']:.2f}x the sequential one")
+    print(f"  peak RSS: python {res['rss_python_mb']:.0f} MB + {config.WORKERS} ffmpeg x "
+          f"{res['rss_ffmpeg_max_mb']:.0f} MB = {peak_total:.0f} MB at most | max offset error "
+          f"{max(errors_ms):.4f} ms")
+    return row
+
+
+def bench_methods() -> dict:
+    """Plain vs PHAT vs envelope-only: lag error and peak prominence on real speech, hard conditions."""
+    from scipy.signal import butter, sosfiltfilt
+
+    from syncam.signals.audio import audio_signature
+    from syncam.sync.correlate import coarse_peak, gcc_phat_refine
+
+    rate = config.AUDIO_RATE
+    master = mediagen.master_audio(120.0, seed=5)[:: mediagen.MASTER_RATE // rate].astype(np.float32)
+    rows = {}
+    print(f"  {'condition':<34}{'method':<12}{'max |err| ms':>13}{'mean peak z':>13}")
+    for snr in (10.0, 0.0, -5.0):
+        for label, band in (("same mic", None), ("phone vs camera", (300.0, 3400.0))):
+            errs: dict[str, list[float]] = {"plain": [], "phat": [], "envelope": []}
+            zs: dict[str, list[float]] = {"plain": [], "phat": [], "envelope": []}
+            for seed in range(6):
+                rng = np.random.default_rng(seed)
+                shift = 20.0 + seed * 3.3 + rng.uniform(0, 1) / rate * 7
+                i0 = int(shift * rate)
+                a = master[: 60 * rate].astype(np.float64)
+                b = master[i0: i0 + 60 * rate].astype(np.float64)
+                true = i0 / rate
+                if band:
+                    b = sosfiltfilt(butter(2, band, btype="band", fs=rate, output="sos"), b)
+                a = a + rng.standard_normal(len(a)) * a.std() / 10 ** (snr / 20)
+                b = b + rng.standard_normal(len(b)) * b.std() / 10 ** (snr / 20)
+                a32, b32 = a.astype(np.float32), b.astype(np.float32)
+                sa, sb = audio_signature(a32, rate), audio_signature(b32, rate)
+                coarse = coarse_peak(sa.values, sb.values, sa.rate, start_x=sa.start, start_y=sb.start)
+                errs["envelope"].append(abs(coarse.lag - true) * 1000)
+                zs["envelope"].append(coarse.z)
+                for name, beta in (("plain", 0.0), ("phat", 1.0)):
+                    lag, z = gcc_phat_refine(a32, b32, rate, coarse.lag, beta=beta)
+                    errs[name].append(abs(lag - true) * 1000)
+                    zs[name].append(z)
+            for name in errs:
+                key = f"snr {snr:+.0f} dB, {label}"
+                rows.setdefault(key, {})[name] = {"max_err_ms": max(errs[name]),
+                                                  "mean_z": float(np.mean(zs[name]))}
+                print(f"  {key:<34}{name:<12}{max(errs[name]):>13.4f}{np.mean(zs[name]):>13.1f}")
+    return rows
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--minutes", type=float, default=10.0)
+    ap.add_argument("--long-minutes", type=float, default=60.0)
+    ap.add_argument("--scale", type=float, default=1.0, help="scale for the feature benches")
+    ap.add_argument("--only", default="", help="comma-separated sections")
+    args = ap.parse_args()
+    only = set(filter(None, args.only.split(",")))
+    want = (lambda s: not only or s in only)
+    os.makedirs(OUT, exist_ok=True)
+    results: dict = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
+                                 "ffmpeg": subprocess.run([ffmpeg.find_binary("ffmpeg"), "-version"],
+                                                          capture_output=True, text=True
+                                                          ).stdout.split("\n")[0]}}
+    print(f"syncam bench on {os.cpu_count()} cores; {results['machine']['ffmpeg']}")
+    if want("align"):
+        print("\n[align] syncam vs ffmpeg decoding the same audio")
+        results["align"] = bench_align(args.minutes)
+    if want("memory"):
+        print(f"\n[memory] three {args.long_minutes:g}-minute clips (target: peak RSS < 1 GB)")
+        results["memory"] = bench_align(args.long_minutes, tag="long")
+    if want("methods"):
+        print("\n[methods] plain vs whitened (PHAT) vs envelope-only correlation, real speech, "
+              "60 s clips, 6 lags per row")
+        results["methods"] = bench_methods()
+    for name in ("render", "motion", "batch"):
+        if want(name) and os.path.exists(os.path.join(ROOT, "bench", f"bench_{name}.py")):
+            print(f"\n[{name}]")
+            module = importlib.import_module(f"bench.bench_{name}")
+            results[name] = module.run(scale=args.scale)
+    with open(os.path.join(OUT, "results.json"), "w", encoding="utf-8") as fh:
+        json.dump(results, fh, indent=2)
+    print(f"\nfigures: {os.path.join(OUT, 'results.json')}")
+
+
+if __name__ == "__main__":
+    main()
