@@ -6,7 +6,7 @@ import itertools
 import logging
 import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from typing import Any, Protocol
 
 from syncam import config, manifest
@@ -112,10 +112,14 @@ def align(paths: Sequence[str], *, reference: str | None = None,
         for clip in clips:
             if not clip.audio:  # fail before decoding anything
                 audio_signature_of(clip)
-        sigs: list[Signature] = []
-        for i, sig in enumerate(pool.map(lambda c: extract(c, Method.AUDIO, cache), clips)):
-            sigs.append(sig)
-            report(Progress("signature", i + 1, n, clips[i].name))
+        # longest clips first, so that no long decode starts last
+        order = sorted(range(n), key=lambda i: -clips[i].duration)
+        futures = {pool.submit(extract, clips[i], Method.AUDIO, cache): i for i in order}
+        found: dict[int, Signature] = {}
+        for done, fut in enumerate(as_completed(futures)):
+            found[futures[fut]] = fut.result()
+            report(Progress("signature", done + 1, n, clips[futures[fut]].name))
+        sigs = [found[i] for i in range(n)]
 
     reasons: dict[int, str] = {}
     for i, sig in enumerate(sigs):

@@ -125,7 +125,7 @@ def read_pcm(args: Sequence[str], *, expected_samples: int, what: str) -> np.nda
         try:
             assert proc.stdout is not None
             while True:
-                if filled + (1 << 18) > out.nbytes:
+                if filled == out.nbytes:  # longer than probed: grow (rare; copies once)
                     out = np.resize(out, int(out.size * 1.25) + (1 << 16))
                 n = proc.stdout.readinto(memoryview(out.view(np.uint8))[filled:])
                 if not n:
