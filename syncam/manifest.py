@@ -117,10 +117,14 @@ def build(clips: list[Clip], solution: Solution, *, reasons: dict[int, str],
         peak=round(v_.match.peak, 3), runner_up=round(v_.match.runner_up, 3),
         overlap=round(v_.match.overlap, 3)) for v_ in solution.verdicts)
     placed = [(e.offset, e.offset + e.duration) for e in entries if e.offset is not None]
+    notes = []
+    if solution.requested_reference is not None:
+        notes.append(f"the reference {clips[solution.requested_reference].name} matched no other "
+                     f"clip; {clips[solution.reference].name} is the reference instead")
     return Manifest(reference=solution.reference, clips=tuple(entries), matches=matches,
                     timeline_start=min(p[0] for p in placed) if placed else None,
                     timeline_end=max(p[1] for p in placed) if placed else None,
-                    notes=solution.notes, settings=settings)
+                    notes=tuple(notes), settings=settings)
 
 
 def _known(cls: type, data: dict[str, Any]) -> Any:

@@ -17,7 +17,7 @@ always 0.0 (not estimated yet).
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
 from fractions import Fraction
 
@@ -155,7 +155,7 @@ class Solution:
     reference: int
     placements: tuple[Placement | None, ...]  # None = unplaced
     verdicts: tuple[MatchVerdict, ...]
-    notes: tuple[str, ...] = field(default_factory=tuple)  # e.g. "reference replaced"
+    requested_reference: int | None = None  # set when that clip matched nothing and was replaced
 
 
 @dataclass(frozen=True)

@@ -78,7 +78,6 @@ def manifest_table(m: Manifest) -> str:
              + "  " + r[5] for r in rows]
     if m.timeline_start is not None:
         lines.append(f"timeline {m.timeline_start:+.3f} s .. {m.timeline_end:+.3f} s")
-    lines.extend(f"note: {n}" for n in m.notes)
     return "\n".join(lines)
 
 
@@ -113,6 +112,8 @@ def align_cmd(clips: tuple[str, ...], reference: str | None, max_offset: float |
     else:
         click.echo(manifest_table(result))
         click.echo(f"manifest: {target}")
+    for note in result.notes:
+        click.echo(click.style(f"syncam: note: {note}", fg="yellow"), err=True)
     for c in result.unplaced:
         click.echo(click.style(f"syncam: warning: {c.path}: not placed ({c.reason})", fg="yellow"),
                    err=True)

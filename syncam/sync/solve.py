@@ -117,11 +117,9 @@ def solve(n: int, matches: list[Match], reference: int = 0, *,
     for m in accepted:
         degree[m.a] += m.confidence
         degree[m.b] += m.confidence
-    notes: list[str] = []
+    requested: int | None = None
     if reference not in degree and degree:
-        best = max(degree, key=lambda c: (degree[c], -c))
-        notes.append(f"reference clip {reference} matched nothing; clip {best} is the reference")
-        reference = best
+        requested, reference = reference, max(degree, key=lambda c: (degree[c], -c))
 
     root, _ = groups.find(reference)
     members = {c for c in range(n) if groups.find(c)[0] == root}
@@ -142,4 +140,5 @@ def solve(n: int, matches: list[Match], reference: int = 0, *,
                      residual=(m.lag - (offsets[m.b] - offsets[m.a]))
                      if m.a in offsets and m.b in offsets else None)
         for m in matches)
-    return Solution(reference=reference, placements=placements, verdicts=verdicts, notes=tuple(notes))
+    return Solution(reference=reference, placements=placements, verdicts=verdicts,
+                    requested_reference=requested)

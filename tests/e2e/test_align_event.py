@@ -87,3 +87,14 @@ def test_cli_table_and_manifest_file(event: Event, tmp_path: str) -> None:
     m = syncam.load_manifest(os.path.join(tmp_path, "manifest.json"))
     assert m.clips[1].offset == pytest.approx(event.truth(1), abs=TOLERANCE)
     assert [f for f in os.listdir(tmp_path) if f.startswith(".")] == []  # no temp file left
+
+
+def test_reference_that_matches_nothing_is_replaced_and_said(event: Event, unrelated_clip: str,
+                                                             tmp_path: str) -> None:
+    res = run_cli("align", unrelated_clip, event.paths[0], event.paths[1], "-o",
+                  os.path.join(tmp_path, "m.json"))
+    assert res.returncode == 3
+    assert "unrelated.mp4 matched no other clip" in res.stderr  # and in the manifest's notes
+    m = syncam.load_manifest(os.path.join(tmp_path, "m.json"))
+    assert m.reference == 1 and not m.clips[0].placed and m.notes
+    assert m.clips[2].offset == pytest.approx(event.truth(1), abs=TOLERANCE)
