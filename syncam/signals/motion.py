@@ -4,9 +4,11 @@ What two cameras of one scene share, whatever their position, zoom, exposure and
 things change: something moves, a light is switched on, a flash fires. Per decoded frame (small and
 grey, with its real presentation time) we measure, against the previous frame, ``d = frame - previous``:
 
-* **brightness change** ``mean(d)``: flashes, lights, a door opening onto daylight;
-* **motion energy** per cell of a coarse grid, ``mean |d - mean(d)|`` over the cell (the global
-  brightness shift is removed, so a flash is not counted twice as motion).
+* **light change**: the median over the cells of a coarse grid of each cell's ``mean(d)``. A flash, a
+  light switched on, a door opening onto daylight moves every cell's brightness one way; an object
+  passing by moves only a few, and the median ignores it;
+* **motion energy** per grid cell, ``mean |d - mean(d)|`` over the cell (the global brightness shift
+  is removed, so a flash is not counted twice as motion).
 
 Each cell's energy is divided by the cell's own typical (median) level before the cells are averaged,
 so a local event in a quiet corner counts as much as steady traffic across the rest of the view, and
@@ -16,8 +18,9 @@ Timing comes from the frames' presentation times, never from a nominal rate: a d
 the interval between its two frames and sits at the interval's middle; it is divided by the interval's
 length, so a variable-frame-rate clip (a phone dropping frames) yields the same curve as a steady one.
 Both channels are then resampled onto one uniform time base (``rate``, shared by every clip, so clips
-of 25, 30 and 59.94 fps can be correlated directly), high-passed, robustly standardised, softly
-clipped and summed.
+of 25, 30 and 59.94 fps can be correlated directly) and high-passed. Motion is robustly standardised;
+light, measured in units of the clip's typical motion energy, is added only where it stands out (see
+:func:`motion_values`). The sum is the signature, matched by :func:`syncam.sync.correlate.match`.
 """
 
 from __future__ import annotations
@@ -82,10 +85,6 @@ class MotionFeatures:
                 keep[i] = True
                 last = t
         return (frames, times) if keep.all() else (frames[keep], times[keep])
-
-    @property
-    def frames(self) -> int:
-        return sum(len(t) for t in self._times)
 
     def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(times, light, energy): n frame times; per difference (n-1), the light change and the
