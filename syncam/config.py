@@ -19,6 +19,36 @@ ENVELOPE_RATE = 100
 ENVELOPE_FFT = 256  # 32 ms window at 8 kHz: resolves syllable onsets
 ENVELOPE_BANDS = 16  # log-spaced bands between 80 Hz and 4 kHz
 
+# --- motion signature ------------------------------------------------------------------------------
+# Frames are decoded by ffmpeg straight to 96x64 grey: enough to see a person move in a 4x4 grid cell
+# (a 1080p picture's cell is 480x270 pixels, averaged to 24x16), and 6 KB a frame, so Python's share of
+# the work is tiny next to decoding. The aspect ratio is not kept: only *when* things change matters.
+MOTION_SIZE = (96, 64)  # width, height
+MOTION_SCALER = "area"  # averages every source pixel: less aliasing noise than bilinear, as fast
+MOTION_GRID = (4, 4)  # rows, columns: a local event is compared with its own cell, not the frame
+
+# Motion is resampled to 100 values/s in every clip, whatever its frame rate: 10 ms is a quarter frame
+# at 25 fps, so parabolic interpolation of the correlation peak lands well inside a frame, and the
+# rate is common to 24/25/30/50/59.94 fps clips and VFR phone footage alike.
+MOTION_RATE = 100
+# Slow trends (traffic thickening, a cloud) are removed with a 2 s moving average: they are not shared
+# between viewpoints, while the events inside two seconds are. Measured on the bikes test footage, 2 s
+# gave the highest confidences of 0.5/1/2 s, with the same lag error.
+MOTION_BASELINE = 2.0  # seconds
+# Light changes (the median over grid cells of the brightness change: a light moves every cell one
+# way, a passing object only a few) count only where they stand out from their own noise by more than
+# 4 robust z-units, and at most 20 units beyond that. In a busy street the light channel is the
+# brightness of whatever passes by: added in full it cut the confidence of true motion matches on the
+# test footage by a third. A flash in a still scene is hundreds of units high, and the clip keeps one
+# camera's own flash or lens flare from outweighing all the motion both cameras saw. (Motion itself is
+# not clipped: on the test footage its large excursions are the shared events, and clipping them at
+# 6 or 12 units lost confidence.)
+MOTION_LIGHT_FLOOR = 4.0
+MOTION_LIGHT_CLIP = 20.0
+# A picture whose mean change never exceeds half a grey level per frame does not change at all (a
+# still image, a lens cap): it has nothing to align by, and is reported unplaced as such.
+MOTION_STILL = 0.5
+
 # --- matching ----------------------------------------------------------------------------------------
 # A match must rest on at least this much shared material; lags with less overlap are not searched
 # (a correlation over two seconds is noise-dominated and would produce confident-looking flukes).
@@ -27,6 +57,9 @@ MIN_OVERLAP = 5.0  # seconds
 # Peaks within this distance of the best one belong to it; the runner-up is searched outside it.
 # 0.1 s is wider than the envelope's smoothing, and narrower than any musical beat period.
 PEAK_EXCLUSION = 0.1  # seconds
+# Motion peaks are broader: a difference spans a whole frame interval (up to 42 ms at 24 fps) and
+# motion is smooth over several frames, so the peak's own flank reaches further than audio's.
+PEAK_EXCLUSION_MOTION = 0.25  # seconds
 
 # The fine (waveform) stage correlates at most this much of the overlap, taken from its middle; a
 # minute of audio at 8 kHz pins the lag to far below a millisecond even at 0 dB SNR.
@@ -41,9 +74,26 @@ MIN_CONFIDENCE = 0.25
 # Two routes between the same clips that disagree by more than this are inconsistent: one of their
 # matches is wrong. Correct audio matches agree to well under a millisecond.
 LOOP_TOLERANCE = 0.02  # seconds
+# Motion matches are good to a fraction of a frame, not to a millisecond: on the test footage (25 to
+# 59.94 fps, zoomed crops, VFR) their errors reach ~20 ms, half a 25 fps frame, and a loop adds up to
+# three of them. A wrong motion match is off by far more (the next peak is at least
+# PEAK_EXCLUSION_MOTION away), so this still catches every wrong one.
+LOOP_TOLERANCE_MOTION = 0.08  # seconds
+
+# Weight of a match in the least-squares fit, per unit of confidence: the inverse variance of its
+# method's error. Audio lags scatter by ~1 ms, motion lags by ~10 ms: (1/10)^2 = 0.01. So a clip placed
+# by sound keeps its sound offset even when motion matches also reach it, and motion decides only where
+# it is the only evidence.
+METHOD_WEIGHT = {"audio": 1.0, "motion": 0.01}
 
 # No limit on the offset unless the user gives one: a late start must not be missed.
 MAX_OFFSET: float | None = None
+
+# --- evidence --------------------------------------------------------------------------------------
+# auto: sound for a pair whose clips both have usable (present, not silent) sound, motion otherwise;
+# audio / motion: only that; both: every kind of evidence each pair has, combined in one fit.
+METHODS = ("auto", "audio", "motion", "both")
+METHOD = "auto"
 
 # --- execution --------------------------------------------------------------------------------------
 # Clips are probed and decoded concurrently, each by its own ffmpeg process. Up to twice as many

@@ -1,4 +1,9 @@
-"""align(paths) = probe -> extract signatures -> match every pair -> solve -> Manifest."""
+"""align(paths) = probe -> extract signatures -> match every pair -> solve -> Manifest.
+
+Evidence per pair (``method``): ``audio`` where both clips have usable sound, ``motion`` where both
+have pictures, ``auto`` = audio where both clips of the pair have usable sound (present, not silent)
+and motion otherwise, ``both`` = every kind the pair has. All matches meet in one weighted solve.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +19,7 @@ from syncam.errors import MediaError, UsageError
 from syncam.media import ffmpeg
 from syncam.media.probe import probe
 from syncam.signals.audio import audio_signature, is_silent
+from syncam.signals.motion import is_still, motion_signature
 from syncam.sync.correlate import match
 from syncam.sync.solve import solve
 from syncam.types import Clip, Match, Method, Progress, Signature
@@ -57,11 +63,25 @@ def _reference_index(paths: list[str], reference: str | None) -> int:
 def audio_signature_of(clip: Clip, rate: int = config.AUDIO_RATE) -> Signature:
     """Decode a clip's first audio stream and build its signature (clip time of sample 0 included)."""
     if not clip.audio:
-        raise MediaError(f"{clip.path}: has no audio stream; audio alignment needs sound: remove "
-                         "the clip or align it by picture (--method motion)")
+        raise MediaError(f"{clip.path}: has no audio stream; alignment by sound needs it: align by "
+                         "picture where there is no sound (--method auto or motion) or remove the clip")
     stream = clip.audio[0]
     pcm = ffmpeg.decode_audio(clip.path, rate, stream.index, clip.duration)
     return audio_signature(pcm, rate, start=stream.start - clip.origin)
+
+
+def motion_signature_of(clip: Clip) -> Signature:
+    """Decode a clip's first video stream small and grey (in ffmpeg) and build its motion signature."""
+    if not clip.video:
+        raise MediaError(f"{clip.path}: has no video stream; alignment by motion needs pictures: "
+                         "align it by sound (--method auto or audio) or remove the clip")
+    stream = clip.video[0]
+    width, height = config.MOTION_SIZE
+    args = ffmpeg.gray_frames_args(clip.path, stream.index, width, height,
+                                   scaler=config.MOTION_SCALER)
+    blocks = ffmpeg.read_gray_frames(args, width, height, what=clip.path)
+    return motion_signature(blocks, start=clip.origin, rate=config.MOTION_RATE,
+                            grid=config.MOTION_GRID)
 
 
 class SignatureCache(Protocol):
@@ -76,6 +96,15 @@ _EXTRACTORS: dict[Method, tuple[Callable[[Clip], Signature], dict[str, Any]]] = 
     Method.AUDIO: (audio_signature_of, {"audio_rate": config.AUDIO_RATE,
                                         "envelope_rate": config.ENVELOPE_RATE,
                                         "envelope_fft": config.ENVELOPE_FFT}),
+    Method.MOTION: (motion_signature_of, {"motion_version": 1,  # bump when the algorithm changes
+                                          "motion_size": list(config.MOTION_SIZE),
+                                          "motion_scaler": config.MOTION_SCALER,
+                                          "motion_grid": list(config.MOTION_GRID),
+                                          "motion_rate": config.MOTION_RATE,
+                                          "motion_baseline": config.MOTION_BASELINE,
+                                          "motion_light_floor": config.MOTION_LIGHT_FLOOR,
+                                          "motion_light_clip": config.MOTION_LIGHT_CLIP,
+                                          "motion_still": config.MOTION_STILL}),
 }
 
 
@@ -87,18 +116,77 @@ def extract(clip: Clip, method: Method, cache: SignatureCache | None = None) -> 
     return cache.get_or_compute(clip, method, params, lambda: fn(clip))
 
 
-def align(paths: Sequence[str], *, reference: str | None = None,
+def _check_method(method: str, clips: list[Clip]) -> None:
+    """Refuse, before decoding anything, a method that some clip cannot be aligned by at all."""
+    if method not in config.METHODS:
+        raise UsageError(f"unknown method {method!r}; choose one of {', '.join(config.METHODS)}")
+    for clip in clips:
+        if method == "audio" and not clip.audio:
+            audio_signature_of(clip)  # raises the error that says what to do
+        if method == "motion" and not clip.video:
+            motion_signature_of(clip)
+
+
+def _pair_methods(method: str, clips: list[Clip], sound: list[bool]) -> list[tuple[int, int, Method]]:
+    """Which evidence each pair of clips is matched by; ``sound[i]``: clip i has usable sound."""
+    out: list[tuple[int, int, Method]] = []
+    for i, j in itertools.combinations(range(len(clips)), 2):
+        by_audio = sound[i] and sound[j] and method in ("auto", "audio", "both")
+        pictures = bool(clips[i].video and clips[j].video)
+        by_motion = pictures and (method in ("motion", "both") or (method == "auto" and not by_audio))
+        if by_audio:
+            out.append((i, j, Method.AUDIO))
+        if by_motion:
+            out.append((i, j, Method.MOTION))
+    return out
+
+
+def _extract_all(pool: ThreadPoolExecutor, clips: list[Clip], wanted: list[int], method: Method,
+                 cache: SignatureCache | None, report: ProgressCallback,
+                 stage: str) -> dict[int, Signature]:
+    """Signatures of the ``wanted`` clips, extracted concurrently, longest clips first (so that no
+    long decode starts last and finishes alone)."""
+    futures = {pool.submit(extract, clips[i], method, cache): i
+               for i in sorted(wanted, key=lambda i: -clips[i].duration)}
+    sigs: dict[int, Signature] = {}
+    for done, fut in enumerate(as_completed(futures)):
+        sigs[futures[fut]] = fut.result()
+        report(Progress(stage, done + 1, len(wanted), clips[futures[fut]].name))
+    return sigs
+
+
+def _unmatched_reason(clip: Clip, method: str, silent: bool, still: str | None,
+                      tried: set[Method]) -> str:
+    """Why a clip may end up unplaced, from what was (not) available to match it by."""
+    if tried:
+        kinds = " or ".join(sorted(m.value for m in tried))
+        extra = [r for r in (("its audio is silent" if silent else None), still) if r]
+        return (f"matched no other clip with enough confidence by {kinds}"
+                + (f" ({'; '.join(extra)})" if extra else ""))
+    why = []
+    if method in ("auto", "audio", "both"):
+        why.append("its audio is silent" if silent else "it has no sound" if not clip.audio
+                   else "no other clip has usable sound")
+    if method in ("auto", "motion", "both"):
+        why.append(still or ("it has no video" if not clip.video else "no other clip has video"))
+    return "; ".join(why)
+
+
+def align(paths: Sequence[str], *, method: str = config.METHOD, reference: str | None = None,
           max_offset: float | None = config.MAX_OFFSET,
           min_confidence: float = config.MIN_CONFIDENCE,
           workers: int = config.WORKERS,
           cache: SignatureCache | None = None,
           progress: ProgressCallback | None = None) -> manifest.Manifest:
-    """Place every clip on one timeline by its sound; return the offsets manifest.
+    """Place every clip on one timeline by its sound and/or its motion; return the offsets manifest.
 
-    ``reference`` is the path of the clip that defines timeline zero (default: the first). Clips that
-    match nothing are reported unplaced (``offset`` None) with a reason, never given a guessed offset.
-    Raises MediaError/UsageError/FFmpegError for input that cannot be aligned at all.
+    ``method``: "auto" (sound where both clips of a pair have usable sound, motion otherwise), "audio",
+    "motion" or "both" (see the module docstring). ``reference`` is the path of the clip that defines
+    timeline zero (default: the first). Clips that match nothing are reported unplaced (``offset``
+    None) with a reason, never given a guessed offset. Raises MediaError/UsageError/FFmpegError for
+    input that cannot be aligned at all.
     """
+    method = method.value if isinstance(method, Method) else str(method)
     report = progress or _noop
     abs_paths = check_paths(paths)
     ref = _reference_index(abs_paths, reference)
@@ -109,35 +197,43 @@ def align(paths: Sequence[str], *, reference: str | None = None,
         for i, clip in enumerate(pool.map(probe, abs_paths)):
             clips.append(clip)
             report(Progress("probe", i + 1, n, clip.name))
-        for clip in clips:
-            if not clip.audio:  # fail before decoding anything
-                audio_signature_of(clip)
-        # longest clips first, so that no long decode starts last
-        order = sorted(range(n), key=lambda i: -clips[i].duration)
-        futures = {pool.submit(extract, clips[i], Method.AUDIO, cache): i for i in order}
-        found: dict[int, Signature] = {}
-        for done, fut in enumerate(as_completed(futures)):
-            found[futures[fut]] = fut.result()
-            report(Progress("signature", done + 1, n, clips[futures[fut]].name))
-        sigs = [found[i] for i in range(n)]
+        _check_method(method, clips)  # fail before decoding anything
+        silent = [False] * n
+        sound = [False] * n
+        if method != "motion":
+            audio = _extract_all(pool, clips, [i for i in range(n) if clips[i].audio], Method.AUDIO,
+                                 cache, report, "signature")
+            for i, sig in audio.items():
+                silent[i] = sig.fine is not None and is_silent(sig.fine)
+                sound[i] = not silent[i]
+        planned = _pair_methods(method, clips, sound)
+        need_motion = sorted({c for i, j, m in planned if m is Method.MOTION for c in (i, j)})
+        motion = _extract_all(pool, clips, need_motion, Method.MOTION, cache, report, "motion")
 
-    reasons: dict[int, str] = {}
-    for i, sig in enumerate(sigs):
-        if sig.fine is not None and is_silent(sig.fine):
-            reasons[i] = "its audio is silent"
-    pairs = [(i, j) for i, j in itertools.combinations(range(n), 2)
-             if i not in reasons and j not in reasons]
+    still: dict[int, str] = {}
+    for i, sig in motion.items():
+        if is_still(sig):
+            still[i] = ("its picture never changes" if len(sig.values) >= 2
+                        else "its video is too short to show motion")
+    pairs = [(i, j, m) for i, j, m in planned
+             if m is Method.AUDIO or (i not in still and j not in still)]
+    tried: dict[int, set[Method]] = {i: set() for i in range(n)}
     matches: list[Match] = []
-    for k, (i, j) in enumerate(pairs):
+    for k, (i, j, kind) in enumerate(pairs):
+        sigs = audio if kind is Method.AUDIO else motion
+        tried[i].add(kind)
+        tried[j].add(kind)
         m = match(sigs[i], sigs[j], i, j, max_offset=max_offset)
         if m is not None:
             matches.append(m)
-            log.debug("match %s ~ %s: lag %.4f s, confidence %.3f", clips[i].name, clips[j].name,
-                      m.lag, m.confidence)
+            log.debug("%s match %s ~ %s: lag %.4f s, confidence %.3f", kind.value, clips[i].name,
+                      clips[j].name, m.lag, m.confidence)
         report(Progress("match", k + 1, len(pairs), f"{clips[i].name} ~ {clips[j].name}"))
 
     solution = solve(n, matches, ref, min_confidence=min_confidence)
     report(Progress("solve", 1, 1))
-    settings = {"method": "audio", "audio_rate": config.AUDIO_RATE,
+    reasons = {i: _unmatched_reason(clips[i], method, silent[i], still.get(i), tried[i])
+               for i in range(n)}
+    settings = {"method": method, "audio_rate": config.AUDIO_RATE, "motion_rate": config.MOTION_RATE,
                 "max_offset": max_offset, "min_confidence": min_confidence}
     return manifest.build(clips, solution, reasons=reasons, settings=settings)

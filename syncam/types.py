@@ -162,7 +162,7 @@ class Solution:
 class Progress:
     """One progress report: ``done`` of ``total`` units of ``stage`` finished."""
 
-    stage: str  # "probe" | "signature" | "match" | "solve"
+    stage: str  # "probe" | "signature" (audio) | "motion" (motion signatures) | "match" | "solve"
     done: int
     total: int
     item: str = ""

@@ -15,6 +15,7 @@ import subprocess
 import tempfile
 import wave
 from dataclasses import dataclass, field
+from fractions import Fraction
 from functools import lru_cache
 
 import numpy as np
@@ -155,3 +156,89 @@ VP9_OPUS = dict(vcodec=["-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-use
                 acodec=["-c:a", "libopus", "-b:a", "64k"])
 MOV_H264_PCM = dict(vcodec=["-c:v", "libx264", "-preset", "ultrafast"], acodec=["-c:a", "pcm_s16le"])
 MPEG4_MP3 = dict(vcodec=["-c:v", "mpeg4", "-q:v", "8"], acodec=["-c:a", "libmp3lame", "-b:a", "96k"])
+
+
+# --- video: virtual cameras cut from real footage ----------------------------------------------------
+# The *video master* is tests/data/bikes.mp4 (real street footage, 25 fps) played forwards then
+# backwards: 499 frames, 19.96 s of real motion with no stretch repeated. A video camera films a window
+# of it at its own frame rate (ffmpeg's `framerate` filter blends neighbouring master frames, so a
+# 59.94 fps camera sees in-between moments), its own crop (zoom) and size, codec, exposure and noise.
+
+MASTER_FPS = 25
+MASTER_FRAMES = 499
+
+
+def video_master(path: str, *, still: bool = False, flashes: tuple[tuple[float, float], ...] = (),
+                 flash_gain: float = 0.25) -> str:
+    """Write the video master to ``path`` (lossless H.264) and return it.
+
+    ``still``: the first frame held for the whole length (a static scene: only light changes).
+    ``flashes``: (start, length) seconds of master time during which the scene is brighter by
+    ``flash_gain`` (a light switched on, a photo flash, a door opening onto daylight).
+    """
+    chain = "[0:v]split[f][b];[b]reverse,trim=start_frame=1,setpts=PTS-STARTPTS[r];" \
+            "[f][r]concat=n=2:v=1,setpts=N/25/TB"
+    if still:
+        chain = f"[0:v]trim=end_frame=1,loop=loop={MASTER_FRAMES - 1}:size=1,setpts=N/25/TB"
+    if flashes:
+        when = "+".join(f"between(t,{t0:.3f},{t0 + length:.3f})" for t0, length in flashes)
+        chain += f",eq=brightness={flash_gain}:enable='{when}'"
+    subprocess.run([ffmpeg.find_binary("ffmpeg"), "-nostdin", "-v", "error", "-y",
+                    "-i", os.path.join(DATA, "bikes.mp4"), "-filter_complex", chain + "[out]",
+                    "-map", "[out]", "-r", str(MASTER_FPS), "-c:v", "libx264", "-preset", "ultrafast",
+                    "-qp", "0", "-pix_fmt", "yuv420p", os.path.abspath(path)], check=True)
+    return path
+
+
+@dataclass(frozen=True)
+class VideoCamera:
+    """A camera filming the video master from master frame ``first_frame`` on.
+
+    Its frames are at master times ``first_frame/25 + (skip + k)/fps``: ``skip`` gives sub-frame
+    offsets between cameras of different rates. ``crop`` (x, y, w, h as fractions of the master
+    picture) zooms in on part of the view.
+    """
+
+    name: str
+    first_frame: int
+    duration: float
+    fps: str = "25"  # a fraction string: "30000/1001"
+    skip: int = 0
+    crop: tuple[float, float, float, float] = (0.0, 0.0, 1.0, 1.0)
+    size: str = "320x136"
+    vcodec: list[str] = field(default_factory=lambda: ["-c:v", "libx264", "-preset", "ultrafast"])
+    look: str = ""  # more filters in camera time: exposure, noise, ...
+    drop: float = 0.0  # fraction of frames dropped at random: a variable-frame-rate clip
+
+    @property
+    def start(self) -> float:
+        """Master time of the camera's first frame: its true offset on the master timeline."""
+        return float(Fraction(self.first_frame, MASTER_FPS) + self.skip / Fraction(self.fps))
+
+
+def film(folder: str, master: str, cam: VideoCamera, *, audio: np.ndarray | None = None,
+         acodec: list[str] = ()) -> str:
+    """Write ``cam``'s clip of the video master ``master`` into ``folder``, with optional 48 kHz
+    PCM ``audio`` (its sound track, already cut to the camera's window); return its path."""
+    x, y, w, h = cam.crop
+    chain = (f"[0:v]trim=start_frame={cam.first_frame},setpts=PTS-STARTPTS,framerate=fps={cam.fps},"
+             f"trim=start_frame={cam.skip},setpts=PTS-STARTPTS,"
+             f"crop=trunc(iw*{w}/2)*2:trunc(ih*{h}/2)*2:iw*{x}:ih*{y},scale={cam.size}")
+    if cam.look:
+        chain += "," + cam.look
+    if cam.drop:
+        chain += f",select='eq(n\\,0)+gte(random(0)\\,{cam.drop})'"  # keep frame 0: time zero stays
+    path = os.path.join(folder, cam.name)
+    args = [ffmpeg.find_binary("ffmpeg"), "-nostdin", "-v", "error", "-y", "-i", master,
+            "-filter_complex", chain + "[v]"]
+    with tempfile.TemporaryDirectory() as tmp:
+        if audio is not None:
+            wav = os.path.join(tmp, "a.wav")
+            write_wav(wav, audio, MASTER_RATE)
+            args += ["-i", wav, "-map", "1:a", *acodec]
+        pix = "yuvj420p" if "mjpeg" in cam.vcodec else "yuv420p"
+        timing = ["-fps_mode", "vfr"] if cam.drop else ["-fps_mode", "cfr", "-r", cam.fps]
+        args += ["-map", "[v]", *cam.vcodec, "-pix_fmt", pix, *timing]
+        args += ["-t", f"{cam.duration:.6f}", os.path.abspath(path)]
+        subprocess.run(args, check=True)
+    return path

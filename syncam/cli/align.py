@@ -85,6 +85,9 @@ def manifest_table(m: Manifest) -> str:
 @click.argument("clips", nargs=-1, required=True, type=click.Path())
 @click.option("--reference", "-r", type=click.Path(), help="Clip that defines timeline zero "
               "(default: the first clip).")
+@click.option("--method", "-m", type=click.Choice(config.METHODS), default=config.METHOD,
+              show_default=True, help="Evidence to align by: auto = sound where both clips of a pair "
+              "have usable sound, motion otherwise; audio or motion only; both = all of it.")
 @click.option("--max-offset", type=click.FloatRange(min=0), default=config.MAX_OFFSET,
               help="Largest offset between two clips to consider, in seconds (default: no limit).")
 @click.option("--min-confidence", type=click.FloatRange(0, 1), default=config.MIN_CONFIDENCE,
@@ -93,8 +96,8 @@ def manifest_table(m: Manifest) -> str:
               help="Where to write the offsets manifest (JSON).")
 @click.option("--json", "as_json", is_flag=True, help="Print the manifest to stdout, nothing else.")
 @handle_errors
-def align_cmd(clips: tuple[str, ...], reference: str | None, max_offset: float | None,
-              min_confidence: float, output: str, as_json: bool) -> None:
+def align_cmd(clips: tuple[str, ...], reference: str | None, method: str,
+              max_offset: float | None, min_confidence: float, output: str, as_json: bool) -> None:
     """Find where every clip sits on one timeline and write the offsets manifest.
 
     Exit code 0 when every clip is placed, 3 when some clip could not be placed.
@@ -102,7 +105,7 @@ def align_cmd(clips: tuple[str, ...], reference: str | None, max_offset: float |
     target = check_writable(output, inputs=clips)
     bar = ProgressBar()
     try:
-        result = align(list(clips), reference=reference, max_offset=max_offset,
+        result = align(list(clips), method=method, reference=reference, max_offset=max_offset,
                        min_confidence=min_confidence, progress=bar)
     finally:
         bar.close()

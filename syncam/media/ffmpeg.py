@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import os
 import re
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Sequence
+import threading
+from collections import deque
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 import ffmpeg as ffmpeg_python
 import numpy as np
@@ -150,3 +154,116 @@ def decode_audio(path: str, rate: int, stream: int, expected_seconds: float) -> 
                     expected_samples=int(expected_seconds * rate) + rate,
                     what=path)
 
+
+
+# --- video frames ------------------------------------------------------------------------------------
+
+def gray_frames_args(path: str, stream: int, width: int, height: int, *,
+                     scaler: str = "area") -> list[str]:
+    """Decode video stream ``stream`` (absolute index) to ``width`` x ``height`` 8-bit grey frames.
+
+    Scaling and the grey conversion run inside ffmpeg's filter graph (all cores), so only small frames
+    cross the pipe. ``-fps_mode passthrough`` writes every decoded frame once, neither duplicated nor
+    dropped to a constant rate, so variable-frame-rate clips keep their real timing; ``showinfo`` logs
+    each frame's presentation time on stderr (checksums off: it then costs nothing measurable), and
+    ``-copyts`` keeps those times in the container's clock rather than shifted to start at zero.
+    """
+    graph = (ffmpeg_python.input(path)[str(stream)]
+             .filter("scale", width, height, flags=scaler)
+             .filter("format", "gray")
+             .filter("showinfo", checksum=0))
+    return (graph.output("pipe:", format="rawvideo", pix_fmt="gray", fps_mode="passthrough")
+            .global_args("-nostdin", "-hide_banner", "-nostats", "-v", "level+info", "-copyts")
+            .compile(cmd=find_binary("ffmpeg")))
+
+
+_SHOWINFO_PTS = re.compile(rb"\[Parsed_showinfo_\d+ @ [^\]]*\] \[info\] n:\s*\d+\s+pts:\s*\S+\s+"
+                           rb"pts_time:(\S+)")
+_PROBLEM = re.compile(rb"\[(warning|error|fatal|panic)\]")
+
+
+class _StderrTimes(threading.Thread):
+    """Reads ffmpeg's stderr while it runs: frame times from showinfo, and the tail of its complaints.
+
+    Reading it live keeps memory bounded (a long clip logs a line per frame) and lets the frame reader
+    pair each frame with its time as soon as both have arrived.
+    """
+
+    def __init__(self, pipe: Any) -> None:
+        super().__init__(daemon=True)
+        self.pipe = pipe
+        self.times: list[float] = []
+        self.problems: deque[bytes] = deque(maxlen=3)
+        self.cond = threading.Condition()
+        self.finished = False
+
+    def run(self) -> None:
+        try:
+            for line in self.pipe:
+                found = _SHOWINFO_PTS.search(line)
+                if found:
+                    try:
+                        t = float(found.group(1))
+                    except ValueError:  # NOPTS
+                        t = math.nan
+                    with self.cond:
+                        self.times.append(t)
+                        self.cond.notify_all()
+                elif _PROBLEM.search(line):
+                    self.problems.append(line)
+        finally:
+            with self.cond:
+                self.finished = True
+                self.cond.notify_all()
+
+    def wait_for(self, count: int) -> None:
+        """Block until ``count`` unconsumed frame times have arrived or ffmpeg has closed stderr."""
+        with self.cond:
+            while len(self.times) < count and not self.finished:
+                self.cond.wait()
+
+
+def read_gray_frames(args: Sequence[str], width: int, height: int, *, what: str,
+                     block: int = 256) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """Run :func:`gray_frames_args`' command; yield (frames, times) blocks as they are decoded.
+
+    ``frames`` is a (k, height, width) uint8 array, ``times`` the k presentation times in seconds
+    (container clock; NaN where a frame has none). At most ``block`` frames are held at once, so memory
+    does not grow with the clip's length. Raises FFmpegError when ffmpeg fails.
+    """
+    log.debug("run: %s", subprocess.list2cmdline(args))
+    frame_bytes = width * height
+    proc = subprocess.Popen(list(args), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    reader = _StderrTimes(proc.stderr)
+    reader.start()
+    try:
+        assert proc.stdout is not None
+        while True:
+            buf = np.empty(block * frame_bytes, dtype=np.uint8)
+            filled = 0
+            while filled < buf.nbytes:
+                n = proc.stdout.readinto(memoryview(buf)[filled:])
+                if not n:
+                    break
+                filled += n
+            k = filled // frame_bytes
+            if k:
+                reader.wait_for(k)
+                with reader.cond:  # take this block's times and forget them: memory stays bounded
+                    times = reader.times[:k]
+                    del reader.times[:k]
+                times += [math.nan] * (k - len(times))
+                yield buf[: k * frame_bytes].reshape(k, height, width), np.asarray(times, float)
+            if filled < buf.nbytes:
+                break
+        code = proc.wait()
+        reader.join()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        reader.join(timeout=5)
+    if code != 0:
+        tail = _tail(b"\n".join(reader.problems))
+        raise FFmpegError(f"{what}: {tail or f'ffmpeg exit code {code}'}", tail)

@@ -126,6 +126,10 @@ def probe(path: str) -> Clip:
         except FFmpegError:
             first_audio = None  # undecodable audio is reported when it is decoded
     clip = clip_from_probe(path, data, size=st.st_size, mtime=st.st_mtime, first_audio=first_audio)
+    if not clip.video and not clip.audio and any(
+            s.get("codec_type") == "video" for s in data.get("streams", [])):
+        raise MediaError(f"{path}: is a still image; there is no motion or sound to align it by: "
+                         "give a video or audio recording")
     if not clip.video and not clip.audio:
         raise MediaError(f"{path}: has no audio or video stream; give a recording from a camera or "
                          "microphone")

@@ -18,7 +18,8 @@ Two stages:
 
     confidence = 1 - max(runner_up, noise_max) / peak
 
-``peak`` is the best z-score, ``runner_up`` the best one farther than ``PEAK_EXCLUSION`` from it, and
+``peak`` is the best z-score, ``runner_up`` the best one farther than the exclusion zone from it
+(``PEAK_EXCLUSION`` for audio, the wider ``PEAK_EXCLUSION_MOTION`` for motion's broader peaks), and
 ``noise_max = sqrt(2 ln L)`` the height that the largest of ``L`` searched lags of pure noise reaches.
 An unrelated pair has a peak near the noise maximum: confidence ~0. A periodic signal (repetitive
 music) has a runner-up as high as the peak: confidence ~0, however strong the peak. A real match's
@@ -172,14 +173,25 @@ def gcc_phat_refine(fa: np.ndarray, fb: np.ndarray, rate: float, lag0: float, *,
     return float(lag), z
 
 
+EXCLUSION = {Method.AUDIO: config.PEAK_EXCLUSION, Method.MOTION: config.PEAK_EXCLUSION_MOTION}
+
+
 def match(a: Signature, b: Signature, ia: int = 0, ib: int = 1, *,
           min_overlap: float = config.MIN_OVERLAP, max_offset: float | None = None,
-          min_fine_z: float = 8.0) -> Match | None:
-    """Match two signatures of the same method and rate. ``ia``/``ib`` name the clips in the Match."""
+          min_fine_z: float = 8.0, exclusion: float | None = None) -> Match | None:
+    """Match two signatures of the same method and rate. ``ia``/``ib`` name the clips in the Match.
+
+    ``exclusion``: half-width of the best peak in seconds, where no runner-up is sought (default: the
+    method's, see EXCLUSION). Motion signatures carry no waveform, so they stop after the coarse stage,
+    whose parabolic peak interpolation on the 100/s grid is already well inside one frame.
+    """
+    if a.method != b.method:
+        raise ValueError("signatures must be of one method")
     if a.rate != b.rate:
         raise ValueError("signatures must share a rate; resample first")
     peak = coarse_peak(a.values, b.values, a.rate, start_x=a.start, start_y=b.start,
-                       min_overlap=min_overlap, max_offset=max_offset)
+                       min_overlap=min_overlap, max_offset=max_offset,
+                       exclusion=EXCLUSION[a.method] if exclusion is None else exclusion)
     if peak is None:
         return None
     lag = peak.lag

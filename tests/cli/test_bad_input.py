@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 
@@ -69,9 +70,15 @@ def test_no_audio_stream(good: str, tmp_path: str) -> None:
     silent = os.path.join(tmp_path, "cctv.mp4")
     mediagen.encode(silent, duration=3.0, fps="25", size="160x120",
                     vcodec=["-c:v", "libx264", "-preset", "ultrafast"])
-    line = assert_clean_error(run_cli("align", good, silent, "-o", f"{tmp_path}/m.json"), 1,
-                              "cctv.mp4")
-    assert "no audio stream" in line and "--method motion" in line
+    # by sound only: an error that says what to do
+    line = assert_clean_error(run_cli("align", good, silent, "--method", "audio", "-o",
+                                      f"{tmp_path}/m.json"), 1, "cctv.mp4")
+    assert "no audio stream" in line and "--method auto or motion" in line
+    # by default the picture is tried; 3 s share too little to place it: unplaced, with the reason
+    res = run_cli("align", good, silent, "--json", "-o", f"{tmp_path}/m.json")
+    assert res.returncode == 3 and "Traceback" not in res.stderr
+    clip = json.loads(res.stdout)["clips"][1]
+    assert clip["placed"] is False and "motion" in clip["reason"]
 
 
 def test_single_clip(good: str, tmp_path: str) -> None:

@@ -1,0 +1,129 @@
+"""Media for the motion tests, built once per session from the real street footage in tests/data."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from dataclasses import dataclass
+
+import pytest
+
+from syncam.media import ffmpeg
+from tests import mediagen as g
+
+MPEG4 = ["-c:v", "mpeg4", "-q:v", "6"]
+MJPEG = ["-c:v", "mjpeg", "-q:v", "8"]
+VP9 = ["-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8", "-b:v", "300k"]
+
+
+@dataclass(frozen=True)
+class Event:
+    folder: str
+    paths: list[str]
+    starts: list[float]  # true offsets on the master timeline
+    fps: list[float]
+
+
+def _film_all(folder: str, master: str, cams: list[g.VideoCamera], **kw: object) -> Event:
+    paths = [g.film(folder, master, c, **kw) for c in cams]  # type: ignore[arg-type]
+    return Event(folder, paths, [c.start for c in cams], [float(eval(c.fps)) for c in cams])
+
+
+@pytest.fixture(scope="session")
+def media(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return str(tmp_path_factory.mktemp("motion media"))
+
+
+@pytest.fixture(scope="session")
+def master(media: str) -> str:
+    return g.video_master(os.path.join(media, "master.mkv"))
+
+
+@pytest.fixture(scope="session")
+def street(media: str, master: str) -> Event:
+    """Four cameras of the street: different rates, crops (two zoomed in), codecs, exposure."""
+    folder = os.path.join(media, "street ünï")
+    os.makedirs(folder)
+    cams = [
+        g.VideoCamera("-wide 25.mp4", first_frame=0, duration=12.0, fps="25"),
+        g.VideoCamera("zoom 30.mp4", first_frame=30, skip=1, duration=12.0, fps="30",
+                      crop=(0.25, 0.25, 0.5, 0.5)),
+        g.VideoCamera("corner 59.94.mkv", first_frame=60, skip=3, duration=10.0, fps="60000/1001",
+                      crop=(0.0, 0.0, 0.6, 0.6), vcodec=MPEG4),
+        g.VideoCamera("side 50.mov", first_frame=100, duration=8.0, fps="50",
+                      crop=(0.4, 0.3, 0.6, 0.7), vcodec=MJPEG,
+                      look="eq=contrast=0.8:brightness=0.05,noise=alls=8:allf=t"),
+    ]
+    return _film_all(folder, master, cams)
+
+
+@pytest.fixture(scope="session")
+def vfr(media: str, master: str) -> Event:
+    """A steady camera and a phone dropping a third of its frames at random (variable frame rate)."""
+    folder = os.path.join(media, "vfr")
+    os.makedirs(folder)
+    cams = [g.VideoCamera("steady.mp4", first_frame=0, duration=12.0, fps="25"),
+            g.VideoCamera("phone.mp4", first_frame=20, skip=2, duration=12.0, fps="30",
+                          crop=(0.1, 0.1, 0.8, 0.8), drop=0.35)]
+    return _film_all(folder, master, cams)
+
+
+@pytest.fixture(scope="session")
+def flashes(media: str) -> Event:
+    """A still scene lit by irregular flashes, filmed by a noisy wide and a zoomed camera."""
+    folder = os.path.join(media, "flashes")
+    os.makedirs(folder)
+    master = g.video_master(os.path.join(folder, "master.mkv"), still=True,
+                            flashes=((2.1, 0.2), (5.35, 0.12), (6.0, 0.4), (9.7, 0.16),
+                                     (12.25, 0.3), (16.8, 0.2)))
+    cams = [g.VideoCamera("cctv.mp4", first_frame=10, duration=14.0, fps="25",
+                          look="noise=alls=6:allf=t"),
+            g.VideoCamera("door cam.mp4", first_frame=40, skip=2, duration=12.0, fps="30",
+                          crop=(0.5, 0.2, 0.5, 0.6), vcodec=VP9, look="eq=contrast=1.2"),
+            ]
+    return _film_all(folder, master, cams)
+
+
+@pytest.fixture(scope="session")
+def mixed(media: str, master: str) -> Event:
+    """Two cameras with sound and a muted one: the muted one must be placed by motion."""
+    folder = os.path.join(media, "mixed")
+    os.makedirs(folder)
+    sound = g.master_audio(20.0, seed=3)
+    cams = [g.VideoCamera("cam a.mp4", first_frame=0, duration=12.0, fps="25"),
+            g.VideoCamera("cam b.mp4", first_frame=40, skip=1, duration=12.0, fps="30",
+                          crop=(0.3, 0.2, 0.6, 0.6)),
+            g.VideoCamera("muted.mp4", first_frame=75, skip=1, duration=10.0, fps="50",
+                          crop=(0.2, 0.3, 0.5, 0.5))]
+    paths = []
+    for cam in cams[:2]:
+        pcm = g.camera_audio(sound, g.Camera(cam.name, start=cam.start, duration=cam.duration))
+        paths.append(g.film(folder, master, cam, audio=pcm, acodec=["-c:a", "aac", "-b:a", "96k"]))
+    paths.append(g.film(folder, master, cams[2]))
+    return Event(folder, paths, [c.start for c in cams], [float(eval(c.fps)) for c in cams])
+
+
+def _ffmpeg(*args: str) -> None:
+    subprocess.run([ffmpeg.find_binary("ffmpeg"), "-nostdin", "-v", "error", "-y", *args], check=True)
+
+
+@pytest.fixture(scope="session")
+def odd(media: str) -> dict[str, str]:
+    """Unrelated and broken inputs: lavfi test pattern, sound only, a still image, a 1-frame clip,
+    a still picture as video."""
+    folder = os.path.join(media, "odd")
+    os.makedirs(folder)
+    out = {k: os.path.join(folder, v) for k, v in {
+        "pattern": "pattern.mp4", "sound": "sound.m4a", "png": "still.png",
+        "one_frame": "one frame.mp4", "frozen": "frozen.mp4"}.items()}
+    _ffmpeg("-f", "lavfi", "-i", "testsrc2=size=320x240:rate=30", "-t", "12", "-c:v", "libx264",
+            "-preset", "ultrafast", "-pix_fmt", "yuv420p", out["pattern"])
+    _ffmpeg("-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000", "-t", "12", "-c:a", "aac",
+            out["sound"])
+    bikes = os.path.join(g.DATA, "bikes.mp4")
+    _ffmpeg("-i", bikes, "-frames:v", "1", out["png"])
+    _ffmpeg("-i", bikes, "-frames:v", "1", "-c:v", "libx264", "-preset", "ultrafast",
+            out["one_frame"])
+    _ffmpeg("-loop", "1", "-i", out["png"], "-t", "10", "-r", "25", "-c:v", "libx264",
+            "-preset", "ultrafast", "-pix_fmt", "yuv420p", out["frozen"])
+    return out
