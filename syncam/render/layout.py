@@ -71,7 +71,7 @@ def grid_shape(n: int, layout: str = "auto", *, cols: int | None = None, rows: i
     """(cols, rows) for ``n`` tiles.
 
     ``auto`` picks the grid that shows the pictures largest in ``box`` (ties: fewer empty cells, then
-    wider), which is the most compact grid for the count: 2 -> 2x1, 3 or 4 -> 2x2, 5 or 6 -> 3x2.
+    more columns), which is the most compact grid for the count: 2 -> 2x1, 3 or 4 -> 2x2, 5 or 6 -> 3x2.
     ``grid`` takes ``cols`` and/or ``rows`` (the missing one is derived); ``hstack`` is one row,
     ``vstack`` one column.
     """
@@ -120,7 +120,8 @@ def mosaic(n: int, layout: str = "auto", *, width: int | None = None, height: in
     for name, value in (("--width", width), ("--height", height), ("--cols", cols), ("--rows", rows)):
         if value is not None and value < 1:
             raise UsageError(f"{name} must be a positive number (got {value})")
-    box = (width or config.RENDER_BOX[0], height or config.RENDER_BOX[1])
+    # the shape is chosen for the frame asked for, or for the default box's proportions
+    box = (width, height) if width and height else config.RENDER_BOX
     c, r = grid_shape(n, layout, cols=cols, rows=rows, tile_aspect=tile_aspect, box=box)
     if width and height:
         tw, th = even(width / c), even(height / r)

@@ -38,7 +38,7 @@ log = logging.getLogger(__name__)
 
 ProgressCallback = Callable[[Progress], None]
 AUDIO_MODES = ("reference", "mix", "none")
-# Escapes a timeline expression cannot contain: drawtext's fixed strings and the time format.
+# The quiet card on a tile without picture
 NO_SIGNAL, NOT_PLACED = "no signal", "not placed"
 
 
@@ -144,9 +144,12 @@ def input_window(src: Source, duration: float) -> tuple[float, float] | None:
     return ss, src.origin + last + margin - src.container_start - ss
 
 
-def _label(stream, text: str, plan: Plan):  # type: ignore[no-untyped-def]
-    size = max(10, plan.mosaic.tile_size[1] // 14)
-    return stream.drawtext(text=_printable(text), fontfile=plan.font, fontsize=size,
+def label(stream, text: str, font: str, tile_height: int):  # type: ignore[no-untyped-def]
+    """Draw a camera's name at a tile's top left, any characters (quotes, colons, %, unicode) as
+    they are: ffmpeg-python escapes the text for drawtext's expansion, the option parser and the
+    filter-graph parser, in that order."""
+    size = max(10, tile_height // 14)
+    return stream.drawtext(text=_printable(text), fontfile=font, fontsize=size,
                            fontcolor="white", box=1, boxcolor="black@0.55",
                            boxborderw=max(2, size // 4), x=size // 2, y=size // 2)
 
@@ -172,7 +175,7 @@ def _tile(src: Source, inp, plan: Plan, window: tuple[float, float] | None):  # 
         v = ffmpeg_python.input(f"color=c=black:s={tw}x{th}:r={fps}", f="lavfi")
         if plan.font:
             v = _card(v, note, plan, None)
-        return _label(v, src.label, plan) if plan.font and plan.labels else v
+        return label(v, src.label, plan.font, th) if plan.font and plan.labels else v
     ss, _ = window
     if src.shift >= 0:  # starts inside the window: whole black frames first, the rest by setpts
         black = round(src.shift * fps)
@@ -194,7 +197,7 @@ def _tile(src: Source, inp, plan: Plan, window: tuple[float, float] | None):  # 
         off = src.shift + src.duration
         v = _card(v, NO_SIGNAL, plan, f"lt(t,{_num(on)})+gte(t,{_num(off)})")
         if plan.labels:
-            v = _label(v, src.label, plan)
+            v = label(v, src.label, plan.font, th)
     return v
 
 
@@ -388,6 +391,13 @@ def plan(m: Manifest, output: str, options: RenderOptions = RenderOptions(), *,
     entries = list(m.clips)
     clips = {i: locate(e, manifest_path) for i, e in enumerate(entries)
              if e.placed and e.offset is not None}
+    seen: dict[str, str] = {}
+    for i, c in clips.items():
+        key = os.path.realpath(c.path)
+        if key in seen:
+            raise ManifestError(f"{manifest_path or 'manifest'}: names {c.path} twice (also as "
+                                f"{seen[key]}); re-run 'syncam align'")
+        seen[key] = entries[i].name
     if not clips:
         raise ManifestError(f"{manifest_path or 'manifest'}: no clip is placed on the timeline, "
                             "nothing to render; see 'syncam align' for why")
