@@ -103,3 +103,49 @@ METHOD = "auto"
 WORKERS = 2 * (os.cpu_count() or 1)
 
 MANIFEST_NAME = "syncam-manifest.json"
+
+# --- render -----------------------------------------------------------------------------------------
+# Without --width/--height the mosaic is fitted into 1280x720: every player and laptop shows it whole,
+# a 2x2 grid of 640x360 tiles still shows faces and slates, and it encodes in real time on two cores.
+RENDER_BOX = (1280, 720)
+
+# Frame rate when the reference has no video (an audio recorder) and no placed clip says one.
+RENDER_FPS = 30
+
+# Sound is mixed and encoded at 48 kHz stereo, the video world's rate; mono cameras are upmixed.
+RENDER_AUDIO_RATE = 48000
+
+# Video and audio encoders by output container: h264 + aac plays everywhere; WebM only allows
+# VP8/VP9/AV1 with Vorbis/Opus. The CRF values look alike to the eye on camera footage.
+RENDER_CODECS = {
+    ".mp4": ("libx264", "aac"), ".m4v": ("libx264", "aac"), ".mov": ("libx264", "aac"),
+    ".mkv": ("libx264", "aac"), ".webm": ("libvpx-vp9", "libopus"),
+}
+RENDER_CRF = {"libx264": 20, "libx265": 24, "libvpx-vp9": 32}
+# veryfast: within a few percent of medium's size at CRF 20 for a review mosaic, and ~3x faster.
+RENDER_PRESET = "veryfast"
+RENDER_AUDIO_BITRATE = "160k"
+
+# Seek this far before the first needed frame so the frame showing at the window's start is decoded
+# (a clip frame shown at time t may have started up to one frame earlier), and decode this much past
+# the last needed one.
+RENDER_SEEK_MARGIN = 1.0  # seconds
+
+# A clip whose probed duration differs from the manifest's by more than this was re-encoded or
+# replaced since 'syncam align' ran (probing the same file twice gives the same number).
+RENDER_DURATION_TOLERANCE = 0.01  # seconds
+
+# Font for labels and the clock, first found wins; SYNCAM_FONT overrides. scripts/system-deps.sh
+# installs the first one on Debian/Ubuntu.
+FONT_CANDIDATES = (
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+    "/usr/share/fonts/dejavu/DejaVuSans.ttf",  # Fedora, Arch
+    "/usr/share/fonts/TTF/DejaVuSans.ttf",
+    "/usr/local/share/fonts/DejaVuSans.ttf",
+    "/Library/Fonts/Arial.ttf",  # macOS
+    "/System/Library/Fonts/Supplemental/Arial.ttf",
+    "C:\\Windows\\Fonts\\arial.ttf",
+)
+# Folders searched (recursively) for any of these file names when no candidate path exists.
+FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.local/share/fonts", "~/.fonts")
+FONT_NAMES = ("DejaVuSans.ttf", "LiberationSans-Regular.ttf", "FreeSans.ttf", "NotoSans-Regular.ttf")

@@ -242,3 +242,82 @@ def film(folder: str, master: str, cam: VideoCamera, *, audio: np.ndarray | None
         args += ["-t", f"{cam.duration:.6f}", os.path.abspath(path)]
         subprocess.run(args, check=True)
     return path
+
+
+# --- frame-coded clips: every frame carries its own number, readable back from pixels ------------------
+# The picture is a CODE_COLS x CODE_ROWS grid of blocks, one bit each (bright = 1, mid-grey = 0), so
+# that it survives scaling, letterboxing and lossy coding, and is never confused with a black tile.
+CODE_COLS, CODE_ROWS = 4, 3
+CODE_ON, CODE_OFF = 230, 90
+FRAME_BITS = 10  # low bits: frame number (1024 frames); the bits above: the clip's id
+
+
+def code_frame(value: int, width: int, height: int) -> np.ndarray:
+    """An rgb24 picture (height, width, 3) showing ``value`` as CODE_COLS x CODE_ROWS bit blocks."""
+    img = np.empty((height, width, 3), dtype=np.uint8)
+    for bit in range(CODE_COLS * CODE_ROWS):
+        r, c = divmod(bit, CODE_COLS)
+        y0, y1 = r * height // CODE_ROWS, (r + 1) * height // CODE_ROWS
+        x0, x1 = c * width // CODE_COLS, (c + 1) * width // CODE_COLS
+        img[y0:y1, x0:x1] = CODE_ON if value >> bit & 1 else CODE_OFF
+    return img
+
+
+def block_levels(picture: np.ndarray) -> np.ndarray:
+    """Mean brightness at the centre of each code block of a picture (the code's rectangle only)."""
+    h, w = picture.shape[:2]
+    grey = picture.astype(np.float32).mean(axis=2)
+    out = np.empty(CODE_COLS * CODE_ROWS, dtype=np.float32)
+    for bit in range(out.size):
+        r, c = divmod(bit, CODE_COLS)
+        y, x = int((r + 0.5) * h / CODE_ROWS), int((c + 0.5) * w / CODE_COLS)
+        dy, dx = max(1, h // (CODE_ROWS * 6)), max(1, w // (CODE_COLS * 6))
+        out[bit] = grey[y - dy: y + dy + 1, x - dx: x + dx + 1].mean()
+    return out
+
+
+def read_code(picture: np.ndarray) -> int:
+    """The value shown by :func:`code_frame` in ``picture`` (cropped to the code's rectangle)."""
+    levels = block_levels(picture)
+    return int(sum(1 << bit for bit, v in enumerate(levels) if v > (CODE_ON + CODE_OFF) / 2))
+
+
+def frame_coded_clip(path: str, *, fps: str, seconds: float, size: tuple[int, int], clip_id: int,
+                     rotation: int = 0, audio: np.ndarray | None = None, audio_rate: int = 48000,
+                     vcodec: list[str] = H264_AAC["vcodec"],
+                     acodec: list[str] = H264_AAC["acodec"]) -> str:
+    """Encode a clip whose frame k shows ``clip_id << FRAME_BITS | k`` (see :func:`code_frame`).
+
+    ``size`` is the *displayed* (width, height). With ``rotation`` (90/180/270) the frames are stored
+    turned the other way and the container's display matrix says to turn them back, as a phone does.
+    ``audio``: mono PCM at MASTER_RATE, time zero with the first frame.
+    """
+    from fractions import Fraction
+
+    n = int(seconds * Fraction(fps))
+    if n >= 1 << FRAME_BITS:
+        raise ValueError(f"{n} frames do not fit in {FRAME_BITS} bits")
+    w, h = size
+    ffmpeg_bin = ffmpeg.find_binary("ffmpeg")
+    with tempfile.TemporaryDirectory() as tmp:
+        raw = os.path.join(tmp, "frames.rgb")
+        with open(raw, "wb") as fh:
+            for k in range(n):
+                fh.write(np.ascontiguousarray(
+                    np.rot90(code_frame(clip_id << FRAME_BITS | k, w, h), -rotation // 90)).tobytes())
+        sw, sh = (h, w) if rotation % 180 == 90 else (w, h)
+        encoded = os.path.join(tmp, "clip" + os.path.splitext(path)[1]) if rotation else path
+        args = [ffmpeg_bin, "-nostdin", "-v", "error", "-y", "-f", "rawvideo", "-pix_fmt", "rgb24",
+                "-s", f"{sw}x{sh}", "-r", fps, "-i", raw]
+        if audio is not None:
+            wav = os.path.join(tmp, "a.wav")
+            write_wav(wav, audio, MASTER_RATE)
+            args += ["-i", wav, "-map", "0:v", "-map", "1:a", *acodec, "-ar", str(audio_rate)]
+        args += [*vcodec, "-pix_fmt", "yuv420p", "-t", f"{float(n / Fraction(fps)):.6f}",
+                 os.path.abspath(encoded)]
+        subprocess.run(args, check=True)
+        if rotation:  # ffmpeg 5.1 writes the display matrix from this tag only when copying streams
+            subprocess.run([ffmpeg_bin, "-nostdin", "-v", "error", "-y", "-i", encoded, "-map", "0",
+                            "-c", "copy", "-metadata:s:v:0", f"rotate={rotation}",
+                            os.path.abspath(path)], check=True)
+    return path

@@ -13,9 +13,11 @@ import click
 from syncam import config
 from syncam.atomic import check_writable, write_text
 from syncam.cli import EXIT_OK, EXIT_UNPLACED, ProgressBar, handle_errors, main
+from syncam.cli.render import summary, warn
 from syncam.manifest import Manifest
 from syncam.media.probe import probe
 from syncam.pipeline import align
+from syncam.render.mosaic import render
 from syncam.types import Clip
 
 
@@ -95,14 +97,19 @@ def manifest_table(m: Manifest) -> str:
 @click.option("-o", "--output", type=click.Path(), default=config.MANIFEST_NAME, show_default=True,
               help="Where to write the offsets manifest (JSON).")
 @click.option("--json", "as_json", is_flag=True, help="Print the manifest to stdout, nothing else.")
+@click.option("--render", "render_to", type=click.Path(), metavar="OUT",
+              help="Also render the mosaic video to OUT with the defaults of 'syncam render'.")
 @handle_errors
 def align_cmd(clips: tuple[str, ...], reference: str | None, method: str,
-              max_offset: float | None, min_confidence: float, output: str, as_json: bool) -> None:
+              max_offset: float | None, min_confidence: float, output: str, as_json: bool,
+              render_to: str | None) -> None:
     """Find where every clip sits on one timeline and write the offsets manifest.
 
     Exit code 0 when every clip is placed, 3 when some clip could not be placed.
     """
     target = check_writable(output, inputs=clips)
+    if render_to is not None:  # a bad video path fails now, not after the alignment
+        check_writable(render_to, inputs=(*clips, target))
     bar = ProgressBar()
     try:
         result = align(list(clips), method=method, reference=reference, max_offset=max_offset,
@@ -120,4 +127,13 @@ def align_cmd(clips: tuple[str, ...], reference: str | None, method: str,
     for c in result.unplaced:
         click.echo(click.style(f"syncam: warning: {c.path}: not placed ({c.reason})", fg="yellow"),
                    err=True)
+    if render_to is not None and any(c.placed for c in result.clips):
+        bar = ProgressBar()
+        try:
+            video = render(result, render_to, manifest_path=target, progress=bar)
+        finally:
+            bar.close()
+        for message in video.warnings:
+            warn(message)
+        click.echo(summary(video), err=as_json)
     sys.exit(EXIT_UNPLACED if result.unplaced else EXIT_OK)

@@ -17,7 +17,7 @@ import subprocess
 import tempfile
 import threading
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import ffmpeg as ffmpeg_python
@@ -266,4 +266,49 @@ def read_gray_frames(args: Sequence[str], width: int, height: int, *, what: str,
         reader.join(timeout=5)
     if code != 0:
         tail = _tail(b"\n".join(reader.problems))
+        raise FFmpegError(f"{what}: {tail or f'ffmpeg exit code {code}'}", tail)
+
+
+# --- long jobs with progress --------------------------------------------------------------------------
+
+def run_with_progress(args: Sequence[str], *, what: str,
+                      on_progress: Callable[[dict[str, str]], None]) -> None:
+    """Run ffmpeg whose arguments include ``-progress pipe:1``; report each progress block.
+
+    ffmpeg writes ``key=value`` lines to stdout and ends each block with ``progress=continue`` (or
+    ``end``); ``on_progress`` gets every block as a dict (``frame``, ``out_time_us``, ``speed``, ...).
+    On any exception, Ctrl-C included, ffmpeg is stopped and waited for before the exception goes on,
+    so the caller can remove the partial output safely.
+    """
+    log.debug("run: %s", subprocess.list2cmdline(args))
+    with tempfile.TemporaryFile() as errfile:  # a file, not a pipe: ffmpeg may print a lot
+        try:
+            proc = subprocess.Popen(list(args), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                    stderr=errfile)
+        except FileNotFoundError as exc:
+            raise FFmpegMissing(f"{args[0]} not found: {INSTALL_HINT}") from exc
+        try:
+            assert proc.stdout is not None
+            block: dict[str, str] = {}
+            for raw in proc.stdout:
+                key, sep, value = raw.decode("utf-8", "replace").strip().partition("=")
+                if not sep:
+                    continue
+                block[key] = value
+                if key == "progress":
+                    on_progress(block)
+                    block = {}
+            code = proc.wait()
+        finally:
+            if proc.poll() is None:
+                proc.terminate()
+                try:
+                    proc.wait(timeout=5)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait()
+        errfile.seek(0)
+        stderr = errfile.read()
+    if code != 0:
+        tail = _tail(stderr)
         raise FFmpegError(f"{what}: {tail or f'ffmpeg exit code {code}'}", tail)
