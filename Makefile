@@ -22,8 +22,10 @@ demo: system-deps $(STAMP)
 	$(PY) examples/make_demo.py $(DEMO)
 	$(VENV)/bin/syncam align $(DEMO)/[0-9]_* -o $(DEMO)/manifest.json; \
 	  code=$$?; [ $$code -eq 0 ] || [ $$code -eq 3 ] || exit $$code
+	$(VENV)/bin/syncam render $(DEMO)/manifest.json -o $(DEMO)/mosaic.mp4 --clock
 	@echo
 	@echo "demo manifest: $(abspath $(DEMO))/manifest.json"
+	@echo "demo mosaic:   $(abspath $(DEMO))/mosaic.mp4"
 
 ## test: the whole suite, end-to-end tests on real encoded media included
 test: system-deps $(STAMP)

@@ -14,10 +14,12 @@ from syncam.manifest import ClipEntry, Manifest, MatchEntry  # noqa: E402
 from syncam.manifest import load as load_manifest  # noqa: E402
 from syncam.media.probe import probe  # noqa: E402
 from syncam.pipeline import align  # noqa: E402
+from syncam.render.mosaic import RenderOptions, RenderResult, render  # noqa: E402
 from syncam.types import Clip, Match, Method, Placement, Progress, Signature, Solution  # noqa: E402
 
 __all__ = [
     "Clip", "ClipEntry", "FFmpegError", "FFmpegMissing", "Manifest", "ManifestError", "Match",
-    "MatchEntry", "MediaError", "Method", "Placement", "Progress", "Signature", "Solution",
-    "SyncamError", "UsageError", "__version__", "align", "load_manifest", "probe",
+    "MatchEntry", "MediaError", "Method", "Placement", "Progress", "RenderOptions", "RenderResult",
+    "Signature", "Solution", "SyncamError", "UsageError", "__version__", "align", "load_manifest",
+    "probe", "render",
 ]
