@@ -11,7 +11,7 @@ import itertools
 import logging
 import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from typing import Any, Protocol
 
 from syncam import config, manifest
@@ -142,16 +142,19 @@ def _pair_methods(method: str, clips: list[Clip], sound: list[bool]) -> list[tup
 
 
 def _extract_all(pool: ThreadPoolExecutor, clips: list[Clip], wanted: list[int], method: Method,
-                 cache: SignatureCache | None, report: ProgressCallback,
-                 stage: str) -> dict[int, Signature]:
+                 cache: SignatureCache | None, report: ProgressCallback, stage: str,
+                 on_ready: Callable[[int, Signature], None] | None = None) -> dict[int, Signature]:
     """Signatures of the ``wanted`` clips, extracted concurrently, longest clips first (so that no
-    long decode starts last and finishes alone)."""
+    long decode starts last and finishes alone). ``on_ready(i, sig)`` runs as each one arrives."""
     futures = {pool.submit(extract, clips[i], method, cache): i
                for i in sorted(wanted, key=lambda i: -clips[i].duration)}
     sigs: dict[int, Signature] = {}
     for done, fut in enumerate(as_completed(futures)):
-        sigs[futures[fut]] = fut.result()
-        report(Progress(stage, done + 1, len(wanted), clips[futures[fut]].name))
+        i = futures[fut]
+        sigs[i] = fut.result()
+        report(Progress(stage, done + 1, len(wanted), clips[i].name))
+        if on_ready is not None:
+            on_ready(i, sigs[i])
     return sigs
 
 
@@ -200,15 +203,28 @@ def align(paths: Sequence[str], *, method: str = config.METHOD, reference: str |
         _check_method(method, clips)  # fail before decoding anything
         silent = [False] * n
         sound = [False] * n
+        audio: dict[int, Signature] = {}
+        audio_jobs: dict[tuple[int, int], Future[Match | None]] = {}
+
+        def sound_ready(i: int, sig: Signature) -> None:
+            """Match clip i's sound against every clip with sound already decoded, in the pool,
+            while the remaining clips are still decoding."""
+            silent[i] = sig.fine is not None and is_silent(sig.fine)
+            sound[i] = not silent[i]
+            audio[i] = sig
+            if sound[i]:
+                for j in (j for j in audio if j != i and sound[j]):
+                    a, b = min(i, j), max(i, j)
+                    audio_jobs[a, b] = pool.submit(match, audio[a], audio[b], a, b,
+                                                   max_offset=max_offset)
+
         if method != "motion":
-            audio = _extract_all(pool, clips, [i for i in range(n) if clips[i].audio], Method.AUDIO,
-                                 cache, report, "signature")
-            for i, sig in audio.items():
-                silent[i] = sig.fine is not None and is_silent(sig.fine)
-                sound[i] = not silent[i]
+            _extract_all(pool, clips, [i for i in range(n) if clips[i].audio], Method.AUDIO, cache,
+                         report, "signature", on_ready=sound_ready)
         planned = _pair_methods(method, clips, sound)
         need_motion = sorted({c for i, j, m in planned if m is Method.MOTION for c in (i, j)})
         motion = _extract_all(pool, clips, need_motion, Method.MOTION, cache, report, "motion")
+        audio_found = {pair: job.result() for pair, job in audio_jobs.items()}
 
     still: dict[int, str] = {}
     for i, sig in motion.items():
@@ -220,10 +236,10 @@ def align(paths: Sequence[str], *, method: str = config.METHOD, reference: str |
     tried: dict[int, set[Method]] = {i: set() for i in range(n)}
     matches: list[Match] = []
     for k, (i, j, kind) in enumerate(pairs):
-        sigs = audio if kind is Method.AUDIO else motion
         tried[i].add(kind)
         tried[j].add(kind)
-        m = match(sigs[i], sigs[j], i, j, max_offset=max_offset)
+        m = (audio_found[i, j] if kind is Method.AUDIO
+             else match(motion[i], motion[j], i, j, max_offset=max_offset))
         if m is not None:
             matches.append(m)
             log.debug("%s match %s ~ %s: lag %.4f s, confidence %.3f", kind.value, clips[i].name,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from concurrent.futures import ThreadPoolExecutor
 from fractions import Fraction
 
 from syncam.errors import FFmpegError, MediaError
@@ -109,22 +110,31 @@ def check_readable(path: str) -> os.stat_result:
     return st
 
 
+def _first_audio_time(path: str) -> float | None:
+    """Time of the first decoded sample of the first audio stream; None when there is none to decode.
+
+    Undecodable audio is not an error here: it is reported when the audio is decoded.
+    """
+    try:
+        return ffmpeg.first_frame_time(path, "a:0")
+    except FFmpegError:
+        return None
+
+
 def probe(path: str) -> Clip:
     """Probe a media file. Raises MediaError with a one-line, actionable message."""
     path = os.path.abspath(path)
     st = check_readable(path)
-    try:
-        data = ffmpeg.probe_json(path)
-    except FFmpegError as exc:
-        raise MediaError(f"{path}: not a readable media file ({exc.stderr_tail or exc}); "
-                         "it may be truncated or not audio/video: copy or export it again") from None
-    audio = [s for s in data.get("streams", []) if s.get("codec_type") == "audio"]
-    first_audio = None
-    if audio:
+    # two ffprobe runs, side by side: the description, and the first decoded audio sample's time
+    with ThreadPoolExecutor(max_workers=1) as side:
+        first = side.submit(_first_audio_time, path)
         try:
-            first_audio = ffmpeg.first_frame_time(path, int(audio[0]["index"]))
-        except FFmpegError:
-            first_audio = None  # undecodable audio is reported when it is decoded
+            data = ffmpeg.probe_json(path)
+        except FFmpegError as exc:
+            raise MediaError(f"{path}: not a readable media file ({exc.stderr_tail or exc}); "
+                             "it may be truncated or not audio/video: copy or export it "
+                             "again") from None
+        first_audio = first.result()
     clip = clip_from_probe(path, data, size=st.st_size, mtime=st.st_mtime, first_audio=first_audio)
     if not clip.video and not clip.audio and any(
             s.get("codec_type") == "video" for s in data.get("streams", [])):
