@@ -49,4 +49,14 @@ MAX_OFFSET: float | None = None
 # Signatures of different clips are extracted concurrently (each is one ffmpeg process), one per core.
 WORKERS = os.cpu_count() or 2
 
+# --- batch and signature cache ---------------------------------------------------------------------
+# Signatures are kept on disk between runs so that a second pass over the same footage decodes nothing.
+# The folder is $SYNCAM_CACHE_DIR, else $XDG_CACHE_HOME/syncam, else ~/.cache/syncam (the XDG default,
+# which backup tools and `rm -rf ~/.cache` already treat as disposable).
+CACHE_ENV = "SYNCAM_CACHE_DIR"
+CACHE_SUBDIR = "syncam"
+
 MANIFEST_NAME = "syncam-manifest.json"
+# The mosaic `syncam batch --render` writes beside each manifest. Files named syncam-* are outputs, so
+# batch never mistakes them for clips when it walks a folder tree again.
+MOSAIC_NAME = "syncam-mosaic.mp4"

@@ -12,6 +12,7 @@ import click
 
 from syncam import config
 from syncam.atomic import check_writable, write_text
+from syncam.cache import SignatureCache
 from syncam.cli import EXIT_OK, EXIT_UNPLACED, ProgressBar, handle_errors, main
 from syncam.manifest import Manifest
 from syncam.media.probe import probe
@@ -93,9 +94,13 @@ def manifest_table(m: Manifest) -> str:
 @click.option("-o", "--output", type=click.Path(), default=config.MANIFEST_NAME, show_default=True,
               help="Where to write the offsets manifest (JSON).")
 @click.option("--json", "as_json", is_flag=True, help="Print the manifest to stdout, nothing else.")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the signature cache.")
+@click.option("--cache-dir", type=click.Path(file_okay=False), help=f"Signature cache folder "
+              f"(default: ${config.CACHE_ENV}, else $XDG_CACHE_HOME/syncam, else ~/.cache/syncam).")
 @handle_errors
 def align_cmd(clips: tuple[str, ...], reference: str | None, max_offset: float | None,
-              min_confidence: float, output: str, as_json: bool) -> None:
+              min_confidence: float, output: str, as_json: bool, no_cache: bool,
+              cache_dir: str | None) -> None:
     """Find where every clip sits on one timeline and write the offsets manifest.
 
     Exit code 0 when every clip is placed, 3 when some clip could not be placed.
@@ -104,7 +109,8 @@ def align_cmd(clips: tuple[str, ...], reference: str | None, max_offset: float |
     bar = ProgressBar()
     try:
         result = align(list(clips), reference=reference, max_offset=max_offset,
-                       min_confidence=min_confidence, progress=bar)
+                       min_confidence=min_confidence, progress=bar,
+                       cache=None if no_cache else SignatureCache(cache_dir))
     finally:
         bar.close()
     write_text(target, result.to_json(), inputs=clips)
