@@ -99,7 +99,8 @@ class SignatureCache:
         path = self.entry_path(clip, method, params)
         want = {**self._ident(clip, method, params), "size": clip.size, "mtime": clip.mtime}
         try:
-            with np.load(path, allow_pickle=False) as npz:
+            # our own file object: closed on any error, even one raised half-way through a member
+            with open(path, "rb") as fh, np.load(fh, allow_pickle=False) as npz:
                 meta = json.loads(str(npz["meta"][()]))
                 if {k: meta.get(k) for k in want} != want:
                     self._count(stale=1)
