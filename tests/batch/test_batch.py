@@ -5,6 +5,7 @@ from __future__ import annotations
 import inspect
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -205,3 +206,14 @@ def test_missing_dask_and_missing_renderer_are_usage_errors(library_src, monkeyp
     monkeypatch.setitem(sys.modules, "distributed", None)
     with pytest.raises(UsageError, match=r"needs Dask: pip install 'syncam\[dask\]'"):
         run_batch([library_src.root], scheduler="local")
+
+
+def test_example_script_reports_a_folder_tree(library_src, tmp_path):
+    script = os.path.join(os.path.dirname(__file__), "..", "..", "examples", "batch_report.py")
+    proc = subprocess.run([sys.executable, script, library_src.root, "--out", str(tmp_path / "o"),
+                           "--jobs", "2"], capture_output=True, text=True)
+    assert proc.returncode == 1, proc.stderr
+    assert "broken: failed\n  error: " in proc.stdout and "c_truncated.mp4" in proc.stdout
+    assert "c_other_event.mp4" in proc.stdout and "unplaced (" in proc.stdout
+    assert re.search(r"\n  b_close\.mov +\+7\.43[67]\d s\n", proc.stdout)  # truth: +7.437 s
+    assert proc.stdout.rstrip().endswith("1 failed, 1 clips unplaced")
