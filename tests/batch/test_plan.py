@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 
 import pytest
 
@@ -176,3 +178,11 @@ def test_json_line_has_the_same_keys_whatever_the_status():
     assert set(ok) == set(bad) == {"event", "status", "manifest", "unplaced", "error", "seconds",
                                    "cache_hits", "cache_misses", "mosaic"}
     assert bad["status"] == "failed" and bad["error"] == "boom"
+
+
+def test_dask_is_imported_only_when_a_scheduler_is_asked_for():
+    code = ("import sys, syncam, syncam.cli, syncam.batch\n"
+            "loaded = [m for m in sys.modules if m.split('.')[0] in ('dask', 'distributed')]\n"
+            "assert not loaded, loaded\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
