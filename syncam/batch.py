@@ -115,6 +115,7 @@ class Options:
 
     max_offset: float | None = config.MAX_OFFSET
     min_confidence: float = config.MIN_CONFIDENCE
+    method: str | None = None  # None = align's default
     cache_dir: str | None = None  # None = no cache
     render: bool = False
     threads: int = 1  # probe/decode threads inside one event
@@ -179,14 +180,18 @@ _JOB_KEYS = {"name", "clips", "reference", "method", "max_offset"}
 _CSV_ALIASES = {"event": "name", "clip": "clips", "max-offset": "max_offset"}
 
 
+def methods() -> tuple[str, ...]:
+    """The method names align takes (config.METHODS where this syncam has it, else the kinds)."""
+    return tuple(getattr(config, "METHODS", tuple(m.value for m in Method)))
+
+
 def _method(value: Any, where: str) -> str | None:
     if value in (None, ""):
         return None
-    try:
-        return Method(str(value).strip().lower()).value
-    except ValueError:
-        raise UsageError(f"{where}: method {value!r} is not one of "
-                         f"{', '.join(m.value for m in Method)}") from None
+    name = str(value).strip().lower()
+    if name not in methods():
+        raise UsageError(f"{where}: method {value!r} is not one of {', '.join(methods())}")
+    return name
 
 
 def _max_offset(value: Any, where: str) -> float | None:
@@ -318,7 +323,7 @@ def up_to_date(job: Job, options: Options) -> manifest.Manifest | None:
     max_offset = job.max_offset if job.max_offset is not None else options.max_offset
     if s.get("max_offset") != max_offset or s.get("min_confidence") != options.min_confidence:
         return None
-    if job.method is not None and s.get("method") != job.method:
+    if s.get("method") != _effective_method(job, options):
         return None
     if job.reference is not None and os.path.realpath(m.clips[m.reference].path) != \
             os.path.realpath(job.reference):
@@ -338,18 +343,26 @@ def _renderer() -> Callable[..., Any] | None:
     return fn if callable(fn) else None
 
 
+def _effective_method(job: Job, options: Options) -> str:
+    """The job's method, else the batch's, else align's default ("audio" if align takes none)."""
+    param = inspect.signature(align).parameters.get("method")
+    default = str(param.default) if param is not None else Method.AUDIO.value
+    return job.method or options.method or default
+
+
 def _align_kwargs(job: Job, options: Options) -> dict[str, Any]:
-    """Arguments for align(); ``method`` only when the job names one (align may not take it yet)."""
+    """Arguments for align(); ``method`` only where align takes it (an older align aligns by audio
+    only, so it gets no ``method`` and any other method fails the event with a clear message)."""
     kwargs: dict[str, Any] = {
         "reference": job.reference, "min_confidence": options.min_confidence,
         "max_offset": job.max_offset if job.max_offset is not None else options.max_offset,
         "workers": options.threads}
-    if job.method is not None:
-        if "method" in inspect.signature(align).parameters:
-            kwargs["method"] = job.method
-        elif job.method != Method.AUDIO.value:
-            raise UsageError(f"event '{job.name}': method '{job.method}' is not available in this "
-                             "syncam (it aligns by audio only); remove it from the jobs file")
+    method = _effective_method(job, options)
+    if "method" in inspect.signature(align).parameters:
+        kwargs["method"] = method
+    elif method != Method.AUDIO.value:
+        raise UsageError(f"event '{job.name}': method '{method}' is not available in this syncam "
+                         "(it aligns by audio only); use method audio")
     return kwargs
 
 
@@ -502,12 +515,14 @@ def _run_dask(todo: list[Job], options: Options, scheduler: str, processes: int
 def run(events: Sequence[Job], *, jobs: int | None = None, scheduler: str | None = None,
         force: bool = False, cache: bool = True, cache_dir: str | None = None,
         max_offset: float | None = config.MAX_OFFSET,
-        min_confidence: float = config.MIN_CONFIDENCE, render: bool = False,
+        min_confidence: float = config.MIN_CONFIDENCE, method: str | None = None,
+        render: bool = False,
         on_event: Callable[[EventResult], None] | None = None) -> BatchResult:
     """Align every event; return each one's result in the order given.
 
     ``jobs``: events aligned at once (default: one per core). ``scheduler``: a Dask scheduler address
     ("tcp://host:8786") or "local" for a local Dask cluster; None runs on local processes.
+    ``method``/``max_offset``: for events whose job does not set its own (None = align's default).
     ``on_event`` is called in this process as each event finishes (skipped ones first).
     A failing event is reported, never raised; only bad arguments raise (UsageError).
     """
@@ -519,7 +534,10 @@ def run(events: Sequence[Job], *, jobs: int | None = None, scheduler: str | None
                          "without --render and render each manifest later")
     if scheduler is not None:
         _dask()  # fail before any work when Dask is missing
-    options = Options(max_offset=max_offset, min_confidence=min_confidence, render=render,
+    if method is not None:
+        method = _method(method, "method")
+    options = Options(max_offset=max_offset, min_confidence=min_confidence, method=method,
+                      render=render,
                       cache_dir=(cache_dir or SignatureCache().directory) if cache else None)
     report = on_event or (lambda _: None)
     results: dict[str, EventResult] = {}
@@ -572,7 +590,8 @@ def batch(roots: Sequence[str] = (), *, jobs_file: str | None = None, out: str |
           jobs: int | None = None, scheduler: str | None = None, force: bool = False,
           cache: bool = True, cache_dir: str | None = None,
           max_offset: float | None = config.MAX_OFFSET,
-          min_confidence: float = config.MIN_CONFIDENCE, render: bool = False,
+          min_confidence: float = config.MIN_CONFIDENCE, method: str | None = None,
+          render: bool = False,
           on_event: Callable[[EventResult], None] | None = None) -> BatchResult:
     """Align every event under ``roots`` and/or in ``jobs_file``; see :func:`run` for the options.
 
@@ -580,7 +599,7 @@ def batch(roots: Sequence[str] = (), *, jobs_file: str | None = None, out: str |
     """
     return run(plan(roots, jobs_file=jobs_file, out=out), jobs=jobs, scheduler=scheduler,
                force=force, cache=cache, cache_dir=cache_dir, max_offset=max_offset,
-               min_confidence=min_confidence, render=render, on_event=on_event)
+               min_confidence=min_confidence, method=method, render=render, on_event=on_event)
 
 
 __all__ = ["BatchResult", "EventResult", "Job", "Status", "batch", "discover", "plan",

@@ -8,7 +8,7 @@ import sys
 import click
 
 from syncam import config
-from syncam.batch import BatchResult, EventResult, Status, plan, run
+from syncam.batch import BatchResult, EventResult, Status, methods, plan, run
 from syncam.cli import ProgressBar, fail, handle_errors, main
 from syncam.types import Progress
 
@@ -52,6 +52,8 @@ def summary_table(result: BatchResult) -> str:
               "up to date with its clips.")
 @click.option("--render", is_flag=True, help=f"Also render each event's mosaic "
               f"({config.MOSAIC_NAME} beside its manifest).")
+@click.option("--method", "-m", type=click.Choice(methods()), default=None,
+              help="Evidence to align by (default: align's); a jobs file can set it per event.")
 @click.option("--max-offset", type=click.FloatRange(min=0), default=config.MAX_OFFSET,
               help="Largest offset between two clips, in seconds (default: no limit); a jobs file "
               "can set it per event.")
@@ -64,7 +66,8 @@ def summary_table(result: BatchResult) -> str:
               "nothing else on stdout.")
 @handle_errors
 def batch_cmd(roots: tuple[str, ...], jobs_file: str | None, out: str | None, jobs: int | None,
-              scheduler: str | None, force: bool, render: bool, max_offset: float | None,
+              scheduler: str | None, force: bool, render: bool, method: str | None,
+              max_offset: float | None,
               min_confidence: float, no_cache: bool, cache_dir: str | None, as_json: bool) -> None:
     """Align every event under ROOT folders: each folder holding clips is one event.
 
@@ -88,7 +91,7 @@ def batch_cmd(roots: tuple[str, ...], jobs_file: str | None, out: str | None, jo
     try:
         result = run(events, jobs=jobs, scheduler=scheduler, force=force, cache=not no_cache,
                      cache_dir=cache_dir, max_offset=max_offset, min_confidence=min_confidence,
-                     render=render, on_event=on_event)
+                     method=method, render=render, on_event=on_event)
     except KeyboardInterrupt:
         bar.close()
         kept = sum(e.status is not Status.FAILED for e in finished)
