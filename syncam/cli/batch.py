@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 
 import click
@@ -78,6 +79,10 @@ def batch_cmd(roots: tuple[str, ...], jobs_file: str | None, out: str | None, jo
     failed (the others still finish), 2 for bad arguments.
     """
     events = plan(roots, jobs_file=jobs_file, out=out)
+    if scheduler is not None and not click.get_current_context().find_root().params.get("debug"):
+        # Dask logs every cluster step at INFO on stderr; keep its warnings only, unless the user's
+        # own Dask configuration says otherwise
+        os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")
     bar = ProgressBar()
     finished: list[EventResult] = []
 
