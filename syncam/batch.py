@@ -66,8 +66,13 @@ class Job:
 
     @property
     def mosaic(self) -> str:
-        """Where ``--render`` puts this event's mosaic: beside its manifest."""
-        return os.path.join(os.path.dirname(self.manifest), config.MOSAIC_NAME)
+        """Where ``--render`` puts this event's mosaic: beside its manifest, with the same tag
+        (syncam-manifest.json -> syncam-mosaic.mp4; syncam-manifest.N.json -> syncam-mosaic.N.mp4)."""
+        folder, base = os.path.split(self.manifest)
+        stem, ext = os.path.splitext(config.MANIFEST_NAME)
+        tag = base[len(stem):-len(ext)] if base.startswith(stem) and base.endswith(ext) else ""
+        mosaic_stem, mosaic_ext = os.path.splitext(config.MOSAIC_NAME)
+        return os.path.join(folder, mosaic_stem + tag + mosaic_ext)
 
 
 @dataclass(frozen=True)
@@ -217,7 +222,8 @@ def _job(name: Any, clips: list[Any], reference: Any, method: Any, max_offset: A
     if reference not in (None, "") and not isinstance(reference, str):
         raise UsageError(f"{where}: event '{name}': \"reference\" must be the path of one of its clips")
     ref = os.path.join(base, os.path.expanduser(reference)) if reference else None
-    flat = name.replace("/", "_") + "." + config.MANIFEST_NAME
+    stem, ext = os.path.splitext(config.MANIFEST_NAME)  # syncam-*: a later walk skips it
+    flat = f"{stem}.{name.replace('/', '_')}{ext}"
     return Job(name=name, clips=paths, reference=ref, method=_method(method, where),
                max_offset=_max_offset(max_offset, where),
                manifest=_manifest_for(name, os.path.dirname(paths[0]), out, in_clip_folder=flat))
@@ -280,7 +286,7 @@ def read_jobs_file(path: str, *, out: str | None = None) -> list[Job]:
     """Jobs from a JSON or CSV file (by extension; content starting with '[' or '{' is JSON).
 
     Relative clip paths are relative to the jobs file's folder. Without ``out`` an event's manifest
-    goes beside its first clip, as ``<name>.syncam-manifest.json``.
+    goes beside its first clip, as ``syncam-manifest.<name>.json`` ('/' in the name becomes '_').
     """
     path = os.path.abspath(path)
     try:

@@ -81,9 +81,10 @@ def test_json_jobs_file(tmp_path):
     path.write_text(json.dumps(spec))
     a, b = read_jobs_file(str(path))
     assert a == Job(name="interview", clips=(str(tmp_path / "clips" / "x.mp4"), "/abs/y.mov"),
-                    manifest=str(tmp_path / "clips" / "interview.syncam-manifest.json"),
+                    manifest=str(tmp_path / "clips" / "syncam-manifest.interview.json"),
                     reference="/abs/y.mov", method="audio", max_offset=30.0)
-    assert b.manifest == str(tmp_path / "clips" / "site_visit.syncam-manifest.json")
+    assert b.manifest == str(tmp_path / "clips" / "syncam-manifest.site_visit.json")
+    assert b.mosaic == str(tmp_path / "clips" / "syncam-mosaic.site_visit.mp4")
     assert (b.reference, b.method, b.max_offset) == (None, None, None)
     out = str(tmp_path / "o")
     assert read_jobs_file(str(path), out=out)[1].manifest == os.path.join(
