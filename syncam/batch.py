@@ -397,6 +397,7 @@ def align_event(job: Job, options: Options) -> Outcome:
             render = _renderer()
             if render is None:
                 raise UsageError("--render: this syncam has no mosaic renderer (syncam.render)")
+            os.makedirs(os.path.dirname(job.mosaic), exist_ok=True)
             render(m, job.mosaic)
             mosaic = job.mosaic
     except SyncamError as exc:

@@ -217,3 +217,26 @@ def test_example_script_reports_a_folder_tree(library_src, tmp_path):
     assert "c_other_event.mp4" in proc.stdout and "unplaced (" in proc.stdout
     assert re.search(r"\n  b_close\.mov +\+7\.43[67]\d s\n", proc.stdout)  # truth: +7.437 s
     assert proc.stdout.rstrip().endswith("1 failed, 1 clips unplaced")
+
+
+def test_render_hook_calls_the_renderer_and_resume_needs_the_mosaic(library_src, tmp_path,
+                                                                    monkeypatch):
+    """The hook's contract, until syncam.render lands: render(manifest, output) writes ``output``."""
+    import syncam.render
+    calls = []
+
+    def render(manifest, output):
+        calls.append((len(manifest.clips), output))
+        with open(output, "wb") as fh:
+            fh.write(b"mosaic")
+
+    monkeypatch.setattr(syncam.render, "render", render, raising=False)
+    out = tmp_path / "out"
+    folder = library_src.events["concert"].folder
+    first = run_batch([folder], out=str(out), jobs=1, render=True)
+    mosaic = str(out / "concert" / "syncam-mosaic.mp4")
+    assert first.events[0].mosaic == mosaic and calls == [(3, mosaic)]
+    assert run_batch([folder], out=str(out), jobs=1, render=True).events[0].status is Status.SKIPPED
+    os.unlink(mosaic)
+    again = run_batch([folder], out=str(out), jobs=1, render=True)
+    assert again.events[0].status is Status.ALIGNED and len(calls) == 2
