@@ -14,6 +14,7 @@ import time
 import pytest
 
 import syncam
+import syncam.render
 from syncam.batch import Status
 from syncam.batch import batch as run_batch
 from syncam.errors import UsageError
@@ -222,7 +223,6 @@ def test_example_script_reports_a_folder_tree(library_src, tmp_path):
 def test_render_hook_calls_the_renderer_and_resume_needs_the_mosaic(library_src, tmp_path,
                                                                     monkeypatch):
     """The hook's contract, until syncam.render lands: render(manifest, output) writes ``output``."""
-    import syncam.render
     calls = []
 
     def render(manifest, output):
