@@ -340,9 +340,9 @@ def up_to_date(job: Job, options: Options) -> manifest.Manifest | None:
 
 
 def _renderer() -> Callable[..., Any] | None:
-    """``syncam.render.render(manifest, output)`` when this syncam has the mosaic renderer."""
+    """``syncam.render.mosaic.render(manifest, output)`` when this syncam has the mosaic renderer."""
     try:
-        module = importlib.import_module("syncam.render")
+        module = importlib.import_module("syncam.render.mosaic")
     except ImportError:
         return None
     fn = getattr(module, "render", None)
@@ -392,14 +392,6 @@ def align_event(job: Job, options: Options) -> Outcome:
 
     try:
         m = align(list(job.clips), cache=cache, **_align_kwargs(job, options))
-        mosaic = None
-        if options.render:
-            render = _renderer()
-            if render is None:
-                raise UsageError("--render: this syncam has no mosaic renderer (syncam.render)")
-            os.makedirs(os.path.dirname(job.mosaic), exist_ok=True)
-            render(m, job.mosaic)
-            mosaic = job.mosaic
     except SyncamError as exc:
         return Outcome(done(Status.FAILED, manifest=None, error=str(exc)))
     except Exception as exc:  # one event's unexpected failure must not stop the batch
@@ -407,8 +399,19 @@ def align_event(job: Job, options: Options) -> Outcome:
         return Outcome(done(Status.FAILED, manifest=None,
                             error=f"unexpected error: {type(exc).__name__}: {exc}"))
     unplaced = tuple(c.path for c in m.unplaced)
-    return Outcome(done(Status.UNPLACED if unplaced else Status.ALIGNED, manifest=job.manifest,
-                        unplaced=unplaced, mosaic=mosaic), m.to_json())
+    status = Status.UNPLACED if unplaced else Status.ALIGNED
+    if options.render:  # a failed mosaic fails the event but keeps its manifest (resume redoes it)
+        render = _renderer()
+        try:
+            if render is None:
+                raise UsageError("this syncam has no mosaic renderer (syncam.render.mosaic)")
+            os.makedirs(os.path.dirname(job.mosaic), exist_ok=True)
+            render(m, job.mosaic)
+        except (SyncamError, OSError) as exc:
+            return Outcome(done(Status.FAILED, manifest=job.manifest, unplaced=unplaced,
+                                error=f"mosaic not rendered: {exc}"), m.to_json())
+    return Outcome(done(status, manifest=job.manifest, unplaced=unplaced,
+                        mosaic=job.mosaic if options.render else None), m.to_json())
 
 
 def _finish(job: Job, outcome: Outcome) -> EventResult:
@@ -537,8 +540,8 @@ def run(events: Sequence[Job], *, jobs: int | None = None, scheduler: str | None
     cores = os.cpu_count() or 2
     jobs = max(1, jobs if jobs is not None else cores)
     if render and _renderer() is None:
-        raise UsageError("--render: this syncam has no mosaic renderer yet (syncam.render); run "
-                         "without --render and render each manifest later")
+        raise UsageError("--render: this syncam has no mosaic renderer yet (syncam.render.mosaic); "
+                         "run without --render and render each manifest later")
     if scheduler is not None:
         _dask()  # fail before any work when Dask is missing
     if method is not None:

@@ -10,11 +10,11 @@ import signal
 import subprocess
 import sys
 import time
+import types
 
 import pytest
 
 import syncam
-import syncam.render
 from syncam.batch import Status
 from syncam.batch import batch as run_batch
 from syncam.errors import UsageError
@@ -222,15 +222,19 @@ def test_example_script_reports_a_folder_tree(library_src, tmp_path):
 
 def test_render_hook_calls_the_renderer_and_resume_needs_the_mosaic(library_src, tmp_path,
                                                                     monkeypatch):
-    """The hook's contract, until syncam.render lands: render(manifest, output) writes ``output``."""
+    """The hook's contract with syncam/render: render(manifest, output) writes ``output`` or raises
+    a SyncamError. (Here a stand-in renderer: this tests batch's side of the contract only.)"""
     calls = []
 
     def render(manifest, output):
         calls.append((len(manifest.clips), output))
+        if len(calls) == 3:
+            raise UsageError("no room for the mosaic")
         with open(output, "wb") as fh:
             fh.write(b"mosaic")
 
-    monkeypatch.setattr(syncam.render, "render", render, raising=False)
+    monkeypatch.setitem(sys.modules, "syncam.render.mosaic",
+                        types.SimpleNamespace(render=render))
     out = tmp_path / "out"
     folder = library_src.events["concert"].folder
     first = run_batch([folder], out=str(out), jobs=1, render=True)
@@ -240,3 +244,8 @@ def test_render_hook_calls_the_renderer_and_resume_needs_the_mosaic(library_src,
     os.unlink(mosaic)
     again = run_batch([folder], out=str(out), jobs=1, render=True)
     assert again.events[0].status is Status.ALIGNED and len(calls) == 2
+    os.unlink(mosaic)
+    failed = run_batch([folder], out=str(out), jobs=1, render=True, force=True).events[0]
+    assert failed.status is Status.FAILED and failed.error == "mosaic not rendered: no room for " \
+        "the mosaic" and failed.manifest == str(out / "concert" / "syncam-manifest.json")
+    assert os.path.exists(failed.manifest) and not os.path.exists(mosaic)
