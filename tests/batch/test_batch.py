@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import inspect
 import json
 import os
@@ -201,9 +202,26 @@ def test_jobs_file_reference_and_max_offset(library_src, tmp_path):
         assert "method 'motion' is not available" in result.events[1].error
 
 
-def test_missing_dask_and_missing_renderer_are_usage_errors(library_src, monkeypatch):
+HAS_RENDERER = importlib.util.find_spec("syncam.render.mosaic") is not None
+
+
+@pytest.mark.skipif(HAS_RENDERER, reason="this syncam has the mosaic renderer")
+def test_render_without_a_renderer_is_a_usage_error(library_src):
     with pytest.raises(UsageError, match="no mosaic renderer"):
         run_batch([library_src.root], render=True)
+
+
+@pytest.mark.skipif(not HAS_RENDERER, reason="syncam.render.mosaic is not in this syncam yet")
+def test_render_writes_each_events_mosaic_with_the_real_renderer(library_src, tmp_path):
+    folder = library_src.events["concert"].folder
+    e = run_batch([folder], out=str(tmp_path), jobs=1, render=True).events[0]
+    assert e.status is Status.ALIGNED and e.mosaic == str(tmp_path / "concert" / "syncam-mosaic.mp4")
+    m = syncam.load_manifest(e.manifest)
+    assert syncam.probe(e.mosaic).duration == pytest.approx(m.timeline_end - m.timeline_start,
+                                                            abs=0.1)
+
+
+def test_scheduler_without_dask_is_a_usage_error(library_src, monkeypatch):
     monkeypatch.setitem(sys.modules, "distributed", None)
     with pytest.raises(UsageError, match=r"needs Dask: pip install 'syncam\[dask\]'"):
         run_batch([library_src.root], scheduler="local")
