@@ -46,6 +46,10 @@ def atomic_path(target: str, *, inputs: tuple[str, ...] = ()) -> Iterator[str]:
         raise SyncamError(f"{target}: cannot write there ({exc.strerror}); choose a writable "
                           "folder") from None
     os.close(fd)
+    # mkstemp makes the file private (0600); an output is an ordinary file: 0666 less the umask
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)
     try:
         yield tmp
         os.replace(tmp, target)

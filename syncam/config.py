@@ -102,6 +102,13 @@ METHOD = "auto"
 # and the whole batch ends when the total work is done. Memory per process is ~60 MB.
 WORKERS = 2 * (os.cpu_count() or 1)
 
+# --- batch and signature cache ---------------------------------------------------------------------
+# Signatures are kept on disk between runs so that a second pass over the same footage decodes nothing.
+# The folder is $SYNCAM_CACHE_DIR, else $XDG_CACHE_HOME/syncam, else ~/.cache/syncam (the XDG default,
+# which backup tools and `rm -rf ~/.cache` already treat as disposable).
+CACHE_ENV = "SYNCAM_CACHE_DIR"
+CACHE_SUBDIR = "syncam"
+
 MANIFEST_NAME = "syncam-manifest.json"
 
 # --- render -----------------------------------------------------------------------------------------
@@ -149,3 +156,7 @@ FONT_CANDIDATES = (
 # Folders searched (recursively) for any of these file names when no candidate path exists.
 FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.local/share/fonts", "~/.fonts")
 FONT_NAMES = ("DejaVuSans.ttf", "LiberationSans-Regular.ttf", "FreeSans.ttf", "NotoSans-Regular.ttf")
+
+# The mosaic `syncam batch --render` writes beside each manifest. Files named syncam-* are outputs, so
+# batch never mistakes them for clips when it walks a folder tree again.
+MOSAIC_NAME = "syncam-mosaic.mp4"

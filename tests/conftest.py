@@ -5,11 +5,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
 import pytest
 
+from syncam import config
 from tests import mediagen
 from tests.mediagen import (H264_AAC, MJPEG_PCM, MOV_H264_PCM, MPEG4_MP3, VP9_OPUS, Camera,
                             first_audio_sample_time)
@@ -34,6 +36,22 @@ class Event:
         """
         a = [first_audio_sample_time(p) for p in (self.paths[i], self.paths[ref])]
         return self.cameras[i].start - self.cameras[ref].start + a[1] - a[0]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """align caches signatures by default: the suite uses its own folder, never the user's cache.
+
+    Set in os.environ (not monkeypatch, which is per test) so that every CLI subprocess inherits it.
+    """
+    folder = str(tmp_path_factory.mktemp("signature-cache"))
+    before = os.environ.get(config.CACHE_ENV)
+    os.environ[config.CACHE_ENV] = folder
+    yield folder
+    if before is None:
+        del os.environ[config.CACHE_ENV]
+    else:
+        os.environ[config.CACHE_ENV] = before
 
 
 @pytest.fixture(scope="session")

@@ -12,6 +12,7 @@ import click
 
 from syncam import config
 from syncam.atomic import check_writable, write_text
+from syncam.cache import SignatureCache
 from syncam.cli import EXIT_OK, EXIT_UNPLACED, ProgressBar, handle_errors, main
 from syncam.cli.render import summary, warn
 from syncam.manifest import Manifest
@@ -99,10 +100,13 @@ def manifest_table(m: Manifest) -> str:
 @click.option("--json", "as_json", is_flag=True, help="Print the manifest to stdout, nothing else.")
 @click.option("--render", "render_to", type=click.Path(), metavar="OUT",
               help="Also render the mosaic video to OUT with the defaults of 'syncam render'.")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the signature cache.")
+@click.option("--cache-dir", type=click.Path(file_okay=False), help=f"Signature cache folder "
+              f"(default: ${config.CACHE_ENV}, else $XDG_CACHE_HOME/syncam, else ~/.cache/syncam).")
 @handle_errors
 def align_cmd(clips: tuple[str, ...], reference: str | None, method: str,
               max_offset: float | None, min_confidence: float, output: str, as_json: bool,
-              render_to: str | None) -> None:
+              render_to: str | None, no_cache: bool, cache_dir: str | None) -> None:
     """Find where every clip sits on one timeline and write the offsets manifest.
 
     Exit code 0 when every clip is placed, 3 when some clip could not be placed.
@@ -113,7 +117,8 @@ def align_cmd(clips: tuple[str, ...], reference: str | None, method: str,
     bar = ProgressBar()
     try:
         result = align(list(clips), method=method, reference=reference, max_offset=max_offset,
-                       min_confidence=min_confidence, progress=bar)
+                       min_confidence=min_confidence, progress=bar,
+                       cache=None if no_cache else SignatureCache(cache_dir))
     finally:
         bar.close()
     write_text(target, result.to_json(), inputs=clips)

@@ -145,6 +145,8 @@ def read_pcm(args: Sequence[str], *, expected_samples: int, what: str) -> np.nda
             if proc.poll() is None:
                 proc.kill()
                 proc.wait()
+            if proc.stdout is not None:
+                proc.stdout.close()
         errfile.seek(0)
         stderr = errfile.read()
     if code != 0:

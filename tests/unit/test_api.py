@@ -5,10 +5,11 @@ import syncam
 
 def test_public_names_are_pinned() -> None:
     assert sorted(syncam.__all__) == sorted([
-        "Clip", "ClipEntry", "FFmpegError", "FFmpegMissing", "Manifest", "ManifestError", "Match",
-        "MatchEntry", "MediaError", "Method", "Placement", "Progress", "RenderOptions",
-        "RenderResult", "Signature", "Solution", "SyncamError", "UsageError", "__version__", "align",
-        "load_manifest", "probe", "render"])
+        "BatchResult", "Clip", "ClipEntry", "EventResult", "FFmpegError", "FFmpegMissing", "Job",
+        "Manifest", "ManifestError", "Match", "MatchEntry", "MediaError", "Method", "Placement",
+        "Progress", "RenderOptions", "RenderResult", "Signature", "SignatureCache", "Solution",
+        "Status", "SyncamError", "UsageError", "__version__", "align", "batch", "load_manifest",
+        "probe", "render"])
     for name in syncam.__all__:
         assert hasattr(syncam, name), name
 

@@ -81,3 +81,14 @@ def test_missing_binary_says_how_to_install(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.delenv("SYNCAM_FFMPEG", raising=False)
     with pytest.raises(FFmpegMissing, match="apt-get install ffmpeg"):
         ffmpeg.find_binary("ffmpeg")
+
+
+def test_atomic_output_has_ordinary_permissions(tmp_path: str) -> None:
+    from syncam.atomic import write_text
+
+    target = os.path.join(tmp_path, "m.json")
+    write_text(target, "{}")
+    umask = os.umask(0)
+    os.umask(umask)
+    assert os.stat(target).st_mode & 0o777 == 0o666 & ~umask
+    assert os.listdir(tmp_path) == ["m.json"]

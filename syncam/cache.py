@@ -1,0 +1,171 @@
+"""The signature cache: one .npz file per (clip, kind of signature), so a second run decodes nothing.
+
+Why .npz files and no database: a signature is megabytes (the audio ``fine`` waveform is 32 KB per
+second of clip), and SQLite's own measurements put blobs above ~100 KB faster in files than in the
+database; numpy writes and reads them without an extra copy, bit-exact. The file system is the index:
+an entry's name is a hash of (real path, method, signature parameters, syncam version), so there is no
+second structure that could disagree with the files, and a changed clip overwrites its own slot instead
+of leaving stale entries behind. Writes go to a temporary file renamed over the slot (syncam/atomic.py),
+an atomic step on POSIX file systems, NFS included, where SQLite's locking is documented as unreliable:
+concurrent writers (batch workers, Dask workers sharing a folder) each leave a whole entry, and a reader
+sees the old file or the new one, never half of one. No locks are needed.
+
+Trust nothing read back: an entry records the clip's identity (path, size, mtime), the parameters and
+the version that made it, and is used only if all match the clip at hand; the zip container's CRC32
+check catches damaged bytes. A stale or unreadable entry counts as a miss and is rebuilt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import threading
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from syncam import __version__, config
+from syncam.atomic import atomic_path
+from syncam.errors import SyncamError
+from syncam.types import Clip, Method, Signature
+
+log = logging.getLogger(__name__)
+
+FORMAT = 1  # bump when the entry layout changes; entries of other formats live in another folder
+
+
+def default_cache_dir() -> str:
+    """$SYNCAM_CACHE_DIR, else $XDG_CACHE_HOME/syncam, else ~/.cache/syncam."""
+    override = os.environ.get(config.CACHE_ENV)
+    if override:
+        return os.path.abspath(os.path.expanduser(override))
+    xdg = os.environ.get("XDG_CACHE_HOME", "")
+    base = xdg if os.path.isabs(xdg) else os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, config.CACHE_SUBDIR)
+
+
+@dataclass
+class CacheStats:
+    """What one cache object did: ``hits`` are signatures read back instead of decoded."""
+
+    hits: int = 0
+    misses: int = 0  # computed: absent, stale or corrupt entries
+    stale: int = 0  # an entry existed for another version of the clip or other parameters
+    corrupt: int = 0  # an entry that could not be read back whole
+    writes: int = 0
+    write_errors: int = 0
+
+
+class SignatureCache:
+    """Signatures on disk under ``directory``, keyed by file identity and signature parameters.
+
+    Implements the ``SignatureCache`` protocol of syncam/pipeline.py. Safe to share between threads and
+    processes. A cache that cannot be written only logs a warning: it never fails an alignment.
+    """
+
+    def __init__(self, directory: str | None = None) -> None:
+        self.directory = os.path.abspath(directory) if directory else default_cache_dir()
+        self.root = os.path.join(self.directory, f"signatures-v{FORMAT}")
+        self.stats = CacheStats()
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"SignatureCache({self.directory!r})"
+
+    def _count(self, **deltas: int) -> None:
+        with self._lock:
+            for name, d in deltas.items():
+                setattr(self.stats, name, getattr(self.stats, name) + d)
+
+    @staticmethod
+    def _ident(clip: Clip, method: Method, params: dict[str, Any]) -> dict[str, Any]:
+        return {"path": os.path.realpath(clip.path), "method": Method(method).value,
+                "params": json.loads(json.dumps(params, sort_keys=True, default=str)),
+                "version": __version__}
+
+    def entry_path(self, clip: Clip, method: Method, params: dict[str, Any]) -> str:
+        """Where the entry of this clip, method and parameters lives (whether or not it exists)."""
+        key = hashlib.sha256(json.dumps(self._ident(clip, method, params), sort_keys=True)
+                             .encode("utf-8")).hexdigest()
+        return os.path.join(self.root, key[:2], key[2:] + ".npz")
+
+    def get(self, clip: Clip, method: Method, params: dict[str, Any]) -> Signature | None:
+        """The cached signature if a whole entry for exactly this file version exists, else None."""
+        path = self.entry_path(clip, method, params)
+        want = {**self._ident(clip, method, params), "size": clip.size, "mtime": clip.mtime}
+        try:
+            # our own file object: closed on any error, even one raised half-way through a member
+            with open(path, "rb") as fh, np.load(fh, allow_pickle=False) as npz:
+                meta = json.loads(str(npz["meta"][()]))
+                if {k: meta.get(k) for k in want} != want:
+                    self._count(stale=1)
+                    log.debug("cache: stale entry for %s", clip.path)
+                    return None
+                values = npz["values"]
+                fine = npz["fine"] if meta["has_fine"] else None
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError, KeyError, TypeError, EOFError, zipfile.BadZipFile) as exc:
+            self._count(corrupt=1)
+            log.warning("cache: ignoring unreadable entry %s for %s (%s); rebuilding it", path,
+                        clip.path, exc)
+            return None
+        if values.dtype != np.float32 or values.ndim != 1 or (
+                fine is not None and (fine.dtype != np.float32 or fine.ndim != 1)):
+            self._count(corrupt=1)
+            log.warning("cache: ignoring malformed entry %s for %s; rebuilding it", path, clip.path)
+            return None
+        return Signature(method=Method(meta["method"]), rate=float(meta["rate"]),
+                         start=float(meta["start"]), values=values, fine=fine,
+                         fine_rate=meta["fine_rate"], fine_start=float(meta["fine_start"]))
+
+    def put(self, clip: Clip, method: Method, params: dict[str, Any], sig: Signature) -> None:
+        """Store ``sig`` for this file version; on failure log a warning and carry on."""
+        path = self.entry_path(clip, method, params)
+        meta = {**self._ident(clip, method, params), "size": clip.size, "mtime": clip.mtime,
+                "rate": sig.rate, "start": sig.start, "fine_rate": sig.fine_rate,
+                "fine_start": sig.fine_start, "has_fine": sig.fine is not None}
+        arrays = {"meta": np.array(json.dumps(meta)), "values": np.asarray(sig.values)}
+        if sig.fine is not None:
+            arrays["fine"] = np.asarray(sig.fine)
+        try:
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with atomic_path(path) as tmp, open(tmp, "wb") as fh:
+                np.savez(fh, **arrays)
+        except (OSError, SyncamError) as exc:
+            self._count(write_errors=1)
+            log.warning("cache: cannot write %s (%s); signatures will be decoded again next time",
+                        path, exc)
+            return
+        self._count(writes=1)
+
+    def get_or_compute(self, clip: Clip, method: Method, params: dict[str, Any],
+                       compute: Callable[[], Signature]) -> Signature:
+        """The cached signature, or ``compute()``'s result, stored for next time."""
+        sig = self.get(clip, method, params)
+        if sig is not None:
+            self._count(hits=1)
+            log.debug("cache: hit for %s", clip.path)
+            return sig
+        self._count(misses=1)
+        sig = compute()
+        self.put(clip, method, params, sig)
+        return sig
+
+    def clear(self) -> int:
+        """Delete every entry (and leftover temporary files); return how many files went."""
+        removed = 0
+        for folder, _dirs, files in os.walk(self.root):
+            for name in files:
+                if name.endswith(".npz"):
+                    try:
+                        os.unlink(os.path.join(folder, name))
+                        removed += 1
+                    except FileNotFoundError:
+                        pass
+        return removed

@@ -1,0 +1,109 @@
+"""``syncam batch``: align many events from folders or a jobs file, in parallel, resumably."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+import click
+
+from syncam import config
+from syncam.batch import BatchResult, EventResult, Status, methods, plan, run
+from syncam.cli import ProgressBar, fail, handle_errors, main
+from syncam.types import Progress
+
+_STYLE = {Status.ALIGNED: "green", Status.SKIPPED: None, Status.UNPLACED: "yellow",
+          Status.FAILED: "red"}
+
+
+def summary_table(result: BatchResult) -> str:
+    """One line per event (status, clips unplaced, seconds, cache hits, manifest or error)."""
+    rows = [("event", "status", "unplaced", "seconds", "cached", "manifest / error")]
+    for e in result.events:
+        rows.append((e.name, e.status.value, str(len(e.unplaced)), f"{e.seconds:.1f}",
+                     f"{e.cache_hits}/{e.cache_hits + e.cache_misses}",
+                     e.error if e.status is Status.FAILED else (e.manifest or "")))
+    widths = [max(len(r[k]) for r in rows) for k in range(5)]
+    lines = []
+    for i, r in enumerate(rows):
+        cells = [r[0].ljust(widths[0]), r[1].ljust(widths[1]),
+                 *(r[k].rjust(widths[k]) for k in (2, 3, 4)), r[5]]
+        line = "  ".join(cells)
+        if i and _STYLE[result.events[i - 1].status]:
+            line = click.style(line, fg=_STYLE[result.events[i - 1].status])
+        lines.append(line)
+    counts = {s: sum(e.status is s for e in result.events) for s in Status}
+    lines.append(", ".join(f"{n} {s.value}" for s, n in counts.items() if n)
+                 + f" in {result.seconds:.1f} s")
+    return "\n".join(lines)
+
+
+@main.command("batch")
+@click.argument("roots", nargs=-1, type=click.Path())
+@click.option("--jobs-file", type=click.Path(), help="JSON or CSV file listing events: name, clips, "
+              "and optionally reference, method, max_offset per event.")
+@click.option("--out", type=click.Path(file_okay=False), help="Write each event's manifest to "
+              "OUT/<event>/ instead of beside its clips.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Events aligned at once (default: one per core).")
+@click.option("--scheduler", metavar="ADDRESS", help="Run on a Dask distributed cluster "
+              "(tcp://host:8786), or 'local' to start one on this machine. Needs syncam[dask].")
+@click.option("--force", is_flag=True, help="Align every event again, even when its manifest is "
+              "up to date with its clips.")
+@click.option("--render", is_flag=True, help=f"Also render each event's mosaic "
+              f"({config.MOSAIC_NAME} beside its manifest).")
+@click.option("--method", "-m", type=click.Choice(methods()), default=None,
+              help="Evidence to align by (default: align's); a jobs file can set it per event.")
+@click.option("--max-offset", type=click.FloatRange(min=0), default=config.MAX_OFFSET,
+              help="Largest offset between two clips, in seconds (default: no limit); a jobs file "
+              "can set it per event.")
+@click.option("--min-confidence", type=click.FloatRange(0, 1), default=config.MIN_CONFIDENCE,
+              show_default=True, help="Matches below this confidence are not used.")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the signature cache.")
+@click.option("--cache-dir", type=click.Path(file_okay=False), help=f"Signature cache folder "
+              f"(default: ${config.CACHE_ENV}, else $XDG_CACHE_HOME/syncam, else ~/.cache/syncam).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON line per finished event and "
+              "nothing else on stdout.")
+@handle_errors
+def batch_cmd(roots: tuple[str, ...], jobs_file: str | None, out: str | None, jobs: int | None,
+              scheduler: str | None, force: bool, render: bool, method: str | None,
+              max_offset: float | None,
+              min_confidence: float, no_cache: bool, cache_dir: str | None, as_json: bool) -> None:
+    """Align every event under ROOT folders: each folder holding clips is one event.
+
+    A manifest (syncam-manifest.json) is written per event as soon as it is aligned; an event whose
+    manifest is up to date with its clips is skipped, so an interrupted batch resumes where it stopped.
+
+    Exit code 0 when every event aligned fully, 3 when some clip stayed unplaced, 1 when some event
+    failed (the others still finish), 2 for bad arguments.
+    """
+    events = plan(roots, jobs_file=jobs_file, out=out)
+    if scheduler is not None and not click.get_current_context().find_root().params.get("debug"):
+        # Dask logs every cluster step at INFO on stderr; keep its warnings only, unless the user's
+        # own Dask configuration says otherwise
+        os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")
+    bar = ProgressBar()
+    finished: list[EventResult] = []
+
+    def on_event(e: EventResult) -> None:
+        finished.append(e)
+        if as_json:
+            click.echo(json.dumps(e.to_dict(), ensure_ascii=False))
+            sys.stdout.flush()
+        bar(Progress("events", len(finished), len(events), e.name))
+
+    try:
+        result = run(events, jobs=jobs, scheduler=scheduler, force=force, cache=not no_cache,
+                     cache_dir=cache_dir, max_offset=max_offset, min_confidence=min_confidence,
+                     method=method, render=render, on_event=on_event)
+    except KeyboardInterrupt:
+        bar.close()
+        kept = sum(e.status is not Status.FAILED for e in finished)
+        fail(f"interrupted; the {kept} finished event(s) kept their manifests: run the same command "
+             "again to resume", 130)
+    finally:
+        bar.close()
+    if not as_json:
+        click.echo(summary_table(result))
+    sys.exit(result.exit_code)
