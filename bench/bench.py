@@ -228,6 +228,9 @@ def main() -> None:
             print(f"\n[{name}]")
             module = importlib.import_module(f"bench.bench_{name}")
             results[name] = module.run(scale=args.scale)
+            for key, value in results[name].items():
+                if not isinstance(value, (dict, list)):
+                    print(f"  {key}: {value}")
     with open(os.path.join(OUT, "results.json"), "w", encoding="utf-8") as fh:
         json.dump(results, fh, indent=2)
     print(f"\nfigures: {os.path.join(OUT, 'results.json')}")
