@@ -539,7 +539,8 @@ def run(events: Sequence[Job], *, jobs: int | None = None, scheduler: str | None
     elif parallel <= 1:
         stream = _run_inline(todo, replace(options, threads=config.WORKERS))
     else:
-        stream = _run_pool(todo, replace(options, threads=max(1, cores // parallel)), parallel)
+        stream = _run_pool(todo, replace(options, threads=max(1, config.WORKERS // parallel)),
+                           parallel)
     with contextlib.closing(stream):  # on Ctrl-C, stop the workers before returning
         for job, outcome in stream:
             results[job.name] = _finish(job, outcome)
