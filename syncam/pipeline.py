@@ -85,7 +85,7 @@ def motion_signature_of(clip: Clip) -> Signature:
 
 
 class SignatureCache(Protocol):
-    """Somewhere to keep signatures between runs (see syncam/cache.py when present)."""
+    """Somewhere to keep signatures between runs; syncam.cache.SignatureCache is the on-disk one."""
 
     def get_or_compute(self, clip: Clip, method: Method, params: dict[str, Any],
                        compute: Callable[[], Signature]) -> Signature: ...
@@ -118,8 +118,6 @@ def extract(clip: Clip, method: Method, cache: SignatureCache | None = None) -> 
 
 def _check_method(method: str, clips: list[Clip]) -> None:
     """Refuse, before decoding anything, a method that some clip cannot be aligned by at all."""
-    if method not in config.METHODS:
-        raise UsageError(f"unknown method {method!r}; choose one of {', '.join(config.METHODS)}")
     for clip in clips:
         if method == "audio" and not clip.audio:
             audio_signature_of(clip)  # raises the error that says what to do
@@ -190,6 +188,8 @@ def align(paths: Sequence[str], *, method: str = config.METHOD, reference: str |
     input that cannot be aligned at all.
     """
     method = method.value if isinstance(method, Method) else str(method)
+    if method not in config.METHODS:
+        raise UsageError(f"unknown method {method!r}; choose one of {', '.join(config.METHODS)}")
     report = progress or _noop
     abs_paths = check_paths(paths)
     ref = _reference_index(abs_paths, reference)
