@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import logging
 import sys
+import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -48,17 +49,19 @@ def handle_errors(fn: F) -> F:
 
 
 class ProgressBar:
-    """Renders Progress events as a bar on stderr, only when stderr is a terminal."""
+    """Renders Progress events as a bar on stderr, only when stderr is a terminal and only once the
+    work has lasted ``delay`` seconds: a quick run prints nothing but its result."""
 
-    def __init__(self) -> None:
+    def __init__(self, delay: float = 1.0) -> None:
         self.enabled = sys.stderr.isatty()
+        self.shown_after = time.monotonic() + delay
         self.bar: Any = None
         self.stage = ""
 
     def __call__(self, event: Progress) -> None:
-        if not self.enabled:
+        if not self.enabled or time.monotonic() < self.shown_after:
             return
-        if event.stage != self.stage:
+        if event.stage != self.stage or self.bar is None:
             self.close()
             self.stage = event.stage
             self.bar = click.progressbar(length=event.total, label=f"{event.stage:<9}",
