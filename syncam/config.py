@@ -66,6 +66,18 @@ PEAK_EXCLUSION_MOTION = 0.25  # seconds
 FINE_WINDOW = 60.0  # seconds
 FINE_SEARCH = 0.03  # +- seconds searched around the coarse lag (coarse step is 10 ms)
 
+# When the best envelope lag is not clearly ahead of the others (confidence below AMBIGUOUS_BELOW: a
+# loop of music, a repeated chant), every envelope lag scoring at least CANDIDATE_RATIO of the best (at
+# most CANDIDATES of them: a 2 s bar repeated over 80 s gives ~40) is judged again on RANK_WINDOW
+# seconds of whitened waveform, where the repeats of a live performance still differ (~3 ms each).
+CANDIDATES = 64
+CANDIDATE_RATIO = 0.8
+RANK_WINDOW = 10.0  # seconds
+AMBIGUOUS_BELOW = 0.5
+# ...and only when the best envelope peak stands this many times above the noise maximum: a loop gives
+# 3.5-10x, unrelated clips or a pair whose real overlap is too short to search ~1.2x.
+AMBIGUOUS_MIN_PEAK = 2.0
+
 # Matches below this confidence are not used by the solver. The score is 1 - runner_up/peak (see
 # sync/correlate.py): unrelated clips score below 0.1, a clear real match above 0.5.
 MIN_CONFIDENCE = 0.25

@@ -29,7 +29,7 @@ peak grows with the shared duration while the noise maximum grows only with sqrt
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import scipy.fft
@@ -86,20 +86,21 @@ def _robust_standardise(z: np.ndarray) -> np.ndarray:
     return (z - med) / (mad if mad > 1e-12 else 1.0)
 
 
-def coarse_peak(x: np.ndarray, y: np.ndarray, rate: float, *, start_x: float = 0.0,
-                start_y: float = 0.0, min_overlap: float = config.MIN_OVERLAP,
-                max_offset: float | None = None,
-                exclusion: float = config.PEAK_EXCLUSION) -> Peak | None:
-    """Best lag (offset_y - offset_x, seconds) between two feature sequences at the same ``rate``.
+def coarse_peaks(x: np.ndarray, y: np.ndarray, rate: float, *, start_x: float = 0.0,
+                 start_y: float = 0.0, min_overlap: float = config.MIN_OVERLAP,
+                 max_offset: float | None = None, exclusion: float = config.PEAK_EXCLUSION,
+                 count: int = 1) -> list[Peak]:
+    """Up to ``count`` best lags (offset_y - offset_x, seconds), best first, each farther than
+    ``exclusion`` from the others; a peak's ``runner_up`` is the best of the others.
 
-    ``x[i]`` is at clip time ``start_x + i/rate`` of clip x, likewise for y. Returns None when no lag
-    gives ``min_overlap`` seconds of overlap within ``max_offset``.
+    ``x[i]`` is at clip time ``start_x + i/rate`` of clip x, likewise for y. Empty when no lag gives
+    ``min_overlap`` seconds of overlap within ``max_offset``.
     """
     x = np.asarray(x, dtype=np.float32)
     y = np.asarray(y, dtype=np.float32)
     nx, ny = len(x), len(y)
     if nx < 2 or ny < 2:
-        return None
+        return []
     c = fftconvolve(x, y[::-1], mode="full")  # c[m] = sum_j x[j+k] y[j], k = m - (ny-1)
     k = np.arange(-(ny - 1), nx)
     lo = np.maximum(0, k)
@@ -114,21 +115,33 @@ def coarse_peak(x: np.ndarray, y: np.ndarray, rate: float, *, start_x: float = 0
     if max_offset is not None:
         valid &= np.abs(lag) <= max_offset + 0.5 / rate
     if not valid.any():
-        return None
+        return []
     z = np.full(len(c), -np.inf)
     with np.errstate(invalid="ignore", divide="ignore"):
         z[valid] = c[valid] / np.sqrt(ex[valid] * ey[valid]) * np.sqrt(n[valid])
     z[valid] = _robust_standardise(z[valid])
-    best = int(np.argmax(z))
+    noise_max = math.sqrt(2.0 * math.log(max(int(valid.sum()), 2)))
     excl = max(1, int(round(exclusion * rate)))
-    away = z.copy()
-    away[max(0, best - excl): best + excl + 1] = -np.inf
-    runner = float(away.max()) if np.isfinite(away.max()) else 0.0
-    frac = _parabolic(z, best) if np.isfinite(z[max(best - 1, 0)]) and np.isfinite(
-        z[min(best + 1, len(z) - 1)]) else 0.0
-    return Peak(lag=float(lag[best] + frac / rate), z=float(z[best]), runner_up=max(runner, 0.0),
-                noise_max=math.sqrt(2.0 * math.log(max(int(valid.sum()), 2))),
-                overlap=float(n[best] / rate))
+    work = z.copy()
+    found: list[tuple[float, float, float]] = []  # (lag, z, overlap)
+    for _ in range(max(2, count)):  # always look at two: the runner-up is part of the confidence
+        best = int(np.argmax(work))
+        if not np.isfinite(work[best]):
+            break
+        frac = _parabolic(z, best) if np.isfinite(z[max(best - 1, 0)]) and np.isfinite(
+            z[min(best + 1, len(z) - 1)]) else 0.0
+        found.append((float(lag[best] + frac / rate), float(z[best]), float(n[best] / rate)))
+        work[max(0, best - excl): best + excl + 1] = -np.inf
+    peaks = [Peak(lag=f[0], z=f[1], noise_max=noise_max, overlap=f[2],
+                  runner_up=max([0.0] + [g[1] for g in found if g is not f]))
+             for f in found]
+    return peaks[:count]
+
+
+def coarse_peak(x: np.ndarray, y: np.ndarray, rate: float, **kw: object) -> Peak | None:
+    """The best lag of :func:`coarse_peaks`, or None."""
+    peaks = coarse_peaks(x, y, rate, count=1, **kw)  # type: ignore[arg-type]
+    return peaks[0] if peaks else None
 
 
 def gcc_phat_refine(fa: np.ndarray, fb: np.ndarray, rate: float, lag0: float, *,
@@ -189,18 +202,53 @@ def match(a: Signature, b: Signature, ia: int = 0, ib: int = 1, *,
         raise ValueError("signatures must be of one method")
     if a.rate != b.rate:
         raise ValueError("signatures must share a rate; resample first")
-    peak = coarse_peak(a.values, b.values, a.rate, start_x=a.start, start_y=b.start,
-                       min_overlap=min_overlap, max_offset=max_offset,
-                       exclusion=EXCLUSION[a.method] if exclusion is None else exclusion)
-    if peak is None:
+    peaks = coarse_peaks(a.values, b.values, a.rate, start_x=a.start, start_y=b.start,
+                         min_overlap=min_overlap, max_offset=max_offset,
+                         exclusion=EXCLUSION[a.method] if exclusion is None else exclusion,
+                         count=config.CANDIDATES if a.fine is not None else 1)
+    if not peaks:
         return None
-    lag = peak.lag
-    if a.fine is not None and b.fine is not None and a.fine_rate == b.fine_rate:
-        fine = gcc_phat_refine(a.fine, b.fine, float(a.fine_rate), peak.lag,
+    best = peaks[0]
+    result = Match(a=ia, b=ib, lag=best.lag, confidence=best.confidence, method=a.method,
+                   peak=best.z, runner_up=max(best.runner_up, best.noise_max), overlap=best.overlap)
+    if a.fine is None or b.fine is None or a.fine_rate != b.fine_rate:
+        return result
+
+    def refine(lag0: float) -> tuple[float, float] | None:
+        return gcc_phat_refine(a.fine, b.fine, float(a.fine_rate), lag0,  # type: ignore[arg-type]
                                start_a=a.fine_start, start_b=b.fine_start)
-        # the coarse lag stays when the waveforms do not correlate clearly (different sounds, or
-        # too little overlap): a weak fine peak is noise and would move a good coarse answer
-        if fine is not None and fine[1] >= min_fine_z:
-            lag = fine[0]
-    return Match(a=ia, b=ib, lag=lag, confidence=peak.confidence, method=a.method, peak=peak.z,
-                 runner_up=max(peak.runner_up, peak.noise_max), overlap=peak.overlap)
+
+    fine = refine(best.lag)
+    # the coarse lag stays when the waveforms do not correlate clearly (different sounds, or too
+    # little overlap): a weak fine peak is noise and would move a good coarse answer
+    if fine is not None and fine[1] >= min_fine_z:
+        result = replace(result, lag=fine[0])
+    if (best.confidence >= config.AMBIGUOUS_BELOW or len(peaks) < 2
+            or best.z < config.AMBIGUOUS_MIN_PEAK * best.noise_max):
+        return result
+    # The envelope sees strong matches it cannot tell apart: a loop of music, a repeated chant. In a
+    # live recording the repeats still differ (the crowd, the room, the playing), and the whitened
+    # waveforms show it: rank every nearly-as-good envelope lag on a short stretch of waveform, with
+    # the same confidence rule, and refine the winner on the full window. Weak envelope peaks (near
+    # the noise maximum) are no evidence to choose among: there one chance coincidence of two
+    # impulsive sounds on the waveform would make a confident wrong answer.
+    contenders = [p for p in peaks if p.z >= config.CANDIDATE_RATIO * best.z and p.z >= p.noise_max]
+    ranked = []
+    for p in contenders:
+        f = gcc_phat_refine(a.fine, b.fine, float(a.fine_rate), p.lag, start_a=a.fine_start,
+                            start_b=b.fine_start, window=config.RANK_WINDOW)
+        if f is not None:
+            ranked.append((f[1], p))
+    ranked.sort(key=lambda t: -t[0])
+    if len(ranked) < 2 or ranked[0][0] < min_fine_z:
+        return result
+    window = 2 * int(math.ceil(config.FINE_SEARCH * float(a.fine_rate))) + 1
+    noise_max = math.sqrt(2.0 * math.log(len(ranked) * window))
+    (z1, winner), (z2, _) = ranked[0], ranked[1]
+    confidence = max(0.0, 1.0 - max(z2, noise_max) / z1)
+    if confidence <= best.confidence:
+        return result
+    final = refine(winner.lag)
+    return Match(a=ia, b=ib, lag=final[0] if final and final[1] >= min_fine_z else winner.lag,
+                 confidence=confidence, method=a.method, peak=z1, runner_up=max(z2, noise_max),
+                 overlap=winner.overlap)

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from scipy.signal import butter, sosfiltfilt
 
+from syncam import config
 from syncam.signals.audio import audio_signature
 from syncam.sync.correlate import coarse_peak, gcc_phat_refine, match
 
@@ -71,6 +72,28 @@ def test_repetitive_signal_is_not_confident() -> None:
     assert m.confidence < 0.1  # ...but every bar fits as well
 
 
+@pytest.mark.parametrize("crowd_db, placed", [(-6.0, True), (-10.0, True), (-30.0, False)])
+def test_live_loop_is_placed_by_what_differs_between_repeats(crowd_db: float, placed: bool) -> None:
+    """A looped 2 s riff over a live crowd both cameras hear: the envelope cannot tell the bars apart,
+    the whitened waveforms can, as long as the crowd is loud enough to make the repeats differ."""
+    bar = bursts(2.0, seed=5)
+    song = np.tile(bar, 40)
+    crowd = np.random.default_rng(9).standard_normal(len(song)).astype(np.float32)
+    live = song + crowd * bar.std() * 10 ** (crowd_db / 20)
+    rng = np.random.default_rng(3)
+    shift = 17 * RATE + 123
+    a = live[: 50 * RATE] + 0.3 * live.std() * rng.standard_normal(50 * RATE).astype(np.float32)
+    b = live[shift: shift + 50 * RATE] + 0.3 * live.std() * rng.standard_normal(50 * RATE).astype(
+        np.float32)
+    m = match(audio_signature(a, RATE), audio_signature(b, RATE))
+    assert m is not None
+    if placed:
+        assert m.lag == pytest.approx(shift / RATE, abs=1e-5)
+        assert m.confidence > config.MIN_CONFIDENCE  # confident enough for the solver to use
+    else:  # nearly identical repeats: no confident answer, right or wrong
+        assert m.confidence < 0.1
+
+
 def test_noisy_real_match_is_confident_and_exact() -> None:
     master = bursts(90, seed=6)
     rng = np.random.default_rng(1)
@@ -102,3 +125,24 @@ def test_phase_transform_beats_plain_correlation_on_coloured_sound() -> None:
     assert plain is not None and phat is not None
     assert phat[0] == pytest.approx(5.0, abs=0.5 / RATE)
     assert phat[1] > 1.5 * plain[1]
+
+
+def test_weak_evidence_is_not_re_ranked_into_a_confident_answer() -> None:
+    """Two cameras whose shared sound overlaps by less than MIN_OVERLAP, with a common click and a
+    loud beep each: every searchable lag is wrong and the envelope says so (weak peaks). On the
+    waveform one click can line up with a beep's onset by chance; that must not become a confident
+    answer. (Without the AMBIGUOUS_MIN_PEAK guard this gave a wrong lag at confidence 0.55.)"""
+    bed = bursts(14, seed=2)
+
+    def camera(offset: float, seconds: float, beep_at: float, hz: float) -> np.ndarray:
+        i0, n = int((offset + 2.0) * RATE), int(seconds * RATE)
+        pcm = bed[i0: i0 + n] * 0.1 / np.abs(bed).max()
+        click = int((4.0 - offset) * RATE)
+        pcm[click: click + 8] = 0.9
+        beep = int((beep_at - offset) * RATE)
+        pcm[beep: beep + 80] = 0.9 * np.sin(2 * np.pi * hz * np.arange(80) / RATE)
+        return pcm.astype(np.float32)
+
+    b, c = camera(2.3, 6.0, 3.1, 2000.0), camera(-1.52, 8.0, 0.4, 3000.0)  # 4.2 s shared
+    m = match(audio_signature(b, RATE), audio_signature(c, RATE))
+    assert m is not None and m.confidence < config.MIN_CONFIDENCE
