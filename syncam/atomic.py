@@ -10,6 +10,17 @@ from collections.abc import Iterator
 from syncam.errors import SyncamError
 
 
+def _read_umask() -> int:
+    """The process umask. Reading it means setting it, so this runs once, at import (before any
+    thread of ours exists): setting it later could hand another thread's new files umask 0."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _read_umask()
+
+
 def check_writable(target: str, *, inputs: tuple[str, ...] = ()) -> str:
     """Absolute ``target`` if it can be written and is none of ``inputs``; else a SyncamError.
 
@@ -47,15 +58,16 @@ def atomic_path(target: str, *, inputs: tuple[str, ...] = ()) -> Iterator[str]:
                           "folder") from None
     os.close(fd)
     # mkstemp makes the file private (0600); an output is an ordinary file: 0666 less the umask
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, 0o666 & ~umask)
+    os.chmod(tmp, 0o666 & ~_UMASK)
     try:
         yield tmp
         os.replace(tmp, target)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        if isinstance(exc, OSError):  # disk full, permission lost mid-write: one line, not a traceback
+            raise SyncamError(f"{target}: could not be written ({exc.strerror or exc}); nothing was "
+                              "changed there: free space or choose another folder") from None
         raise
 
 

@@ -4,7 +4,8 @@ events whose manifest is up to date with their clips.
 
 The unit of work is one event's alignment: it needs no data from any other event, its result (a
 manifest) is small, and an event's clips share one process so its signatures never cross the network.
-Inside an event, probing and decoding use a few threads (the cores left over by event parallelism).
+Inside an event, probing and decoding use up to two ffmpeg processes per core (config.WORKERS), shared
+among the events running side by side on one machine.
 
 Manifests are written by the coordinating process as events finish, each whole or not at all, so an
 interrupted batch loses only the events that were running; workers only need to read the clips.
@@ -33,7 +34,6 @@ from syncam.cache import SignatureCache
 from syncam.errors import ManifestError, SyncamError, UsageError
 from syncam.pipeline import align
 from syncam.render.mosaic import render as render_mosaic
-from syncam.types import Method
 
 log = logging.getLogger(__name__)
 
@@ -186,8 +186,8 @@ _CSV_ALIASES = {"event": "name", "clip": "clips", "max-offset": "max_offset"}
 
 
 def methods() -> tuple[str, ...]:
-    """The method names align takes (config.METHODS where this syncam has it, else the kinds)."""
-    return tuple(getattr(config, "METHODS", tuple(m.value for m in Method)))
+    """The method names align takes."""
+    return tuple(config.METHODS)
 
 
 def _method(value: Any, where: str) -> str | None:
@@ -468,12 +468,14 @@ def _run_dask(todo: list[Job], options: Options, scheduler: str, processes: int
     cluster = None
     try:
         if scheduler == "local":
+            # a local cluster listens on loopback only, and opens no dashboard
             cluster = distributed.LocalCluster(n_workers=processes, threads_per_worker=1,
-                                               processes=True, dashboard_address=None)
+                                               processes=True, host="127.0.0.1",
+                                               dashboard_address=None)
             client = distributed.Client(cluster)
         else:
             client = distributed.Client(scheduler, timeout="10s")
-    except (OSError, TimeoutError) as exc:
+    except (OSError, TimeoutError, ValueError) as exc:  # ValueError: an address Dask cannot parse
         if cluster is not None:
             cluster.close()
         raise SyncamError(f"cannot reach the Dask scheduler at {scheduler} ({exc}); check the "
@@ -535,7 +537,9 @@ def run(events: Sequence[Job], *, jobs: int | None = None, scheduler: str | None
         report(results[job.name])
     parallel = min(jobs, len(todo))
     if scheduler is not None:
-        stream = _run_dask(todo, options, scheduler, jobs)
+        # a local cluster shares this machine's decoders among its workers; a remote worker has its own
+        share = max(1, config.WORKERS // jobs) if scheduler == "local" else config.WORKERS
+        stream = _run_dask(todo, replace(options, threads=share), scheduler, jobs)
     elif parallel <= 1:
         stream = _run_inline(todo, replace(options, threads=config.WORKERS))
     else:

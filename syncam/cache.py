@@ -156,16 +156,3 @@ class SignatureCache:
         sig = compute()
         self.put(clip, method, params, sig)
         return sig
-
-    def clear(self) -> int:
-        """Delete every entry (and leftover temporary files); return how many files went."""
-        removed = 0
-        for folder, _dirs, files in os.walk(self.root):
-            for name in files:
-                if name.endswith(".npz"):
-                    try:
-                        os.unlink(os.path.join(folder, name))
-                        removed += 1
-                    except FileNotFoundError:
-                        pass
-        return removed

@@ -101,9 +101,9 @@ def build(clips: list[Clip], solution: Solution, *, reasons: dict[int, str],
             offset=pl.offset if pl else None,
             offset_frames=pl.offset * float(fps) if pl and fps else None,
             drift_ppm=pl.drift_ppm if pl else None,
-            confidence=round(pl.confidence, 4) if pl else max(
+            confidence=round(pl.confidence if pl else max(
                 (v_.match.confidence for v_ in solution.verdicts if i in (v_.match.a, v_.match.b)),
-                default=0.0),
+                default=0.0), 4),
             method=pl.method.value if pl and pl.method else None,
             reason=None if pl else reasons.get(i, "matched no other clip with enough confidence"),
             duration=clip.duration,
@@ -116,7 +116,8 @@ def build(clips: list[Clip], solution: Solution, *, reasons: dict[int, str],
         method=v_.match.method.value, used=v_.used, residual=v_.residual,
         peak=round(v_.match.peak, 3), runner_up=round(v_.match.runner_up, 3),
         overlap=round(v_.match.overlap, 3)) for v_ in solution.verdicts)
-    placed = [(e.offset, e.offset + e.duration) for e in entries if e.offset is not None]
+    placed = [(pl.offset, pl.to_timeline(clip.duration))
+              for clip, pl in zip(clips, solution.placements) if pl is not None]
     notes = []
     if solution.requested_reference is not None:
         notes.append(f"the reference {clips[solution.requested_reference].name} matched no other "
@@ -144,12 +145,15 @@ def from_dict(data: Any, *, source: str = "manifest") -> Manifest:
     try:
         clips = tuple(_known(ClipEntry, c) for c in data["clips"])
         matches = tuple(_known(MatchEntry, m) for m in data.get("matches", []))
-        return Manifest(reference=int(data["reference"]), clips=clips, matches=matches,
+        reference = int(data["reference"])
+        if not 0 <= reference < len(clips):
+            raise ValueError(f"reference {reference} names no clip")
+        return Manifest(reference=reference, clips=clips, matches=matches,
                         timeline_start=data.get("timeline_start"),
                         timeline_end=data.get("timeline_end"), notes=tuple(data.get("notes", [])),
                         tool_version=str(data.get("tool_version", "")),
                         settings=dict(data.get("settings", {})))
-    except (KeyError, TypeError, ValueError) as exc:
+    except (AttributeError, KeyError, TypeError, ValueError) as exc:
         raise ManifestError(f"{source}: malformed manifest ({exc}); re-run 'syncam align'") from None
 
 

@@ -60,14 +60,14 @@ def _reference_index(paths: list[str], reference: str | None) -> int:
     raise UsageError(f"{reference}: the reference must be one of the clips given")
 
 
-def audio_signature_of(clip: Clip, rate: int = config.AUDIO_RATE) -> Signature:
+def audio_signature_of(clip: Clip) -> Signature:
     """Decode a clip's first audio stream and build its signature (clip time of sample 0 included)."""
     if not clip.audio:
         raise MediaError(f"{clip.path}: has no audio stream; alignment by sound needs it: align by "
                          "picture where there is no sound (--method auto or motion) or remove the clip")
     stream = clip.audio[0]
-    pcm = ffmpeg.decode_audio(clip.path, rate, stream.index, clip.duration)
-    return audio_signature(pcm, rate, start=stream.start - clip.origin)
+    pcm = ffmpeg.decode_audio(clip.path, config.AUDIO_RATE, stream.index, clip.duration)
+    return audio_signature(pcm, config.AUDIO_RATE, start=stream.start - clip.origin)
 
 
 def motion_signature_of(clip: Clip) -> Signature:
@@ -93,9 +93,11 @@ class SignatureCache(Protocol):
 
 # How each kind of signature is made, and the parameters that change its result (the cache key).
 _EXTRACTORS: dict[Method, tuple[Callable[[Clip], Signature], dict[str, Any]]] = {
-    Method.AUDIO: (audio_signature_of, {"audio_rate": config.AUDIO_RATE,
+    Method.AUDIO: (audio_signature_of, {"audio_version": 1,  # bump when the algorithm changes
+                                        "audio_rate": config.AUDIO_RATE,
                                         "envelope_rate": config.ENVELOPE_RATE,
-                                        "envelope_fft": config.ENVELOPE_FFT}),
+                                        "envelope_fft": config.ENVELOPE_FFT,
+                                        "envelope_bands": config.ENVELOPE_BANDS}),
     Method.MOTION: (motion_signature_of, {"motion_version": 1,  # bump when the algorithm changes
                                           "motion_size": list(config.MOTION_SIZE),
                                           "motion_scaler": config.MOTION_SCALER,
@@ -195,7 +197,8 @@ def align(paths: Sequence[str], *, method: str = config.METHOD, reference: str |
     ref = _reference_index(abs_paths, reference)
     n = len(abs_paths)
 
-    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+    pool = ThreadPoolExecutor(max_workers=max(1, workers))
+    try:
         clips: list[Clip] = []
         for i, clip in enumerate(pool.map(probe, abs_paths)):
             clips.append(clip)
@@ -225,6 +228,10 @@ def align(paths: Sequence[str], *, method: str = config.METHOD, reference: str |
         need_motion = sorted({c for i, j, m in planned if m is Method.MOTION for c in (i, j)})
         motion = _extract_all(pool, clips, need_motion, Method.MOTION, cache, report, "motion")
         audio_found = {pair: job.result() for pair, job in audio_jobs.items()}
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)  # an error or Ctrl-C: start no more decodes
+        raise
+    pool.shutdown()
 
     still: dict[int, str] = {}
     for i, sig in motion.items():

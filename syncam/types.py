@@ -162,7 +162,9 @@ class Solution:
 class Progress:
     """One progress report: ``done`` of ``total`` units of ``stage`` finished."""
 
-    stage: str  # "probe" | "signature" (audio) | "motion" (motion signatures) | "match" | "solve"
+    # align: "probe" | "signature" (audio) | "motion" (motion signatures) | "match" | "solve";
+    # render: "render"; batch: "events"
+    stage: str
     done: int
     total: int
     item: str = ""

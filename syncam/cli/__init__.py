@@ -1,6 +1,6 @@
 """The ``syncam`` command: parse, call one API function, print. Errors become one line and an exit code.
 
-Exit codes: 0 all clips placed, 1 error, 2 usage error, 3 some clip unplaced.
+Exit codes: 0 all clips placed, 1 error, 2 usage error, 3 some clip unplaced, 130 interrupted (Ctrl-C).
 
 Each command group lives in its own module and registers itself on ``main`` below.
 """

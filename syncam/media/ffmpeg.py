@@ -272,6 +272,9 @@ def read_gray_frames(args: Sequence[str], width: int, height: int, *, what: str,
             proc.kill()
             proc.wait()
         reader.join(timeout=5)
+        for pipe in (proc.stdout, proc.stderr):
+            if pipe is not None:
+                pipe.close()
     if code != 0:
         tail = _tail(b"\n".join(reader.problems))
         raise FFmpegError(f"{what}: {tail or f'ffmpeg exit code {code}'}", tail)

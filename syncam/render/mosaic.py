@@ -37,7 +37,6 @@ from syncam.types import Clip, Progress
 log = logging.getLogger(__name__)
 
 ProgressCallback = Callable[[Progress], None]
-AUDIO_MODES = ("reference", "mix", "none")
 # The quiet card on a tile without picture
 NO_SIGNAL, NOT_PLACED = "no signal", "not placed"
 

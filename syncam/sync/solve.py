@@ -39,18 +39,24 @@ DEFAULT_WEIGHT = {Method(k): v for k, v in config.METHOD_WEIGHT.items()}
 
 
 def _triangle_votes(matches: list[Match], tolerance: Mapping[Method, float]) -> list[int]:
-    index = {frozenset((m.a, m.b)): i for i, m in enumerate(matches)}
+    """Per match: triangles whose loop it closes consistently, minus those it breaks.
+
+    A pair may carry several matches (audio and motion with --method both): every combination of one
+    match per edge is a loop of its own, so each match is judged on its own evidence.
+    """
+    by_pair: dict[frozenset[int], list[int]] = defaultdict(list)
+    for i, m in enumerate(matches):
+        by_pair[frozenset((m.a, m.b))].append(i)
     nodes = sorted({c for m in matches for c in (m.a, m.b)})
     votes = [0] * len(matches)
     for a, b, c in itertools.combinations(nodes, 3):
-        ids = [index.get(frozenset(p)) for p in ((a, b), (b, c), (a, c))]
-        if None in ids:
-            continue
-        ab, bc, ac = (matches[i] for i in ids)  # type: ignore[index]
-        tol = max(tolerance[ab.method], tolerance[bc.method], tolerance[ac.method])
-        ok = abs(_signed(ab, a, b) + _signed(bc, b, c) - _signed(ac, a, c)) <= tol
-        for i in ids:
-            votes[i] += 1 if ok else -1  # type: ignore[index]
+        edges = [by_pair.get(frozenset(p), []) for p in ((a, b), (b, c), (a, c))]
+        for ids in itertools.product(*edges):
+            ab, bc, ac = (matches[i] for i in ids)
+            tol = max(tolerance[ab.method], tolerance[bc.method], tolerance[ac.method])
+            ok = abs(_signed(ab, a, b) + _signed(bc, b, c) - _signed(ac, a, c)) <= tol
+            for i in ids:
+                votes[i] += 1 if ok else -1
     return votes
 
 
@@ -86,7 +92,7 @@ class _Groups:
         return ob - oa if ra == rb else None
 
 
-def _least_squares(n: int, accepted: list[Match], fixed: int, members: set[int],
+def _least_squares(accepted: list[Match], fixed: int, members: set[int],
                    weight: Mapping[Method, float]) -> dict[int, float]:
     order = sorted(members - {fixed})
     if not order:
@@ -150,7 +156,7 @@ def solve(n: int, matches: list[Match], reference: int = 0, *,
 
     root, _ = groups.find(reference)
     members = {c for c in range(n) if groups.find(c)[0] == root}
-    offsets = (_least_squares(n, accepted, reference, members, weight) if degree
+    offsets = (_least_squares(accepted, reference, members, weight) if degree
                else {reference: 0.0})
     # a clip is said to be placed by the evidence that weighs most in the fit among its matches
     strength: dict[int, float] = defaultdict(float)

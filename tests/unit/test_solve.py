@@ -61,3 +61,15 @@ def test_reference_that_matches_nothing_is_replaced() -> None:
 def test_separate_groups_only_the_reference_group_is_placed() -> None:
     sol = solve(4, [m(0, 1), m(2, 3)], 0)
     assert offsets(sol)[:2] == pytest.approx(TRUE[:2]) and offsets(sol)[2:] == [None, None]
+
+
+def test_audio_and_motion_matches_of_one_pair_are_each_judged() -> None:
+    """--method both: every pair carries an audio and a motion match. The audio matches must get
+    their own loop votes; otherwise the rougher motion matches (here 30 ms off per clip, consistent
+    among themselves) are accepted first and the exact audio matches rejected against them."""
+    audio = [m(a, b, conf=0.9) for a in range(4) for b in range(a + 1, 4)]
+    motion = [Match(a, b, TRUE[b] - TRUE[a] + 0.03 * (b - a), 0.6, Method.MOTION)
+              for a in range(4) for b in range(a + 1, 4)]
+    sol = solve(4, [*audio, *motion], 0)
+    assert offsets(sol) == pytest.approx(TRUE[:4], abs=0.001)
+    assert all(v.used for v in sol.verdicts if v.match.method is Method.AUDIO)
