@@ -49,9 +49,19 @@ class Peak:
 
     @property
     def confidence(self) -> float:
-        if self.z <= 0:
-            return 0.0
-        return float(min(1.0, max(0.0, 1.0 - max(self.runner_up, self.noise_max) / self.z)))
+        return confidence(self.z, self.runner_up, self.noise_max)
+
+
+def confidence(peak: float, runner_up: float, noise_max: float) -> float:
+    """The module docstring's score: 1 - max(runner_up, noise_max) / peak, within 0..1."""
+    if peak <= 0:
+        return 0.0
+    return float(min(1.0, max(0.0, 1.0 - max(runner_up, noise_max) / peak)))
+
+
+def noise_max(lags: int) -> float:
+    """Height the largest of ``lags`` standard-normal values reaches: sqrt(2 ln L)."""
+    return math.sqrt(2.0 * math.log(max(lags, 2)))
 
 
 def _parabolic(y: np.ndarray, i: int) -> float:
@@ -120,7 +130,7 @@ def coarse_peaks(x: np.ndarray, y: np.ndarray, rate: float, *, start_x: float = 
     with np.errstate(invalid="ignore", divide="ignore"):
         z[valid] = c[valid] / np.sqrt(ex[valid] * ey[valid]) * np.sqrt(n[valid])
     z[valid] = _robust_standardise(z[valid])
-    noise_max = math.sqrt(2.0 * math.log(max(int(valid.sum()), 2)))
+    noise = noise_max(int(valid.sum()))
     excl = max(1, int(round(exclusion * rate)))
     work = z.copy()
     found: list[tuple[float, float, float]] = []  # (lag, z, overlap)
@@ -132,7 +142,7 @@ def coarse_peaks(x: np.ndarray, y: np.ndarray, rate: float, *, start_x: float = 
             z[min(best + 1, len(z) - 1)]) else 0.0
         found.append((float(lag[best] + frac / rate), float(z[best]), float(n[best] / rate)))
         work[max(0, best - excl): best + excl + 1] = -np.inf
-    peaks = [Peak(lag=f[0], z=f[1], noise_max=noise_max, overlap=f[2],
+    peaks = [Peak(lag=f[0], z=f[1], noise_max=noise, overlap=f[2],
                   runner_up=max([0.0] + [g[1] for g in found if g is not f]))
              for f in found]
     return peaks[:count]
@@ -243,12 +253,12 @@ def match(a: Signature, b: Signature, ia: int = 0, ib: int = 1, *,
     if len(ranked) < 2 or ranked[0][0] < min_fine_z:
         return result
     window = 2 * int(math.ceil(config.FINE_SEARCH * float(a.fine_rate))) + 1
-    noise_max = math.sqrt(2.0 * math.log(len(ranked) * window))
+    noise = noise_max(len(ranked) * window)
     (z1, winner), (z2, _) = ranked[0], ranked[1]
-    confidence = max(0.0, 1.0 - max(z2, noise_max) / z1)
-    if confidence <= best.confidence:
+    score = confidence(z1, z2, noise)
+    if score <= best.confidence:
         return result
     final = refine(winner.lag)
     return Match(a=ia, b=ib, lag=final[0] if final and final[1] >= min_fine_z else winner.lag,
-                 confidence=confidence, method=a.method, peak=z1, runner_up=max(z2, noise_max),
+                 confidence=score, method=a.method, peak=z1, runner_up=max(z2, noise),
                  overlap=winner.overlap)
