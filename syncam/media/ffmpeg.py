@@ -7,6 +7,7 @@ a failure raises :class:`FFmpegError` with the useful tail of ffmpeg's stderr.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import math
@@ -64,10 +65,46 @@ def run(args: Sequence[str], *, what: str) -> bytes:
         proc = subprocess.run(list(args), stdin=subprocess.DEVNULL, capture_output=True, check=False)
     except FileNotFoundError as exc:  # the binary vanished between find_binary and here
         raise FFmpegMissing(f"{args[0]} not found: {INSTALL_HINT}") from exc
-    if proc.returncode != 0:
-        tail = _tail(proc.stderr, path=what)
-        raise FFmpegError(f"{what}: {tail or f'exit code {proc.returncode}'}", tail)
+    _check(proc.returncode, _tail(proc.stderr, path=what), what)
     return proc.stdout
+
+
+def _check(code: int, tail: str, what: str) -> None:
+    """Raise FFmpegError for a non-zero exit, with the useful tail of what ffmpeg said."""
+    if code != 0:
+        raise FFmpegError(f"{what}: {tail or f'ffmpeg exit code {code}'}", tail)
+
+
+@contextlib.contextmanager
+def _spawn(args: Sequence[str], *, stderr: Any,
+           before_close: Callable[[], None] | None = None) -> Iterator[subprocess.Popen[bytes]]:
+    """Start ffmpeg with stdout piped; however the block is left (an error, Ctrl-C, a consumer that
+    stops reading), ffmpeg has exited and its pipes are closed afterwards.
+
+    ``before_close`` runs once ffmpeg is stopped and before its pipes close: where to join a thread
+    that reads one of them.
+    """
+    log.debug("run: %s", subprocess.list2cmdline(args))
+    try:
+        proc = subprocess.Popen(list(args), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                stderr=stderr)
+    except FileNotFoundError as exc:
+        raise FFmpegMissing(f"{args[0]} not found: {INSTALL_HINT}") from exc
+    try:
+        yield proc
+    finally:
+        if proc.poll() is None:
+            proc.terminate()  # lets ffmpeg stop cleanly; it is killed if it does not within 5 s
+            try:
+                proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        if before_close is not None:
+            before_close()
+        for pipe in (proc.stdout, proc.stderr):
+            if pipe is not None:
+                pipe.close()
 
 
 # --- probing -----------------------------------------------------------------------------------------
@@ -123,15 +160,12 @@ def read_pcm(args: Sequence[str], *, expected_samples: int, what: str) -> np.nda
     The array is allocated once from the expected length and grown only if the file is longer than
     probed, so peak memory is the signal itself, not a list of chunks plus their concatenation.
     """
-    log.debug("run: %s", subprocess.list2cmdline(args))
     out = np.empty(max(expected_samples, 1024), dtype=np.float32)
     filled = 0  # bytes
     # stderr goes to a file, not a pipe: a damaged input can make ffmpeg print more than a pipe
     # holds while we block reading stdout.
     with tempfile.TemporaryFile() as errfile:
-        proc = subprocess.Popen(list(args), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                stderr=errfile)
-        try:
+        with _spawn(args, stderr=errfile) as proc:
             assert proc.stdout is not None
             while True:
                 if filled == out.nbytes:  # longer than probed: grow (rare; copies once)
@@ -141,17 +175,8 @@ def read_pcm(args: Sequence[str], *, expected_samples: int, what: str) -> np.nda
                     break
                 filled += n
             code = proc.wait()
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
-            if proc.stdout is not None:
-                proc.stdout.close()
         errfile.seek(0)
-        stderr = errfile.read()
-    if code != 0:
-        tail = _tail(stderr, path=what)
-        raise FFmpegError(f"{what}: {tail or f'ffmpeg exit code {code}'}", tail)
+        _check(code, _tail(errfile.read(), path=what), what)
     return out[: filled // 4]
 
 
@@ -239,13 +264,16 @@ def read_gray_frames(args: Sequence[str], width: int, height: int, *, what: str,
     (container clock; NaN where a frame has none). At most ``block`` frames are held at once, so memory
     does not grow with the clip's length. Raises FFmpegError when ffmpeg fails.
     """
-    log.debug("run: %s", subprocess.list2cmdline(args))
     frame_bytes = width * height
-    proc = subprocess.Popen(list(args), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE)
-    reader = _StderrTimes(proc.stderr)
-    reader.start()
-    try:
+    reader: _StderrTimes | None = None
+
+    def join_reader() -> None:
+        if reader is not None:
+            reader.join(timeout=5)
+
+    with _spawn(args, stderr=subprocess.PIPE, before_close=join_reader) as proc:
+        reader = _StderrTimes(proc.stderr)
+        reader.start()
         assert proc.stdout is not None
         while True:
             buf = np.empty(block * frame_bytes, dtype=np.uint8)
@@ -267,17 +295,7 @@ def read_gray_frames(args: Sequence[str], width: int, height: int, *, what: str,
                 break
         code = proc.wait()
         reader.join()
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        reader.join(timeout=5)
-        for pipe in (proc.stdout, proc.stderr):
-            if pipe is not None:
-                pipe.close()
-    if code != 0:
-        tail = _tail(b"\n".join(reader.problems))
-        raise FFmpegError(f"{what}: {tail or f'ffmpeg exit code {code}'}", tail)
+    _check(code, _tail(b"\n".join(reader.problems)), what)
 
 
 # --- long jobs with progress --------------------------------------------------------------------------
@@ -291,14 +309,8 @@ def run_with_progress(args: Sequence[str], *, what: str,
     On any exception, Ctrl-C included, ffmpeg is stopped and waited for before the exception goes on,
     so the caller can remove the partial output safely.
     """
-    log.debug("run: %s", subprocess.list2cmdline(args))
     with tempfile.TemporaryFile() as errfile:  # a file, not a pipe: ffmpeg may print a lot
-        try:
-            proc = subprocess.Popen(list(args), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                    stderr=errfile)
-        except FileNotFoundError as exc:
-            raise FFmpegMissing(f"{args[0]} not found: {INSTALL_HINT}") from exc
-        try:
+        with _spawn(args, stderr=errfile) as proc:
             assert proc.stdout is not None
             block: dict[str, str] = {}
             for raw in proc.stdout:
@@ -310,16 +322,5 @@ def run_with_progress(args: Sequence[str], *, what: str,
                     on_progress(block)
                     block = {}
             code = proc.wait()
-        finally:
-            if proc.poll() is None:
-                proc.terminate()
-                try:
-                    proc.wait(timeout=5)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-                    proc.wait()
         errfile.seek(0)
-        stderr = errfile.read()
-    if code != 0:
-        tail = _tail(stderr)
-        raise FFmpegError(f"{what}: {tail or f'ffmpeg exit code {code}'}", tail)
+        _check(code, _tail(errfile.read()), what)
