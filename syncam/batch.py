@@ -325,11 +325,8 @@ def up_to_date(job: Job, options: Options) -> manifest.Manifest | None:
             return None
         if st.st_size != c.size or st.st_mtime != c.mtime:
             return None
-    s = m.settings
-    max_offset = job.max_offset if job.max_offset is not None else options.max_offset
-    if s.get("max_offset") != max_offset or s.get("min_confidence") != options.min_confidence:
-        return None
-    if s.get("method") != _effective_method(job, options):
+    s, wanted = m.settings, _align_kwargs(job, options)
+    if any(s.get(key) != wanted[key] for key in ("max_offset", "min_confidence", "method")):
         return None
     if job.reference is not None and os.path.realpath(m.clips[m.reference].path) != \
             os.path.realpath(job.reference):
@@ -339,15 +336,12 @@ def up_to_date(job: Job, options: Options) -> manifest.Manifest | None:
     return m
 
 
-def _effective_method(job: Job, options: Options) -> str:
-    """The job's method, else the batch's, else align's default."""
-    return job.method or options.method or config.METHOD
-
-
 def _align_kwargs(job: Job, options: Options) -> dict[str, Any]:
+    """The arguments align() gets for this event: the job's settings, else the batch's, else align's
+    defaults. Resume compares a manifest's settings against these same values."""
     return {"reference": job.reference, "min_confidence": options.min_confidence,
             "max_offset": job.max_offset if job.max_offset is not None else options.max_offset,
-            "workers": options.threads, "method": _effective_method(job, options)}
+            "workers": options.threads, "method": job.method or options.method or config.METHOD}
 
 
 @dataclass(frozen=True)

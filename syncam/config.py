@@ -65,6 +65,9 @@ PEAK_EXCLUSION_MOTION = 0.25  # seconds
 # minute of audio at 8 kHz pins the lag to far below a millisecond even at 0 dB SNR.
 FINE_WINDOW = 60.0  # seconds
 FINE_SEARCH = 0.03  # +- seconds searched around the coarse lag (coarse step is 10 ms)
+# A whitened peak this many robust standard deviations high is a real alignment; below it the coarse
+# lag stands. Noise over the +-30 ms window (481 lags) peaks near 3.5; real matches score 20-250.
+FINE_MIN_Z = 8.0
 
 # When the best envelope lag is not clearly ahead of the others (confidence below AMBIGUOUS_BELOW: a
 # loop of music, a repeated chant), every envelope lag scoring at least CANDIDATE_RATIO of the best (at

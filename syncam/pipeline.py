@@ -60,11 +60,19 @@ def _reference_index(paths: list[str], reference: str | None) -> int:
     raise UsageError(f"{reference}: the reference must be one of the clips given")
 
 
-def audio_signature_of(clip: Clip) -> Signature:
-    """Decode a clip's first audio stream and build its signature (clip time of sample 0 included)."""
-    if not clip.audio:
+def _require(clip: Clip, kind: Method) -> None:
+    """Raise the error that says what to do when ``clip`` has no stream of the ``kind`` needed."""
+    if kind is Method.AUDIO and not clip.audio:
         raise MediaError(f"{clip.path}: has no audio stream; alignment by sound needs it: align by "
                          "picture where there is no sound (--method auto or motion) or remove the clip")
+    if kind is Method.MOTION and not clip.video:
+        raise MediaError(f"{clip.path}: has no video stream; alignment by motion needs pictures: "
+                         "align it by sound (--method auto or audio) or remove the clip")
+
+
+def audio_signature_of(clip: Clip) -> Signature:
+    """Decode a clip's first audio stream and build its signature (clip time of sample 0 included)."""
+    _require(clip, Method.AUDIO)
     stream = clip.audio[0]
     pcm = ffmpeg.decode_audio(clip.path, config.AUDIO_RATE, stream.index, clip.duration)
     return audio_signature(pcm, config.AUDIO_RATE, start=stream.start - clip.origin)
@@ -72,9 +80,7 @@ def audio_signature_of(clip: Clip) -> Signature:
 
 def motion_signature_of(clip: Clip) -> Signature:
     """Decode a clip's first video stream small and grey (in ffmpeg) and build its motion signature."""
-    if not clip.video:
-        raise MediaError(f"{clip.path}: has no video stream; alignment by motion needs pictures: "
-                         "align it by sound (--method auto or audio) or remove the clip")
+    _require(clip, Method.MOTION)
     stream = clip.video[0]
     width, height = config.MOTION_SIZE
     args = ffmpeg.gray_frames_args(clip.path, stream.index, width, height,
@@ -120,11 +126,9 @@ def extract(clip: Clip, method: Method, cache: SignatureCache | None = None) -> 
 
 def _check_method(method: str, clips: list[Clip]) -> None:
     """Refuse, before decoding anything, a method that some clip cannot be aligned by at all."""
-    for clip in clips:
-        if method == "audio" and not clip.audio:
-            audio_signature_of(clip)  # raises the error that says what to do
-        if method == "motion" and not clip.video:
-            motion_signature_of(clip)
+    if method in ("audio", "motion"):
+        for clip in clips:
+            _require(clip, Method(method))
 
 
 def _pair_methods(method: str, clips: list[Clip], sound: list[bool]) -> list[tuple[int, int, Method]]:

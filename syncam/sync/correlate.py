@@ -201,7 +201,7 @@ EXCLUSION = {Method.AUDIO: config.PEAK_EXCLUSION, Method.MOTION: config.PEAK_EXC
 
 def match(a: Signature, b: Signature, ia: int = 0, ib: int = 1, *,
           min_overlap: float = config.MIN_OVERLAP, max_offset: float | None = None,
-          min_fine_z: float = 8.0, exclusion: float | None = None) -> Match | None:
+          min_fine_z: float = config.FINE_MIN_Z, exclusion: float | None = None) -> Match | None:
     """Match two signatures of the same method and rate. ``ia``/``ib`` name the clips in the Match.
 
     ``exclusion``: half-width of the best peak in seconds, where no runner-up is sought (default: the
