@@ -165,13 +165,35 @@ def _printable(text: str) -> str:
     return "".join(" " if ord(ch) < 32 or ord(ch) == 127 else ch for ch in text)
 
 
-def _tile(src: Source, inp, plan: Plan, window: tuple[float, float] | None):  # type: ignore[no-untyped-def]
-    """One tile's stream: the clip on the output clock, letterboxed, black outside its time."""
+def _blanks(count: int, plan: Plan) -> list:  # type: ignore[type-arg]
+    """``count`` black streams of one tile's size for the tiles without picture.
+
+    One lavfi source split ``count`` ways: ffmpeg-python merges identical nodes, so separate but equal
+    sources would become one node with several outgoing edges, which ffmpeg-python refuses.
+    """
+    if count == 0:
+        return []
+    tw, th = plan.mosaic.tile_size
+    black = ffmpeg_python.input(f"color=c=black:s={tw}x{th}:r={plan.fps}", f="lavfi")
+    if count == 1:
+        return [black]
+    split = black.filter_multi_output("split", count)
+    return [split.stream(k) for k in range(count)]
+
+
+def _has_picture(src: Source, inp, window: tuple[float, float] | None) -> bool:  # type: ignore[no-untyped-def]
+    return inp is not None and window is not None and src.video_stream is not None
+
+
+def _tile(src: Source, inp, plan: Plan, window: tuple[float, float] | None,  # type: ignore[no-untyped-def]
+          blank=None):
+    """One tile's stream: the clip on the output clock, letterboxed, black outside its time.
+    ``blank`` is the black stream a tile without picture in the window is drawn on."""
     tw, th = plan.mosaic.tile_size
     fps = plan.fps
-    if inp is None or window is None or src.video_stream is None:
+    if not _has_picture(src, inp, window):
         note = NOT_PLACED if src.path is None else NO_SIGNAL
-        v = ffmpeg_python.input(f"color=c=black:s={tw}x{th}:r={fps}", f="lavfi")
+        v = blank
         if plan.font:
             v = _card(v, note, plan, None)
         return label(v, src.label, plan.font, th) if plan.font and plan.labels else v
@@ -212,7 +234,8 @@ def _sound(src: Source, inp, plan: Plan, window: tuple[float, float]):  # type: 
     a = a.filter("aformat", sample_rates=rate, channel_layouts="stereo")
     lead = round(first_out * rate)
     if lead < 0:
-        a = a.filter("atrim", start_sample=-lead)
+        # atrim keeps the timestamps: restart them, or the sound would start ``-lead`` samples late
+        a = a.filter("atrim", start_sample=-lead).filter("asetpts", "PTS-STARTPTS")
     elif lead > 0:
         a = a.filter("adelay", delays=f"{lead}S", all=1)
     return a.filter("apad", whole_len=plan.samples).filter("atrim", end_sample=plan.samples)
@@ -238,8 +261,10 @@ def build_args(plan: Plan, output: str, *, cmd: str = "ffmpeg") -> list[str]:
             opts["ss"] = _num(ss)
         inputs[i] = ffmpeg_python.input(src.path, **opts)
 
-    tiles = [_tile(src, inputs.get(i), plan, windows.get(i))
-             for i, src in enumerate(plan.sources) if src.tile]
+    shown = [i for i, src in enumerate(plan.sources) if src.tile]
+    empty = [i for i in shown if not _has_picture(plan.sources[i], inputs.get(i), windows.get(i))]
+    blanks = dict(zip(empty, _blanks(len(empty), plan)))
+    tiles = [_tile(plan.sources[i], inputs.get(i), plan, windows.get(i), blanks.get(i)) for i in shown]
     m = plan.mosaic
     x0, y0 = min(t.x for t in m.tiles), min(t.y for t in m.tiles)
     if len(tiles) == 1:
@@ -413,6 +438,11 @@ def plan(m: Manifest, output: str, options: RenderOptions = RenderOptions(), *,
         raise UsageError(f"--end ({end:.3f} s) must come after --start ({start:.3f} s) on the "
                          "timeline")
 
+    first = min(entries[i].offset for i in clips)  # type: ignore[type-var]
+    last = max(entries[i].offset + clips[i].duration for i in clips)  # type: ignore[operator]
+    if end <= first or start >= last:
+        warnings.append(f"no clip has footage between {start:+.3f} s and {end:+.3f} s (the clips span "
+                        f"{first:+.3f} .. {last:+.3f} s on the timeline): every tile is empty")
     ref = clips.get(m.reference)
     fps = options.fps or (ref.fps if ref is not None and ref.fps else None) or max(
         (c.fps for c in clips.values() if c.fps), default=None) or Fraction(config.RENDER_FPS)
