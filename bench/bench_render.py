@@ -76,7 +76,7 @@ def run(scale: float = 1.0) -> dict:
         m = manifest.build(clips, Solution(0, tuple(Placement(o, confidence=1.0,
                                                                method=Method.AUDIO)
                                                      for o in OFFSETS), ()),
-                           reasons={}, settings={})
+                           reasons={})
         manifest_path = os.path.join(folder, "manifest.json")
         with open(manifest_path, "w", encoding="utf-8") as fh:
             fh.write(m.to_json())

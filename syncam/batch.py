@@ -34,6 +34,7 @@ from syncam.cache import SignatureCache
 from syncam.errors import ManifestError, SyncamError, UsageError
 from syncam.pipeline import align
 from syncam.render.mosaic import render as render_mosaic
+from syncam.settings import finite
 
 log = logging.getLogger(__name__)
 
@@ -185,17 +186,12 @@ _JOB_KEYS = {"name", "clips", "reference", "method", "max_offset"}
 _CSV_ALIASES = {"event": "name", "clip": "clips", "max-offset": "max_offset"}
 
 
-def methods() -> tuple[str, ...]:
-    """The method names align takes."""
-    return tuple(config.METHODS)
-
-
 def _method(value: Any, where: str) -> str | None:
     if value in (None, ""):
         return None
     name = str(value).strip().lower()
-    if name not in methods():
-        raise UsageError(f"{where}: method {value!r} is not one of {', '.join(methods())}")
+    if name not in config.METHODS:
+        raise UsageError(f"{where}: method {value!r} is not one of {', '.join(config.METHODS)}")
     return name
 
 
@@ -203,12 +199,10 @@ def _max_offset(value: Any, where: str) -> float | None:
     if value in (None, ""):
         return None
     try:
-        number = float(value)
-    except (TypeError, ValueError):
-        number = -1.0
-    if not number >= 0:  # also catches NaN
-        raise UsageError(f"{where}: max_offset {value!r} must be a number of seconds >= 0")
-    return number
+        return finite(value, "max_offset", low=0)
+    except UsageError:  # also NaN and infinities, which no JSON manifest can hold
+        raise UsageError(f"{where}: max_offset {value!r} must be a finite number of seconds >= 0") \
+            from None
 
 
 def _job(name: Any, clips: list[Any], reference: Any, method: Any, max_offset: Any, *,
@@ -326,7 +320,7 @@ def up_to_date(job: Job, options: Options) -> manifest.Manifest | None:
         if st.st_size != c.size or st.st_mtime != c.mtime:
             return None
     s, wanted = m.settings, _align_kwargs(job, options)
-    if any(s.get(key) != wanted[key] for key in ("max_offset", "min_confidence", "method")):
+    if any(getattr(s, key) != wanted[key] for key in ("max_offset", "min_confidence", "method")):
         return None
     if job.reference is not None and os.path.realpath(m.clips[m.reference].path) != \
             os.path.realpath(job.reference):

@@ -29,7 +29,8 @@ from typing import Any
 
 import numpy as np
 
-from syncam import __version__, config
+from syncam import config
+from syncam._version import __version__
 from syncam.atomic import atomic_path
 from syncam.errors import SyncamError
 from syncam.types import Clip, Method, Signature
@@ -112,24 +113,26 @@ class SignatureCache:
             return None
         except (OSError, ValueError, KeyError, TypeError, EOFError, zipfile.BadZipFile) as exc:
             self._count(corrupt=1)
-            log.warning("cache: ignoring unreadable entry %s for %s (%s); rebuilding it", path,
-                        clip.path, exc)
+            log.warning("%s: unreadable signature cache entry for %s (%s); decoding the clip "
+                        "again and rewriting it", path, clip.path, exc)
             return None
         if values.dtype != np.float32 or values.ndim != 1 or (
                 fine is not None and (fine.dtype != np.float32 or fine.ndim != 1)):
             self._count(corrupt=1)
-            log.warning("cache: ignoring malformed entry %s for %s; rebuilding it", path, clip.path)
+            log.warning("%s: malformed signature cache entry for %s; decoding the clip again and "
+                        "rewriting it", path, clip.path)
             return None
         return Signature(method=Method(meta["method"]), rate=float(meta["rate"]),
                          start=float(meta["start"]), values=values, fine=fine,
-                         fine_rate=meta["fine_rate"], fine_start=float(meta["fine_start"]))
+                         fine_rate=meta["fine_rate"], fine_start=float(meta["fine_start"]),
+                         stream=meta.get("stream"))
 
     def put(self, clip: Clip, method: Method, params: dict[str, Any], sig: Signature) -> None:
         """Store ``sig`` for this file version; on failure log a warning and carry on."""
         path = self.entry_path(clip, method, params)
         meta = {**self._ident(clip, method, params), "size": clip.size, "mtime": clip.mtime,
                 "rate": sig.rate, "start": sig.start, "fine_rate": sig.fine_rate,
-                "fine_start": sig.fine_start, "has_fine": sig.fine is not None}
+                "fine_start": sig.fine_start, "has_fine": sig.fine is not None, "stream": sig.stream}
         arrays = {"meta": np.array(json.dumps(meta)), "values": np.asarray(sig.values)}
         if sig.fine is not None:
             arrays["fine"] = np.asarray(sig.fine)
@@ -139,8 +142,8 @@ class SignatureCache:
                 np.savez(fh, **arrays)
         except (OSError, SyncamError) as exc:
             self._count(write_errors=1)
-            log.warning("cache: cannot write %s (%s); signatures will be decoded again next time",
-                        path, exc)
+            log.warning("%s: cannot write this signature cache entry (%s); the clip will be decoded "
+                        "again next time (see --cache-dir, --no-cache)", path, exc)
             return
         self._count(writes=1)
 

@@ -7,13 +7,15 @@ to the meaning of an existing field bumps ``version``.
 from __future__ import annotations
 
 import json
+import math
 import os
 from dataclasses import asdict, dataclass, field, fields
 from fractions import Fraction
 from typing import Any
 
-from syncam import __version__
-from syncam.errors import ManifestError
+from syncam._version import __version__
+from syncam.errors import ManifestError, UsageError
+from syncam.settings import Settings
 from syncam.types import Clip, Solution
 
 SCHEMA = "syncam-manifest"
@@ -45,6 +47,12 @@ class ClipEntry:
     has_video: bool
     size: int
     mtime: float
+    # what render decodes, so it need not probe again (null in manifests from before these fields)
+    audio_stream: int | None = None  # the file's stream index (ffprobe's) align listened to
+    video_stream: int | None = None  # the file's stream index of the picture
+    origin: float | None = None  # container time of the clip's time zero (its first frame)
+    container_start: float | None = None  # the container's start time, which ffmpeg subtracts
+    audio_start: float | None = None  # container time of audio_stream's first sample
 
 
 @dataclass(frozen=True)
@@ -72,7 +80,7 @@ class Manifest:
     tool_version: str = __version__
     schema: str = SCHEMA
     version: int = VERSION
-    settings: dict[str, Any] = field(default_factory=dict)
+    settings: Settings = field(default_factory=Settings)
 
     @property
     def unplaced(self) -> list[ClipEntry]:
@@ -85,16 +93,32 @@ class Manifest:
         return {k: d[k] for k in order}
 
     def to_json(self) -> str:
-        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
+        """Standard JSON: a number that is not finite is written as null (JSON has no NaN or
+        Infinity; jq and JavaScript reject them), and reading checks that the field may be null."""
+        return json.dumps(_finite_or_null(self.to_dict()), indent=2, ensure_ascii=False,
+                          allow_nan=False) + "\n"
+
+
+def _finite_or_null(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _finite_or_null(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite_or_null(v) for v in value]
+    return value
 
 
 def build(clips: list[Clip], solution: Solution, *, reasons: dict[int, str],
-          settings: dict[str, Any]) -> Manifest:
-    """Assemble the manifest from probed clips and the solver's answer."""
+          settings: Settings | None = None, audio_streams: dict[int, int] | None = None) -> Manifest:
+    """Assemble the manifest from probed clips and the solver's answer. ``audio_streams[i]``: the
+    stream index clip i was aligned by (default: its first audio stream)."""
     entries = []
     for i, (clip, pl) in enumerate(zip(clips, solution.placements)):
         fps: Fraction | None = clip.fps
         v = clip.video[0] if clip.video else None
+        chosen = (audio_streams or {}).get(i)
+        a = next((s for s in clip.audio if s.index == chosen), clip.audio[0] if clip.audio else None)
         entries.append(ClipEntry(
             path=clip.path, name=clip.name, camera=os.path.splitext(clip.name)[0],
             placed=pl is not None,
@@ -110,7 +134,9 @@ def build(clips: list[Clip], solution: Solution, *, reasons: dict[int, str],
             frame_rate=str(fps) if fps else None, fps=float(fps) if fps else None,
             sample_rate=clip.sample_rate, width=v.width if v else None, height=v.height if v else None,
             rotation=v.rotation if v else 0, has_audio=bool(clip.audio), has_video=bool(clip.video),
-            size=clip.size, mtime=clip.mtime))
+            size=clip.size, mtime=clip.mtime, audio_stream=a.index if a else None,
+            video_stream=v.index if v else None, origin=clip.origin, container_start=clip.start,
+            audio_start=a.start if a else None))
     matches = tuple(MatchEntry(
         a=v_.match.a, b=v_.match.b, lag=v_.match.lag, confidence=round(v_.match.confidence, 4),
         method=v_.match.method.value, used=v_.used, residual=v_.residual,
@@ -125,7 +151,7 @@ def build(clips: list[Clip], solution: Solution, *, reasons: dict[int, str],
     return Manifest(reference=solution.reference, clips=tuple(entries), matches=matches,
                     timeline_start=min(p[0] for p in placed) if placed else None,
                     timeline_end=max(p[1] for p in placed) if placed else None,
-                    notes=tuple(notes), settings=settings)
+                    notes=tuple(notes), settings=settings or Settings())
 
 
 def _known(cls: type, data: dict[str, Any]) -> Any:
@@ -134,27 +160,84 @@ def _known(cls: type, data: dict[str, Any]) -> Any:
     return cls(**{k: v for k, v in data.items() if k in names})
 
 
+_SCHEMA_FILE = os.path.join(os.path.dirname(__file__), "manifest.schema.json")
+
+
+def _where(data: dict[str, Any], path: list[Any]) -> str:
+    """A field's place in words: clips[1] (cam b.mp4).offset"""
+    out = ""
+    for i, key in enumerate(path):
+        if isinstance(key, int):
+            out += f"[{key}]"
+            if i == 1 and path[0] == "clips":
+                name = data["clips"][key].get("name") if isinstance(data["clips"][key], dict) else None
+                out += f" ({name})" if isinstance(name, str) else ""
+        else:
+            out += f".{key}" if out else str(key)
+    return out or "the document"
+
+
+def _not_finite(value: Any, path: list[Any]) -> list[Any] | None:
+    """The path of the first number that is NaN or infinite, if any."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return path
+    items = value.items() if isinstance(value, dict) else enumerate(value) \
+        if isinstance(value, list) else ()
+    for key, item in items:
+        found = _not_finite(item, [*path, key])
+        if found is not None:
+            return found
+    return None
+
+
+def validate(data: dict[str, Any], *, source: str = "manifest") -> None:
+    """Check a manifest document against docs/manifest.schema.json and what a schema cannot say:
+    every number finite, indices that name a clip. Raises ManifestError naming the field and clip."""
+    import jsonschema  # only when a manifest is read: it costs start-up time otherwise
+
+    def bad(path: list[Any], what: str) -> ManifestError:
+        return ManifestError(f"{source}: {_where(data, path)}: {what}; re-run 'syncam align' or fix "
+                             "the file")
+
+    found = _not_finite(data, [])
+    if found is not None:
+        raise bad(found, "not a finite number (standard JSON has no NaN or Infinity)")
+    with open(_SCHEMA_FILE, encoding="utf-8") as fh:
+        schema = json.load(fh)
+    error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(schema).iter_errors(data))
+    if error is not None:
+        raise bad(list(error.absolute_path), error.message)
+    n = len(data["clips"])
+    if not data["reference"] < n:
+        raise bad(["reference"], f"{data['reference']} names no clip (there are {n})")
+    for k, m in enumerate(data["matches"]):
+        for end in ("a", "b"):
+            if not 0 <= m[end] < n:
+                raise bad(["matches", k, end], f"{m[end]} names no clip (there are {n})")
+    for k, c in enumerate(data["clips"]):
+        if c["placed"] and c["offset"] is None:
+            raise bad(["clips", k, "offset"], "null, but the clip is placed")
+
+
 def from_dict(data: Any, *, source: str = "manifest") -> Manifest:
-    """Parse a manifest document, checking its schema and version."""
+    """Parse a manifest document, checking its schema, version and values (see :func:`validate`)."""
     if not isinstance(data, dict) or data.get("schema") != SCHEMA:
         raise ManifestError(f"{source}: not a syncam manifest (no \"schema\": \"{SCHEMA}\"); "
                             "make one with 'syncam align'")
     if data.get("version") != VERSION:
         raise ManifestError(f"{source}: manifest schema version {data.get('version')!r} is not "
                             f"supported (this syncam reads version {VERSION}); re-run 'syncam align'")
+    validate(data, source=source)
     try:
-        clips = tuple(_known(ClipEntry, c) for c in data["clips"])
-        matches = tuple(_known(MatchEntry, m) for m in data.get("matches", []))
-        reference = int(data["reference"])
-        if not 0 <= reference < len(clips):
-            raise ValueError(f"reference {reference} names no clip")
-        return Manifest(reference=reference, clips=clips, matches=matches,
-                        timeline_start=data.get("timeline_start"),
-                        timeline_end=data.get("timeline_end"), notes=tuple(data.get("notes", [])),
-                        tool_version=str(data.get("tool_version", "")),
-                        settings=dict(data.get("settings", {})))
-    except (AttributeError, KeyError, TypeError, ValueError) as exc:
-        raise ManifestError(f"{source}: malformed manifest ({exc}); re-run 'syncam align'") from None
+        settings = Settings.from_dict(data.get("settings", {}))
+    except UsageError as exc:
+        raise ManifestError(f"{source}: settings.{exc.option}: {exc.message}; re-run 'syncam "
+                            "align'") from None
+    return Manifest(reference=data["reference"], clips=tuple(_known(ClipEntry, c) for c in data["clips"]),
+                    matches=tuple(_known(MatchEntry, m) for m in data["matches"]),
+                    timeline_start=data["timeline_start"], timeline_end=data["timeline_end"],
+                    notes=tuple(data.get("notes", [])), tool_version=data["tool_version"],
+                    settings=settings)
 
 
 def load(path: str) -> Manifest:

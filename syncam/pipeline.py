@@ -11,6 +11,7 @@ import itertools
 import logging
 import os
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from typing import Any, Protocol
 
@@ -18,6 +19,7 @@ from syncam import config, manifest
 from syncam.errors import MediaError, UsageError
 from syncam.media import ffmpeg
 from syncam.media.probe import probe
+from syncam.settings import Settings
 from syncam.signals.audio import audio_signature, is_silent
 from syncam.signals.motion import is_still, motion_signature
 from syncam.sync.correlate import match
@@ -70,12 +72,32 @@ def _require(clip: Clip, kind: Method) -> None:
                          "align it by sound (--method auto or audio) or remove the clip")
 
 
-def audio_signature_of(clip: Clip) -> Signature:
-    """Decode a clip's first audio stream and build its signature (clip time of sample 0 included)."""
+def audio_signature_of(clip: Clip, audio_stream: int | None = None) -> Signature:
+    """The signature of one of a clip's audio streams (clip time of sample 0 included).
+
+    ``audio_stream`` N picks the clip's N-th audio stream (0 = the first). None picks the first one
+    that is not silent (signals.audio.is_silent: no 0.1 s block above -60 dBFS RMS): a professional
+    camera's unused XLR input records only its noise floor, far below that, while any microphone
+    in a room rises above it. The first stream stays the choice whenever it is usable (it is the
+    camera's main track), and a later one costs a decode only when the ones before it are silent.
+    All silent: the first, which align then reports as silent. ``Signature.stream`` says which.
+    """
     _require(clip, Method.AUDIO)
-    stream = clip.audio[0]
-    pcm = ffmpeg.decode_audio(clip.path, config.AUDIO_RATE, stream.index, clip.duration)
-    return audio_signature(pcm, config.AUDIO_RATE, start=stream.start - clip.origin)
+    if audio_stream is not None and audio_stream >= len(clip.audio):
+        raise UsageError(f"{audio_stream} names no audio stream of {clip.path} (it has "
+                         f"{len(clip.audio)}); give 0 to {len(clip.audio) - 1} or leave it out",
+                         option="audio_stream")
+    first = None
+    for stream in clip.audio if audio_stream is None else (clip.audio[audio_stream],):
+        pcm = ffmpeg.decode_audio(clip.path, config.AUDIO_RATE, stream.index, clip.duration)
+        sig = replace(audio_signature(pcm, config.AUDIO_RATE, start=stream.start - clip.origin),
+                      stream=stream.index)
+        if audio_stream is not None or not is_silent(pcm):
+            return sig
+        first = first or sig
+        log.debug("%s: audio stream #%d is silent", clip.path, stream.index)
+    assert first is not None  # _require: the clip has an audio stream
+    return first
 
 
 def motion_signature_of(clip: Clip) -> Signature:
@@ -97,31 +119,36 @@ class SignatureCache(Protocol):
                        compute: Callable[[], Signature]) -> Signature: ...
 
 
-# How each kind of signature is made, and the parameters that change its result (the cache key).
-_EXTRACTORS: dict[Method, tuple[Callable[[Clip], Signature], dict[str, Any]]] = {
-    Method.AUDIO: (audio_signature_of, {"audio_version": 1,  # bump when the algorithm changes
-                                        "audio_rate": config.AUDIO_RATE,
-                                        "envelope_rate": config.ENVELOPE_RATE,
-                                        "envelope_fft": config.ENVELOPE_FFT,
-                                        "envelope_bands": config.ENVELOPE_BANDS}),
-    Method.MOTION: (motion_signature_of, {"motion_version": 1,  # bump when the algorithm changes
-                                          "motion_size": list(config.MOTION_SIZE),
-                                          "motion_scaler": config.MOTION_SCALER,
-                                          "motion_grid": list(config.MOTION_GRID),
-                                          "motion_rate": config.MOTION_RATE,
-                                          "motion_baseline": config.MOTION_BASELINE,
-                                          "motion_light_floor": config.MOTION_LIGHT_FLOOR,
-                                          "motion_light_clip": config.MOTION_LIGHT_CLIP,
-                                          "motion_still": config.MOTION_STILL}),
+# The parameters that change each kind of signature (the cache key); bump a version when its
+# algorithm changes (audio 2: the stream is chosen per clip, and the signature says which).
+_PARAMS: dict[Method, dict[str, Any]] = {
+    Method.AUDIO: {"audio_version": 2, "audio_rate": config.AUDIO_RATE,
+                   "envelope_rate": config.ENVELOPE_RATE, "envelope_fft": config.ENVELOPE_FFT,
+                   "envelope_bands": config.ENVELOPE_BANDS},
+    Method.MOTION: {"motion_version": 1, "motion_size": list(config.MOTION_SIZE),
+                    "motion_scaler": config.MOTION_SCALER, "motion_grid": list(config.MOTION_GRID),
+                    "motion_rate": config.MOTION_RATE, "motion_baseline": config.MOTION_BASELINE,
+                    "motion_light_floor": config.MOTION_LIGHT_FLOOR,
+                    "motion_light_clip": config.MOTION_LIGHT_CLIP,
+                    "motion_still": config.MOTION_STILL},
 }
 
 
-def extract(clip: Clip, method: Method, cache: SignatureCache | None = None) -> Signature:
-    """One clip's signature of one kind, from the cache when it has it."""
-    fn, params = _EXTRACTORS[method]
-    if cache is None:
-        return fn(clip)
-    return cache.get_or_compute(clip, method, params, lambda: fn(clip))
+def extract(clip: Clip, method: Method, cache: SignatureCache | None = None,
+            audio_stream: int | None = None) -> Signature:
+    """One clip's signature of one kind, from the cache when it has it (``audio_stream``: see
+    :func:`audio_signature_of`)."""
+    if method is Method.AUDIO:
+        params = {**_PARAMS[method], "audio_stream": audio_stream}
+
+        def compute() -> Signature:
+            return audio_signature_of(clip, audio_stream)
+    else:
+        params = _PARAMS[method]
+
+        def compute() -> Signature:
+            return motion_signature_of(clip)
+    return compute() if cache is None else cache.get_or_compute(clip, method, params, compute)
 
 
 def _check_method(method: str, clips: list[Clip]) -> None:
@@ -147,10 +174,11 @@ def _pair_methods(method: str, clips: list[Clip], sound: list[bool]) -> list[tup
 
 def _extract_all(pool: ThreadPoolExecutor, clips: list[Clip], wanted: list[int], method: Method,
                  cache: SignatureCache | None, report: ProgressCallback, stage: str,
-                 on_ready: Callable[[int, Signature], None] | None = None) -> dict[int, Signature]:
+                 on_ready: Callable[[int, Signature], None] | None = None,
+                 audio_stream: int | None = None) -> dict[int, Signature]:
     """Signatures of the ``wanted`` clips, extracted concurrently, longest clips first (so that no
     long decode starts last and finishes alone). ``on_ready(i, sig)`` runs as each one arrives."""
-    futures = {pool.submit(extract, clips[i], method, cache): i
+    futures = {pool.submit(extract, clips[i], method, cache, audio_stream): i
                for i in sorted(wanted, key=lambda i: -clips[i].duration)}
     sigs: dict[int, Signature] = {}
     for done, fut in enumerate(as_completed(futures)):
@@ -182,6 +210,7 @@ def _unmatched_reason(clip: Clip, method: str, silent: bool, still: str | None,
 def align(paths: Sequence[str], *, method: str = config.METHOD, reference: str | None = None,
           max_offset: float | None = config.MAX_OFFSET,
           min_confidence: float = config.MIN_CONFIDENCE,
+          audio_stream: int | None = None,
           workers: int = config.WORKERS,
           cache: SignatureCache | None = None,
           progress: ProgressCallback | None = None) -> manifest.Manifest:
@@ -194,8 +223,9 @@ def align(paths: Sequence[str], *, method: str = config.METHOD, reference: str |
     input that cannot be aligned at all.
     """
     method = method.value if isinstance(method, Method) else str(method)
-    if method not in config.METHODS:
-        raise UsageError(f"unknown method {method!r}; choose one of {', '.join(config.METHODS)}")
+    settings = Settings(method=method, max_offset=max_offset, min_confidence=min_confidence,
+                        audio_stream=audio_stream)
+    max_offset, min_confidence = settings.max_offset, settings.min_confidence
     report = progress or _noop
     abs_paths = check_paths(paths)
     ref = _reference_index(abs_paths, reference)
@@ -227,7 +257,7 @@ def align(paths: Sequence[str], *, method: str = config.METHOD, reference: str |
 
         if method != "motion":
             _extract_all(pool, clips, [i for i in range(n) if clips[i].audio], Method.AUDIO, cache,
-                         report, "signature", on_ready=sound_ready)
+                         report, "signature", on_ready=sound_ready, audio_stream=audio_stream)
         planned = _pair_methods(method, clips, sound)
         need_motion = sorted({c for i, j, m in planned if m is Method.MOTION for c in (i, j)})
         motion = _extract_all(pool, clips, need_motion, Method.MOTION, cache, report, "motion")
@@ -261,6 +291,6 @@ def align(paths: Sequence[str], *, method: str = config.METHOD, reference: str |
     report(Progress("solve", 1, 1))
     reasons = {i: _unmatched_reason(clips[i], method, silent[i], still.get(i), tried[i])
                for i in range(n)}
-    settings = {"method": method, "audio_rate": config.AUDIO_RATE, "motion_rate": config.MOTION_RATE,
-                "max_offset": max_offset, "min_confidence": min_confidence}
-    return manifest.build(clips, solution, reasons=reasons, settings=settings)
+    return manifest.build(clips, solution, reasons=reasons, settings=settings,
+                          audio_streams={i: sig.stream for i, sig in audio.items()
+                                         if sig.stream is not None})

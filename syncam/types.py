@@ -108,6 +108,7 @@ class Signature:
     fine: np.ndarray | None = None
     fine_rate: float | None = None
     fine_start: float = 0.0
+    stream: int | None = None  # the file's stream index (ffprobe's) it was made from
 
     @property
     def duration(self) -> float:

@@ -1,37 +1,66 @@
 """The ``syncam`` command: parse, call one API function, print. Errors become one line and an exit code.
 
-Exit codes: 0 all clips placed, 1 error, 2 usage error, 3 some clip unplaced, 130 interrupted (Ctrl-C).
+Exit codes: 0 all clips placed, 1 error, 2 usage error, 3 some clip unplaced, 128 + the signal's number
+when stopped by one (130 Ctrl-C, 143 SIGTERM, 129 SIGHUP).
 
-Each command group lives in its own module and registers itself on ``main`` below.
+Each command group lives in its own module and registers itself on ``main`` below. Command modules import
+the heavy parts of syncam (numpy, scipy, ffmpeg-python) inside the command, so ``--help`` stays quick.
 """
 
 from __future__ import annotations
 
 import functools
 import logging
+import math
 import sys
 import time
-from collections.abc import Callable
-from typing import Any, TypeVar
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from syncam import __version__
-from syncam.errors import SyncamError, UsageError
-from syncam.types import Progress
+from syncam import interrupt
+from syncam._version import __version__
+from syncam.errors import SyncamError
+
+if TYPE_CHECKING:
+    from syncam.types import Progress
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_UNPLACED = 0, 1, 2, 3
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+def _say(message: str, color: str) -> None:
+    """One line on stderr; a terminal that is gone (SIGHUP) must not turn it into a traceback."""
+    try:
+        click.echo(click.style(message, fg=color), err=True)
+    except OSError:
+        pass
+
+
 def fail(message: str, code: int = EXIT_ERROR) -> None:
-    click.echo(click.style(f"syncam: error: {message}", fg="red"), err=True)
+    _say(f"syncam: error: {message}", "red")
     sys.exit(code)
 
 
+def warn(message: str) -> None:
+    _say(f"syncam: warning: {message}", "yellow")
+
+
+def flag(option: str) -> str:
+    """The command-line flag of a Python argument name: max_offset -> --max-offset."""
+    return "--" + option.replace("_", "-")
+
+
+def interrupted(exc: KeyboardInterrupt, what: str) -> None:
+    """Exit as a stop by signal does: one line, 128 + the signal's number."""
+    name = f" ({exc.args[0]})" if isinstance(exc, interrupt.Interrupted) else ""
+    fail(f"interrupted{name}; {what}", interrupt.exit_code(exc))
+
+
 def handle_errors(fn: F) -> F:
-    """SyncamError -> one red line and exit 1 (2 for usage); a traceback only with --debug."""
+    """SyncamError -> one red line and its exit code; a traceback only with --debug."""
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -41,11 +70,65 @@ def handle_errors(fn: F) -> F:
         except SyncamError as exc:
             if debug:
                 raise
-            fail(str(exc), EXIT_USAGE if isinstance(exc, UsageError) else EXIT_ERROR)
-        except KeyboardInterrupt:
-            fail("interrupted; no output was written under its final name", 130)
+            fail(f"{flag(exc.option)}: {exc.message}" if exc.option else str(exc), exc.exit_code)
+        except KeyboardInterrupt as exc:
+            interrupted(exc, "no output was written under its final name")
 
     return wrapper  # type: ignore[return-value]
+
+
+class Finite(click.ParamType):
+    """A finite number, optionally within [low, high]: NaN and infinities are usage errors."""
+
+    name = "NUMBER"
+
+    def __init__(self, low: float | None = None, high: float | None = None) -> None:
+        self.low, self.high = low, high
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> float:
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a number", param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a finite number", param, ctx)
+        if (self.low is not None and number < self.low) or (self.high is not None and number > self.high):
+            bounds = (f"between {self.low:g} and {self.high:g}" if self.low is not None and
+                      self.high is not None else f">= {self.low:g}" if self.low is not None
+                      else f"<= {self.high:g}")
+            self.fail(f"{number:g} is not {bounds}", param, ctx)
+        return number
+
+
+class Main(click.Group):
+    """The ``syncam`` group: every usage error is one line (not click's usage text), and ``--debug``
+    is accepted after the command name too."""
+
+    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
+             complete_var: str | None = None, standalone_mode: bool = True, **extra: Any) -> Any:
+        argv = list(sys.argv[1:] if args is None else args)
+        end = argv.index("--") if "--" in argv else len(argv)
+        if "--debug" in argv[1:end]:
+            argv.remove("--debug")
+            argv.insert(0, "--debug")
+        if args is None:  # the real program (not a test's CliRunner): signals stop it like Ctrl-C
+            interrupt.install()
+        try:
+            code = super().main(argv, prog_name or "syncam", complete_var, standalone_mode=False,
+                                **extra)
+        except click.exceptions.NoArgsIsHelpError as exc:
+            click.echo(exc.ctx.get_help() if exc.ctx else "", err=True)
+            sys.exit(EXIT_USAGE)
+        except click.UsageError as exc:
+            where = exc.ctx.command_path if exc.ctx else "syncam"
+            fail(f"{exc.format_message()} (see '{where} --help')", EXIT_USAGE)
+        except click.ClickException as exc:
+            fail(exc.format_message(), exc.exit_code)
+        except click.Abort:
+            fail("interrupted", 128 + 2)
+        except KeyboardInterrupt as exc:  # outside a command (while parsing)
+            interrupted(exc, "nothing was written")
+        sys.exit(code if isinstance(code, int) else EXIT_OK)
 
 
 class ProgressBar:
@@ -75,13 +158,17 @@ class ProgressBar:
             self.bar = None
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=Main, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="syncam")
 @click.option("--debug", is_flag=True, help="Log every ffmpeg command and show tracebacks.")
 def main(debug: bool) -> None:
     """Synchronize footage from many cameras on one timeline."""
+    # warnings read like the CLI's own ("syncam: warning: ..."); --debug names the module as well
     logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s")
+                        format="%(levelname)s %(name)s: %(message)s" if debug
+                        else "syncam: %(levelname)s: %(message)s")
+    for level in (logging.WARNING, logging.ERROR):
+        logging.addLevelName(level, logging.getLevelName(level).lower())
 
 
 # command modules register themselves on `main` when imported

@@ -6,20 +6,18 @@ import json
 import sys
 from dataclasses import asdict
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from syncam import config
 from syncam.atomic import check_writable, write_text
-from syncam.cache import SignatureCache
-from syncam.cli import EXIT_OK, EXIT_UNPLACED, ProgressBar, handle_errors, main
-from syncam.cli.render import summary, warn
-from syncam.manifest import Manifest
-from syncam.media.probe import probe
-from syncam.pipeline import align
-from syncam.render.mosaic import render
-from syncam.types import Clip
+from syncam.cli import EXIT_OK, EXIT_UNPLACED, Finite, ProgressBar, handle_errors, main, warn
+from syncam.cli.render import summary
+
+if TYPE_CHECKING:
+    from syncam.manifest import Manifest
+    from syncam.types import Clip
 
 
 # --- probe ------------------------------------------------------------------------------------------
@@ -51,12 +49,20 @@ def _describe(clip: Clip) -> list[str]:
     return lines
 
 
-@main.command("probe")
+@main.command("probe", short_help="Describe clips: streams, frame rates, rotation, start.")
 @click.argument("clips", nargs=-1, required=True, type=click.Path())
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (a list, one object per clip).")
 @handle_errors
 def probe_cmd(clips: tuple[str, ...], as_json: bool) -> None:
-    """Describe CLIPS: container, streams, frame rates, rotation, creation time."""
+    """Describe CLIPS: container, streams, frame rates, rotation, creation time.
+
+    \b
+    Example:
+      syncam probe cam1.mp4 "phone 2.mov" --json
+
+    Exit codes: 0 described, 1 a clip cannot be read (the line names it), 2 bad arguments.
+    """
+    from syncam.media.probe import probe
     found = [probe(p) for p in clips]
     if as_json:
         click.echo(json.dumps([_jsonable(asdict(c)) for c in found], indent=2, ensure_ascii=False))
@@ -84,16 +90,16 @@ def manifest_table(m: Manifest) -> str:
     return "\n".join(lines)
 
 
-@main.command("align")
+@main.command("align", short_help="Place clips on one timeline; write the offsets manifest.")
 @click.argument("clips", nargs=-1, required=True, type=click.Path())
 @click.option("--reference", "-r", type=click.Path(), help="Clip that defines timeline zero "
               "(default: the first clip).")
 @click.option("--method", "-m", type=click.Choice(config.METHODS), default=config.METHOD,
               show_default=True, help="Evidence to align by: auto = sound where both clips of a pair "
               "have usable sound, motion otherwise; audio or motion only; both = all of it.")
-@click.option("--max-offset", type=click.FloatRange(min=0), default=config.MAX_OFFSET,
+@click.option("--max-offset", type=Finite(low=0), default=config.MAX_OFFSET,
               help="Largest offset between two clips to consider, in seconds (default: no limit).")
-@click.option("--min-confidence", type=click.FloatRange(0, 1), default=config.MIN_CONFIDENCE,
+@click.option("--min-confidence", type=Finite(0, 1), default=config.MIN_CONFIDENCE,
               show_default=True, help="Matches below this confidence are not used.")
 @click.option("-o", "--output", type=click.Path(), default=config.MANIFEST_NAME, show_default=True,
               help="Where to write the offsets manifest (JSON).")
@@ -103,21 +109,35 @@ def manifest_table(m: Manifest) -> str:
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the signature cache.")
 @click.option("--cache-dir", type=click.Path(file_okay=False), help=f"Signature cache folder "
               f"(default: ${config.CACHE_ENV}, else $XDG_CACHE_HOME/syncam, else ~/.cache/syncam).")
+@click.option("--audio-stream", type=click.IntRange(min=0), metavar="N",
+              help="Align by every clip's audio stream N (0 = its first) instead of choosing per "
+              "clip the first stream that is not silent.")
 @handle_errors
 def align_cmd(clips: tuple[str, ...], reference: str | None, method: str,
               max_offset: float | None, min_confidence: float, output: str, as_json: bool,
-              render_to: str | None, no_cache: bool, cache_dir: str | None) -> None:
+              render_to: str | None, no_cache: bool, cache_dir: str | None,
+              audio_stream: int | None) -> None:
     """Find where every clip sits on one timeline and write the offsets manifest.
 
-    Exit code 0 when every clip is placed, 3 when some clip could not be placed.
+    \b
+    Examples:
+      syncam align event/*.mp4 -o event/manifest.json
+      syncam align a.mov b.mp4 --reference b.mp4 --max-offset 600 --render mosaic.mp4
+
+    Exit codes: 0 every clip placed, 3 some clip could not be placed (the manifest says why),
+    1 an input cannot be read or aligned, 2 bad arguments, 130/143/129 stopped by Ctrl-C/SIGTERM/SIGHUP.
     """
+    from syncam.cache import SignatureCache
+    from syncam.pipeline import align
+    from syncam.render.mosaic import render
+
     target = check_writable(output, inputs=clips)
     if render_to is not None:  # a bad video path fails now, not after the alignment
         check_writable(render_to, inputs=(*clips, target))
     bar = ProgressBar()
     try:
         result = align(list(clips), method=method, reference=reference, max_offset=max_offset,
-                       min_confidence=min_confidence, progress=bar,
+                       min_confidence=min_confidence, audio_stream=audio_stream, progress=bar,
                        cache=None if no_cache else SignatureCache(cache_dir))
     finally:
         bar.close()

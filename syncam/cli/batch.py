@@ -6,19 +6,23 @@ import json
 import os
 import sys
 
+from typing import TYPE_CHECKING
+
 import click
 
 from syncam import config
-from syncam.batch import BatchResult, EventResult, Status, methods, plan, run
-from syncam.cli import ProgressBar, fail, handle_errors, main
-from syncam.types import Progress
+from syncam.cli import Finite, ProgressBar, handle_errors, interrupted, main
 
-_STYLE = {Status.ALIGNED: "green", Status.SKIPPED: None, Status.UNPLACED: "yellow",
-          Status.FAILED: "red"}
+if TYPE_CHECKING:
+    from syncam.batch import BatchResult, EventResult
+
+_STYLE = {"aligned": "green", "skipped": None, "unplaced": "yellow", "failed": "red"}
 
 
 def summary_table(result: BatchResult) -> str:
     """One line per event (status, clips unplaced, seconds, cache hits, manifest or error)."""
+    from syncam.batch import Status
+
     rows = [("event", "status", "unplaced", "seconds", "cached", "manifest / error")]
     for e in result.events:
         rows.append((e.name, e.status.value, str(len(e.unplaced)), f"{e.seconds:.1f}",
@@ -30,8 +34,8 @@ def summary_table(result: BatchResult) -> str:
         cells = [r[0].ljust(widths[0]), r[1].ljust(widths[1]),
                  *(r[k].rjust(widths[k]) for k in (2, 3, 4)), r[5]]
         line = "  ".join(cells)
-        if i and _STYLE[result.events[i - 1].status]:
-            line = click.style(line, fg=_STYLE[result.events[i - 1].status])
+        if i and _STYLE[result.events[i - 1].status.value]:
+            line = click.style(line, fg=_STYLE[result.events[i - 1].status.value])
         lines.append(line)
     counts = {s: sum(e.status is s for e in result.events) for s in Status}
     lines.append(", ".join(f"{n} {s.value}" for s, n in counts.items() if n)
@@ -39,12 +43,12 @@ def summary_table(result: BatchResult) -> str:
     return "\n".join(lines)
 
 
-@main.command("batch")
+@main.command("batch", short_help="Align many events (folders or a jobs file), resumably.")
 @click.argument("roots", nargs=-1, type=click.Path())
 @click.option("--jobs-file", type=click.Path(), help="JSON or CSV file listing events: name, clips, "
               "and optionally reference, method, max_offset per event.")
-@click.option("--out", type=click.Path(file_okay=False), help="Write each event's manifest to "
-              "OUT/<event>/ instead of beside its clips.")
+@click.option("-o", "--output", "--out", "out", type=click.Path(file_okay=False), metavar="FOLDER",
+              help="Write each event's manifest to FOLDER/<event>/ instead of beside its clips.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Events aligned at once (default: one per core).")
 @click.option("--scheduler", metavar="ADDRESS", help="Run on a Dask distributed cluster "
@@ -53,12 +57,12 @@ def summary_table(result: BatchResult) -> str:
               "up to date with its clips.")
 @click.option("--render", is_flag=True, help=f"Also render each event's mosaic "
               f"({config.MOSAIC_NAME} beside its manifest).")
-@click.option("--method", "-m", type=click.Choice(methods()), default=None,
+@click.option("--method", "-m", type=click.Choice(config.METHODS), default=None,
               help="Evidence to align by (default: align's); a jobs file can set it per event.")
-@click.option("--max-offset", type=click.FloatRange(min=0), default=config.MAX_OFFSET,
+@click.option("--max-offset", type=Finite(low=0), default=config.MAX_OFFSET,
               help="Largest offset between two clips, in seconds (default: no limit); a jobs file "
               "can set it per event.")
-@click.option("--min-confidence", type=click.FloatRange(0, 1), default=config.MIN_CONFIDENCE,
+@click.option("--min-confidence", type=Finite(0, 1), default=config.MIN_CONFIDENCE,
               show_default=True, help="Matches below this confidence are not used.")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the signature cache.")
 @click.option("--cache-dir", type=click.Path(file_okay=False), help=f"Signature cache folder "
@@ -75,9 +79,18 @@ def batch_cmd(roots: tuple[str, ...], jobs_file: str | None, out: str | None, jo
     A manifest (syncam-manifest.json) is written per event as soon as it is aligned; an event whose
     manifest is up to date with its clips is skipped, so an interrupted batch resumes where it stopped.
 
-    Exit code 0 when every event aligned fully, 3 when some clip stayed unplaced, 1 when some event
-    failed (the others still finish), 2 for bad arguments.
+    \b
+    Examples:
+      syncam batch shoots/ --render -j 2
+      syncam batch --jobs-file events.csv -o manifests/
+
+    Exit codes: 0 every event aligned fully, 3 some clip stayed unplaced, 1 some event failed (the
+    others still finish), 2 bad arguments, 130/143/129 stopped by Ctrl-C/SIGTERM/SIGHUP (finished
+    events keep their manifests: the same command resumes).
     """
+    from syncam.batch import Status, plan, run
+    from syncam.types import Progress
+
     events = plan(roots, jobs_file=jobs_file, out=out)
     if scheduler is not None and not click.get_current_context().find_root().params.get("debug"):
         # Dask logs every cluster step at INFO on stderr; keep its warnings only, unless the user's
@@ -97,11 +110,11 @@ def batch_cmd(roots: tuple[str, ...], jobs_file: str | None, out: str | None, jo
         result = run(events, jobs=jobs, scheduler=scheduler, force=force, cache=not no_cache,
                      cache_dir=cache_dir, max_offset=max_offset, min_confidence=min_confidence,
                      method=method, render=render, on_event=on_event)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         bar.close()
         kept = sum(e.status is not Status.FAILED for e in finished)
-        fail(f"interrupted; the {kept} finished event(s) kept their manifests: run the same command "
-             "again to resume", 130)
+        interrupted(exc, f"the {kept} finished event(s) kept their manifests: run the same command "
+                    "again to resume")
     finally:
         bar.close()
     if not as_json:

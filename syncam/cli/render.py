@@ -6,10 +6,14 @@ from fractions import Fraction
 
 import click
 
+from typing import TYPE_CHECKING
+
 from syncam import config
-from syncam.cli import ProgressBar, handle_errors, main
+from syncam.cli import Finite, ProgressBar, handle_errors, main, warn
 from syncam.render.layout import LAYOUTS
-from syncam.render.mosaic import RenderOptions, RenderResult, render
+
+if TYPE_CHECKING:
+    from syncam.render.mosaic import RenderResult
 
 
 class FrameRate(click.ParamType):
@@ -30,10 +34,6 @@ class FrameRate(click.ParamType):
         return fps
 
 
-def warn(message: str) -> None:
-    click.echo(click.style(f"syncam: warning: {message}", fg="yellow"), err=True)
-
-
 def summary(result: RenderResult) -> str:
     sound = ", ".join(result.audio) or "none"
     return (f"rendered {result.output}\n"
@@ -42,7 +42,7 @@ def summary(result: RenderResult) -> str:
             f"{len(result.tiles)} tile(s), sound: {sound}")
 
 
-@main.command("render")
+@main.command("render", short_help="Render a manifest as one synchronized mosaic video.")
 @click.argument("manifest_path", metavar="MANIFEST", type=click.Path())
 @click.option("-o", "--output", required=True, type=click.Path(),
               help="Video to write; its extension picks the container (.mp4 .mov .mkv .webm).")
@@ -55,8 +55,8 @@ def summary(result: RenderResult) -> str:
               f"(default: the grid fitted in {config.RENDER_BOX[0]}x{config.RENDER_BOX[1]}).")
 @click.option("--height", type=click.IntRange(min=2), help="Output height in pixels.")
 @click.option("--fps", type=FrameRate(), help="Output frame rate (default: the reference clip's).")
-@click.option("--start", type=float, help="Timeline second to start at (default: first clip's start).")
-@click.option("--end", type=float, help="Timeline second to end at (default: last clip's end).")
+@click.option("--start", type=Finite(), help="Timeline second to start at (default: first clip's start).")
+@click.option("--end", type=Finite(), help="Timeline second to end at (default: last clip's end).")
 @click.option("--labels/--no-labels", default=True, show_default=True,
               help="Camera name in each tile.")
 @click.option("--clock/--no-clock", default=False, show_default=True,
@@ -72,7 +72,8 @@ def summary(result: RenderResult) -> str:
 @click.option("--crf", type=click.IntRange(0, 63),
               help="Constant quality, lower is better (default: 20 for x264, 32 for VP9).")
 @click.option("--preset", help=f"Encoder speed preset (default: {config.RENDER_PRESET} for x264).")
-@click.option("--audio-bitrate", default=config.RENDER_AUDIO_BITRATE, show_default=True)
+@click.option("--audio-bitrate", default=config.RENDER_AUDIO_BITRATE, show_default=True,
+              help="Bit rate of the encoded sound (ffmpeg's -b:a: 128k, 192k, ...).")
 @handle_errors
 def render_cmd(manifest_path: str, output: str, layout: str, cols: int | None, rows: int | None,
                width: int | None, height: int | None, fps: Fraction | None, start: float | None,
@@ -82,7 +83,17 @@ def render_cmd(manifest_path: str, output: str, layout: str, cols: int | None, r
     """Render MANIFEST (from 'syncam align') as one video: every camera in its tile, one clock.
 
     Before a clip starts and after it ends its tile is black with a quiet "no signal" card.
+
+    \b
+    Examples:
+      syncam render manifest.json -o mosaic.mp4 --clock
+      syncam render manifest.json -o part.webm --start 60 --end 90 --audio mix
+
+    Exit codes: 0 rendered, 1 a clip moved or changed, or ffmpeg failed (nothing is left under the
+    output's name), 2 bad arguments, 130/143/129 stopped by Ctrl-C/SIGTERM/SIGHUP.
     """
+    from syncam.render.mosaic import RenderOptions, render
+
     options = RenderOptions(layout=layout, cols=cols, rows=rows, width=width, height=height, fps=fps,
                             start=start, end=end, labels=labels, clock=clock, audio=audio,
                             show_unplaced=show_unplaced, vcodec=vcodec, acodec=acodec, crf=crf,

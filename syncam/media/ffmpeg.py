@@ -75,6 +75,24 @@ def _check(code: int, tail: str, what: str) -> None:
         raise FFmpegError(f"{what}: {tail or f'ffmpeg exit code {code}'}", tail)
 
 
+_LIVE: set[subprocess.Popen[bytes]] = set()  # ffmpeg processes running now, for stop_all()
+_LIVE_LOCK = threading.RLock()  # re-entrant: a signal handler may run while the main thread holds it
+_STOPPED = threading.Event()  # set by stop_all(): start no new ffmpeg in this process
+
+
+def stop_all() -> None:
+    """Ask every ffmpeg this process started and that still runs to stop (SIGTERM), without waiting,
+    and start no new one. For a signal handler, when the process is about to exit: the threads that
+    wait for those processes see them end, and clean up.
+    """
+    with _LIVE_LOCK:
+        _STOPPED.set()
+        live = list(_LIVE)
+    for proc in live:
+        with contextlib.suppress(OSError):
+            proc.terminate()
+
+
 @contextlib.contextmanager
 def _spawn(args: Sequence[str], *, stderr: Any,
            before_close: Callable[[], None] | None = None) -> Iterator[subprocess.Popen[bytes]]:
@@ -85,14 +103,20 @@ def _spawn(args: Sequence[str], *, stderr: Any,
     that reads one of them.
     """
     log.debug("run: %s", subprocess.list2cmdline(args))
-    try:
-        proc = subprocess.Popen(list(args), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                stderr=stderr)
-    except FileNotFoundError as exc:
-        raise FFmpegMissing(f"{args[0]} not found: {INSTALL_HINT}") from exc
+    with _LIVE_LOCK:
+        if _STOPPED.is_set():
+            raise FFmpegError("syncam is stopping; no new ffmpeg is started")
+        try:
+            proc = subprocess.Popen(list(args), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                    stderr=stderr)
+        except FileNotFoundError as exc:
+            raise FFmpegMissing(f"{args[0]} not found: {INSTALL_HINT}") from exc
+        _LIVE.add(proc)
     try:
         yield proc
     finally:
+        with _LIVE_LOCK:
+            _LIVE.discard(proc)
         if proc.poll() is None:
             proc.terminate()  # lets ffmpeg stop cleanly; it is killed if it does not within 5 s
             try:

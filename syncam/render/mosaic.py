@@ -32,7 +32,7 @@ from syncam.manifest import ClipEntry, Manifest
 from syncam.media import ffmpeg
 from syncam.media.probe import probe
 from syncam.render.layout import LAYOUTS, Mosaic, mosaic
-from syncam.types import Clip, Progress
+from syncam.types import AudioStream, Clip, Progress, VideoStream
 
 log = logging.getLogger(__name__)
 
@@ -327,7 +327,8 @@ def find_font() -> str | None:
 
 
 def locate(entry: ClipEntry, manifest_path: str | None) -> Clip:
-    """Probe a manifest's clip and check it is the file that was aligned (same size and duration).
+    """A manifest's clip, checked to be the file that was aligned: the same size and modification
+    time (then what align recorded is used, without probing), else the same size and probed duration.
 
     A clip missing at its recorded path is looked for beside the manifest (a folder moved whole).
     """
@@ -339,10 +340,12 @@ def locate(entry: ClipEntry, manifest_path: str | None) -> Clip:
     if where is None:
         raise ManifestError(f"{entry.path}: clip named in {source} is missing (moved or deleted); "
                             "put it back or re-run 'syncam align' with its new path")
-    size = os.path.getsize(where)
-    if size != entry.size:
-        raise ManifestError(f"{where}: changed since 'syncam align' ({entry.size} bytes then, {size} "
-                            "now); re-run 'syncam align' on the current files")
+    st = os.stat(where)
+    if st.st_size != entry.size:
+        raise ManifestError(f"{where}: changed since 'syncam align' ({entry.size} bytes then, "
+                            f"{st.st_size} now); re-run 'syncam align' on the current files")
+    if st.st_mtime == entry.mtime and entry.origin is not None and entry.container_start is not None:
+        return _from_manifest(entry, where)  # untouched since align: what it recorded holds
     try:
         clip = probe(where)
     except MediaError as exc:
@@ -351,6 +354,20 @@ def locate(entry: ClipEntry, manifest_path: str | None) -> Clip:
         raise ManifestError(f"{where}: changed since 'syncam align' (duration {entry.duration:.3f} s "
                             f"then, {clip.duration:.3f} s now); re-run 'syncam align'")
     return clip
+
+
+def _from_manifest(entry: ClipEntry, path: str) -> Clip:
+    """The facts render needs about a clip, as align recorded them: no probing."""
+    video = () if entry.video_stream is None else (VideoStream(
+        index=entry.video_stream, codec="", width=entry.width or 0, height=entry.height or 0,
+        fps=Fraction(entry.frame_rate) if entry.frame_rate else None, rotation=entry.rotation,
+        variable_fps=False, start=entry.origin or 0.0, duration=None, frames=None),)
+    audio = () if entry.audio_stream is None else (AudioStream(
+        index=entry.audio_stream, codec="", sample_rate=entry.sample_rate or 0, channels=0,
+        start=entry.audio_start if entry.audio_start is not None else entry.origin or 0.0,
+        duration=None),)
+    return Clip(path=path, container="", duration=entry.duration, start=entry.container_start or 0.0,
+                size=entry.size, mtime=entry.mtime, video=video, audio=audio)
 
 
 def _display_aspect(clip: Clip) -> float | None:
@@ -462,12 +479,14 @@ def plan(m: Manifest, output: str, options: RenderOptions = RenderOptions(), *,
         if not c.video and i not in audio:
             warnings.append(f"{e.name} has no picture and its sound is not used: left out")
             continue
+        # the sound align listened to (its first stream that is not silent), else the first
+        sound = next((a for a in c.audio if a.index == e.audio_stream), c.audio[0] if c.audio else None)
         sources.append(Source(
             label=e.camera, path=c.path, shift=e.offset - start,  # type: ignore[operator]
             duration=c.duration, origin=c.origin, container_start=c.start,
             video_stream=c.video[0].index if c.video else None,
-            audio_stream=c.audio[0].index if c.audio else None,
-            audio_start=c.audio[0].start if c.audio else 0.0,
+            audio_stream=sound.index if sound else None,
+            audio_start=sound.start if sound else 0.0,
             tile=bool(c.video), audio=i in audio))
     n_tiles = sum(s.tile for s in sources)
     geometry = mosaic(n_tiles, options.layout, width=options.width, height=options.height,

@@ -189,7 +189,7 @@ def test_jobs_file_reference_and_max_offset(library_src, tmp_path):
     assert e.manifest == str(tmp_path / "out" / "concert by b" / "syncam-manifest.json")
     m = syncam.load_manifest(e.manifest)
     truth = library_src.events["concert"].truth
-    assert m.settings["max_offset"] == 30.0 and m.clips[m.reference].path == ref
+    assert m.settings.max_offset == 30.0 and m.clips[m.reference].path == ref
     for clip in m.clips:
         assert clip.offset == pytest.approx(truth[clip.path] - truth[ref], abs=1e-3)
 

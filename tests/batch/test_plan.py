@@ -96,8 +96,10 @@ def test_json_jobs_file(tmp_path):
 @pytest.mark.parametrize("events, message", [
     ([{"name": "a", "clips": ["x.mp4"], "max-offset": 3}], "unknown key.*max-offset"),
     ([{"name": "a", "clips": ["x.mp4"], "method": "smell"}], "method 'smell' is not one of"),
-    ([{"name": "a", "clips": ["x.mp4"], "max_offset": -1}], "must be a number of seconds"),
-    ([{"name": "a", "clips": ["x.mp4"], "max_offset": "soon"}], "must be a number of seconds"),
+    ([{"name": "a", "clips": ["x.mp4"], "max_offset": -1}], "must be a finite number of seconds"),
+    ([{"name": "a", "clips": ["x.mp4"], "max_offset": "soon"}], "must be a finite number of seconds"),
+    ([{"name": "a", "clips": ["x.mp4"], "max_offset": float("inf")}], "must be a finite number"),
+    ([{"name": "a", "clips": ["x.mp4"], "max_offset": float("nan")}], "must be a finite number"),
     ([{"name": "../up", "clips": ["x.mp4"]}], "cannot name a folder"),
     ([{"name": "/abs", "clips": ["x.mp4"]}], "cannot name a folder"),
     ([{"clips": ["x.mp4"]}], "needs a \"name\""),

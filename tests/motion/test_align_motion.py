@@ -41,7 +41,7 @@ def test_street_cameras_of_all_rates_crops_and_codecs(street) -> None:
     assert {c.method for c in m.clips} == {"motion"}
     assert all(x.method == "motion" and x.used for x in m.matches)
     assert min(x.confidence for x in m.matches) > 0.4
-    assert m.settings["method"] == "motion"
+    assert m.settings.method == "motion"
 
 
 def test_auto_uses_motion_for_clips_without_sound(street) -> None:

@@ -92,7 +92,7 @@ def event(tmp_path_factory: pytest.TempPathFactory) -> Event:
     placements = tuple(Placement(c.offset, confidence=1.0, method=Method.AUDIO)
                        if c.offset is not None else None for c in (*CAMS, LOST))
     m = manifest.build(clips, Solution(reference=0, placements=placements, verdicts=()),
-                       reasons={}, settings={})
+                       reasons={})
     manifest_path = os.path.join(folder, "manifest.json")
     with open(manifest_path, "w", encoding="utf-8") as fh:
         fh.write(m.to_json())

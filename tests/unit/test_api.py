@@ -7,7 +7,7 @@ def test_public_names_are_pinned() -> None:
     assert sorted(syncam.__all__) == sorted([
         "BatchResult", "Clip", "ClipEntry", "EventResult", "FFmpegError", "FFmpegMissing", "Job",
         "Manifest", "ManifestError", "Match", "MatchEntry", "MediaError", "Method", "Placement",
-        "Progress", "RenderOptions", "RenderResult", "Signature", "SignatureCache", "Solution",
+        "Progress", "RenderOptions", "RenderResult", "Settings", "Signature", "SignatureCache", "Solution",
         "Status", "SyncamError", "UsageError", "__version__", "align", "batch", "load_manifest",
         "probe", "render"])
     for name in syncam.__all__:
