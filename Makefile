@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 DEMO   := examples/demo
 
-.PHONY: demo test test-fast bench system-deps clean
+.PHONY: demo test test-fast lint bench system-deps clean
 
 system-deps:
 	@PYTHON=$(PYTHON) bash scripts/system-deps.sh
@@ -34,6 +34,11 @@ test: system-deps $(STAMP)
 ## test-fast: only the pure numeric and parsing tests (seconds)
 test-fast: $(STAMP)
 	$(PY) -m pytest -q tests/unit
+
+## lint: ruff (style, import order, likely bugs) on the package and the tests; mypy on syncam/
+lint: $(STAMP)
+	$(VENV)/bin/ruff check syncam tests
+	$(VENV)/bin/mypy
 
 ## bench: speed and memory against ffmpeg alone, in one run
 bench: system-deps $(STAMP)

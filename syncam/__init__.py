@@ -14,8 +14,14 @@ from syncam._version import __version__
 if TYPE_CHECKING:
     from syncam.batch import BatchResult, EventResult, Job, Status, batch
     from syncam.cache import SignatureCache
-    from syncam.errors import (FFmpegError, FFmpegMissing, ManifestError, MediaError, SyncamError,
-                               UsageError)
+    from syncam.errors import (
+        FFmpegError,
+        FFmpegMissing,
+        ManifestError,
+        MediaError,
+        SyncamError,
+        UsageError,
+    )
     from syncam.manifest import ClipEntry, Manifest, MatchEntry
     from syncam.manifest import load as load_manifest
     from syncam.media.probe import probe

@@ -3,7 +3,8 @@
 Raised as :class:`Interrupted` (a KeyboardInterrupt), every ``finally`` and ``except BaseException``
 that cleans up after Ctrl-C runs for them too: temporary outputs are removed and ffmpeg children are
 stopped (all of them at once here, since decoders in worker threads do not see the exception). The
-exit code is the shell's for death by that signal, 128 + its number (SIGTERM 143, SIGHUP 129, SIGINT 130).
+exit code is the shell's for death by that signal, 128 + its number (SIGTERM 143, SIGHUP 129,
+SIGINT 130).
 """
 
 from __future__ import annotations

@@ -233,7 +233,8 @@ def from_dict(data: Any, *, source: str = "manifest") -> Manifest:
     except UsageError as exc:
         raise ManifestError(f"{source}: settings.{exc.option}: {exc.message}; re-run 'syncam "
                             "align'") from None
-    return Manifest(reference=data["reference"], clips=tuple(_known(ClipEntry, c) for c in data["clips"]),
+    return Manifest(reference=data["reference"],
+                    clips=tuple(_known(ClipEntry, c) for c in data["clips"]),
                     matches=tuple(_known(MatchEntry, m) for m in data["matches"]),
                     timeline_start=data["timeline_start"], timeline_end=data["timeline_end"],
                     notes=tuple(data.get("notes", [])), tool_version=data["tool_version"],

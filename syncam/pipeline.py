@@ -11,8 +11,8 @@ import itertools
 import logging
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from dataclasses import replace
 from typing import Any, Protocol
 
 from syncam import config, manifest

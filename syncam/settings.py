@@ -1,7 +1,7 @@
 """The settings an alignment ran with: one frozen value from align() to the manifest and batch's resume.
 
-Validated on construction, so that a NaN or an infinity never reaches the search or the manifest (standard
-JSON has neither); each error names the setting (``UsageError.option``).
+Validated on construction, so that a NaN or an infinity never reaches the search or the manifest
+(standard JSON has neither); each error names the setting (``UsageError.option``).
 """
 
 from __future__ import annotations

@@ -13,8 +13,15 @@ import pytest
 
 from syncam import config
 from tests import mediagen
-from tests.mediagen import (H264_AAC, MJPEG_PCM, MOV_H264_PCM, MPEG4_MP3, VP9_OPUS, Camera,
-                            first_audio_sample_time)
+from tests.mediagen import (
+    H264_AAC,
+    MJPEG_PCM,
+    MOV_H264_PCM,
+    MPEG4_MP3,
+    VP9_OPUS,
+    Camera,
+    first_audio_sample_time,
+)
 
 SYNCAM = [sys.executable, "-m", "syncam"]
 

@@ -150,7 +150,8 @@ def first_audio_sample_time(path: str) -> float:
 
 
 # Codec/container presets for the cameras of the test events
-H264_AAC = dict(vcodec=["-c:v", "libx264", "-preset", "ultrafast"], acodec=["-c:a", "aac", "-b:a", "96k"])
+H264_AAC = dict(vcodec=["-c:v", "libx264", "-preset", "ultrafast"],
+                acodec=["-c:a", "aac", "-b:a", "96k"])
 MJPEG_PCM = dict(vcodec=["-c:v", "mjpeg", "-q:v", "8"], acodec=["-c:a", "pcm_s16le"])
 VP9_OPUS = dict(vcodec=["-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8", "-b:v", "200k"],
                 acodec=["-c:a", "libopus", "-b:a", "64k"])

@@ -92,7 +92,8 @@ class Finite(click.ParamType):
             self.fail(f"{value!r} is not a number", param, ctx)
         if not math.isfinite(number):
             self.fail(f"{value!r} is not a finite number", param, ctx)
-        if (self.low is not None and number < self.low) or (self.high is not None and number > self.high):
+        low, high = self.low, self.high
+        if (low is not None and number < low) or (high is not None and number > high):
             bounds = (f"between {self.low:g} and {self.high:g}" if self.low is not None and
                       self.high is not None else f">= {self.low:g}" if self.low is not None
                       else f"<= {self.high:g}")
@@ -158,7 +159,8 @@ class ProgressBar:
             self.bar = None
 
 
-@click.group(cls=Main, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(cls=Main,
+             context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="syncam")
 @click.option("--debug", is_flag=True, help="Log every ffmpeg command and show tracebacks.")
 def main(debug: bool) -> None:
@@ -173,5 +175,5 @@ def main(debug: bool) -> None:
 
 # command modules register themselves on `main` when imported
 from syncam.cli import align as _align  # noqa: E402,F401
-from syncam.cli import render as _render  # noqa: E402,F401
 from syncam.cli import batch as _batch  # noqa: E402,F401
+from syncam.cli import render as _render  # noqa: E402,F401

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 import click
-
-from typing import TYPE_CHECKING
 
 from syncam import config
 from syncam.cli import Finite, ProgressBar, handle_errors, main, warn
@@ -55,7 +54,8 @@ def summary(result: RenderResult) -> str:
               f"(default: the grid fitted in {config.RENDER_BOX[0]}x{config.RENDER_BOX[1]}).")
 @click.option("--height", type=click.IntRange(min=2), help="Output height in pixels.")
 @click.option("--fps", type=FrameRate(), help="Output frame rate (default: the reference clip's).")
-@click.option("--start", type=Finite(), help="Timeline second to start at (default: first clip's start).")
+@click.option("--start", type=Finite(),
+              help="Timeline second to start at (default: first clip's start).")
 @click.option("--end", type=Finite(), help="Timeline second to end at (default: last clip's end).")
 @click.option("--labels/--no-labels", default=True, show_default=True,
               help="Camera name in each tile.")

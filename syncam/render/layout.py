@@ -26,7 +26,7 @@ class Rect:
 
 @dataclass(frozen=True)
 class Mosaic:
-    """The output frame: ``width`` x ``height``, ``cols`` x ``rows`` cells; ``tiles[i]`` is camera i's."""
+    """The output frame: ``width`` x ``height``, ``cols`` x ``rows`` cells; camera i in ``tiles[i]``."""
 
     width: int
     height: int

@@ -25,7 +25,8 @@ from fractions import Fraction
 
 import ffmpeg as ffmpeg_python
 
-from syncam import config, manifest as manifest_mod
+from syncam import config
+from syncam import manifest as manifest_mod
 from syncam.atomic import atomic_path, check_writable
 from syncam.errors import FFmpegError, ManifestError, MediaError, UsageError
 from syncam.manifest import ClipEntry, Manifest
@@ -490,7 +491,8 @@ def plan(m: Manifest, output: str, options: RenderOptions = RenderOptions(), *,
             tile=bool(c.video), audio=i in audio))
     n_tiles = sum(s.tile for s in sources)
     geometry = mosaic(n_tiles, options.layout, width=options.width, height=options.height,
-                      cols=options.cols, rows=options.rows, tile_aspect=aspects[0] if aspects else 16 / 9)
+                      cols=options.cols, rows=options.rows,
+                      tile_aspect=aspects[0] if aspects else 16 / 9)
     font = find_font()
     if font is None and (options.labels or options.clock):
         warnings.append("no TrueType font found for labels and clock, rendering without text: install "

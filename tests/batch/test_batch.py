@@ -233,7 +233,8 @@ def test_render_hook_calls_the_renderer_and_resume_needs_the_mosaic(library_src,
         with open(output, "wb") as fh:
             fh.write(b"mosaic")
 
-    monkeypatch.setattr(sys.modules["syncam.batch"], "render_mosaic", render)  # the module, not syncam.batch()
+    # the module, not syncam.batch()
+    monkeypatch.setattr(sys.modules["syncam.batch"], "render_mosaic", render)
     out = tmp_path / "out"
     folder = library_src.events["concert"].folder
     first = run_batch([folder], out=str(out), jobs=1, render=True)
@@ -248,3 +249,15 @@ def test_render_hook_calls_the_renderer_and_resume_needs_the_mosaic(library_src,
     assert failed.status is Status.FAILED and failed.error == "mosaic not rendered: no room for " \
         "the mosaic" and failed.manifest == str(out / "concert" / "syncam-manifest.json")
     assert os.path.exists(failed.manifest) and not os.path.exists(mosaic)
+
+
+def test_resume_realigns_when_a_setting_changed(library):
+    """A manifest made with other settings is not up to date: each setting that decides the result
+    (max_offset, min_confidence, method, audio_stream) makes the event align again."""
+    folder = library.events["concert"].folder
+    assert run_batch([folder], jobs=1).events[0].status is Status.ALIGNED
+    assert run_batch([folder], jobs=1).events[0].status is Status.SKIPPED
+    for changed in ({"max_offset": 100.0}, {"min_confidence": 0.3}, {"method": "audio"}):
+        again = run_batch([folder], jobs=1, **changed)
+        assert again.events[0].status is Status.ALIGNED, changed
+        assert run_batch([folder], jobs=1, **changed).events[0].status is Status.SKIPPED, changed

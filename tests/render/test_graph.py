@@ -109,7 +109,8 @@ def test_unplaced_tile_is_a_card_without_input() -> None:
 
 
 def test_output_frame_is_padded_to_the_size_asked_for() -> None:
-    plan = _plan(A, B, replace(A, label="C", path="/m/c.mp4"), mosaic=mosaic(3, "hstack", width=1001, height=401))
+    plan = _plan(A, B, replace(A, label="C", path="/m/c.mp4"),
+                 mosaic=mosaic(3, "hstack", width=1001, height=401))
     g = _graph(build_args(plan, "/o.mp4"))
     assert "xstack=fill=black:inputs=3:layout=0_0|332_0|664_0" in g
     assert "pad=1000:400:2:0:color=black" in g  # 3 x 332 px tiles centred in 1000

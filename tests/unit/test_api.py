@@ -7,9 +7,9 @@ def test_public_names_are_pinned() -> None:
     assert sorted(syncam.__all__) == sorted([
         "BatchResult", "Clip", "ClipEntry", "EventResult", "FFmpegError", "FFmpegMissing", "Job",
         "Manifest", "ManifestError", "Match", "MatchEntry", "MediaError", "Method", "Placement",
-        "Progress", "RenderOptions", "RenderResult", "Settings", "Signature", "SignatureCache", "Solution",
-        "Status", "SyncamError", "UsageError", "__version__", "align", "batch", "load_manifest",
-        "probe", "render"])
+        "Progress", "RenderOptions", "RenderResult", "Settings", "Signature", "SignatureCache",
+        "Solution", "Status", "SyncamError", "UsageError", "__version__", "align", "batch",
+        "load_manifest", "probe", "render"])
     for name in syncam.__all__:
         assert hasattr(syncam, name), name
 

@@ -1,4 +1,4 @@
-"""A manifest is standard JSON when written and validated when read: the error names the field and clip."""
+"""A manifest is standard JSON when written and validated when read: errors name the field and clip."""
 
 from __future__ import annotations
 
