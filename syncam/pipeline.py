@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import logging
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import replace
 from typing import Any, Protocol
@@ -52,14 +52,34 @@ def check_paths(paths: Sequence[str]) -> list[str]:
     return out
 
 
+def _audio_streams(paths: list[str], chosen: int | Mapping[str, int] | None) -> list[int | None]:
+    """Per clip, the audio stream asked for (None: let audio_signature_of choose). ``chosen``: one
+    number for every clip, or {clip path: number} naming some of them."""
+    if not isinstance(chosen, Mapping):
+        return [chosen] * len(paths)
+    out: list[int | None] = [None] * len(paths)
+    for given, number in chosen.items():
+        i = _index_of(paths, given)
+        if i is None:
+            raise UsageError(f"{given}={number}: {given} is not one of the clips given",
+                             option="audio_stream")
+        out[i] = number
+    return out
+
+
+def _index_of(paths: list[str], given: str) -> int | None:
+    """Which of ``paths`` the path ``given`` names (the same file, however it is spelled)."""
+    want = os.path.realpath(given)
+    return next((i for i, p in enumerate(paths) if os.path.realpath(p) == want), None)
+
+
 def _reference_index(paths: list[str], reference: str | None) -> int:
     if reference is None:
         return 0
-    want = os.path.realpath(reference)
-    for i, p in enumerate(paths):
-        if os.path.realpath(p) == want:
-            return i
-    raise UsageError(f"{reference}: the reference must be one of the clips given")
+    i = _index_of(paths, reference)
+    if i is None:
+        raise UsageError(f"{reference}: the reference must be one of the clips given")
+    return i
 
 
 def _require(clip: Clip, kind: Method) -> None:
@@ -175,10 +195,12 @@ def _pair_methods(method: str, clips: list[Clip], sound: list[bool]) -> list[tup
 def _extract_all(pool: ThreadPoolExecutor, clips: list[Clip], wanted: list[int], method: Method,
                  cache: SignatureCache | None, report: ProgressCallback, stage: str,
                  on_ready: Callable[[int, Signature], None] | None = None,
-                 audio_stream: int | None = None) -> dict[int, Signature]:
+                 audio_streams: Sequence[int | None] = ()) -> dict[int, Signature]:
     """Signatures of the ``wanted`` clips, extracted concurrently, longest clips first (so that no
-    long decode starts last and finishes alone). ``on_ready(i, sig)`` runs as each one arrives."""
-    futures = {pool.submit(extract, clips[i], method, cache, audio_stream): i
+    long decode starts last and finishes alone). ``on_ready(i, sig)`` runs as each one arrives;
+    ``audio_streams[i]``: the audio stream to use for clip i (None: chosen)."""
+    futures = {pool.submit(extract, clips[i], method, cache,
+                           audio_streams[i] if audio_streams else None): i
                for i in sorted(wanted, key=lambda i: -clips[i].duration)}
     sigs: dict[int, Signature] = {}
     for done, fut in enumerate(as_completed(futures)):
@@ -210,7 +232,7 @@ def _unmatched_reason(clip: Clip, method: str, silent: bool, still: str | None,
 def align(paths: Sequence[str], *, method: str = config.METHOD, reference: str | None = None,
           max_offset: float | None = config.MAX_OFFSET,
           min_confidence: float = config.MIN_CONFIDENCE,
-          audio_stream: int | None = None,
+          audio_stream: int | Mapping[str, int] | None = None,
           workers: int = config.WORKERS,
           cache: SignatureCache | None = None,
           progress: ProgressCallback | None = None) -> manifest.Manifest:
@@ -223,13 +245,15 @@ def align(paths: Sequence[str], *, method: str = config.METHOD, reference: str |
     input that cannot be aligned at all.
     """
     method = method.value if isinstance(method, Method) else str(method)
-    settings = Settings(method=method, max_offset=max_offset, min_confidence=min_confidence,
-                        audio_stream=audio_stream)
-    max_offset, min_confidence = settings.max_offset, settings.min_confidence
     report = progress or _noop
     abs_paths = check_paths(paths)
     ref = _reference_index(abs_paths, reference)
     n = len(abs_paths)
+    streams = _audio_streams(abs_paths, audio_stream)
+    settings = Settings(method=method, max_offset=max_offset, min_confidence=min_confidence,
+                        audio_stream=audio_stream if not isinstance(audio_stream, Mapping) else
+                        {p: s for p, s in zip(abs_paths, streams) if s is not None})
+    max_offset, min_confidence = settings.max_offset, settings.min_confidence
 
     pool = ThreadPoolExecutor(max_workers=max(1, workers))
     try:
@@ -257,7 +281,7 @@ def align(paths: Sequence[str], *, method: str = config.METHOD, reference: str |
 
         if method != "motion":
             _extract_all(pool, clips, [i for i in range(n) if clips[i].audio], Method.AUDIO, cache,
-                         report, "signature", on_ready=sound_ready, audio_stream=audio_stream)
+                         report, "signature", on_ready=sound_ready, audio_streams=streams)
         planned = _pair_methods(method, clips, sound)
         need_motion = sorted({c for i, j, m in planned if m is Method.MOTION for c in (i, j)})
         motion = _extract_all(pool, clips, need_motion, Method.MOTION, cache, report, "motion")

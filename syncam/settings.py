@@ -37,7 +37,10 @@ class Settings:
     method: str = config.METHOD
     max_offset: float | None = config.MAX_OFFSET  # seconds; None = no limit
     min_confidence: float = config.MIN_CONFIDENCE
-    audio_stream: int | None = None  # index among a clip's audio streams; None = chosen per clip
+    # which audio stream to align by, counted among a clip's audio streams (0 = its first): one
+    # number for every clip, or {clip path: number}; a clip not named is chosen for (the first stream
+    # that is not silent, see pipeline.audio_signature_of)
+    audio_stream: int | dict[str, int] | None = None
     audio_rate: int = config.AUDIO_RATE
     motion_rate: int = config.MOTION_RATE
 
@@ -49,11 +52,13 @@ class Settings:
             object.__setattr__(self, "max_offset", finite(self.max_offset, "max_offset", low=0))
         object.__setattr__(self, "min_confidence",
                            finite(self.min_confidence, "min_confidence", low=0, high=1))
-        if self.audio_stream is not None and (isinstance(self.audio_stream, bool) or
-                                              not isinstance(self.audio_stream, int) or
-                                              self.audio_stream < 0):
-            raise UsageError(f"{self.audio_stream!r} is not a stream number; give 0 for a clip's "
-                             "first audio stream, 1 for its second, ...", option="audio_stream")
+        chosen = self.audio_stream
+        numbers = list(chosen.values()) if isinstance(chosen, dict) else [chosen]
+        keys = list(chosen) if isinstance(chosen, dict) else []
+        if chosen is not None and (not all(isinstance(k, str) for k in keys) or not all(
+                isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in numbers)):
+            raise UsageError(f"{chosen!r} is not a stream number; give 0 for a clip's first audio "
+                             "stream, 1 for its second, ...", option="audio_stream")
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -73,6 +73,13 @@ def handle_errors(fn: F) -> F:
             fail(f"{flag(exc.option)}: {exc.message}" if exc.option else str(exc), exc.exit_code)
         except KeyboardInterrupt as exc:
             interrupted(exc, "no output was written under its final name")
+        except click.ClickException:
+            raise  # a usage error found in the command: Main words it
+        except Exception as exc:  # a bug: still one line, the traceback with --debug
+            if debug:
+                raise
+            fail(f"internal error ({type(exc).__name__}: {exc}); run again with --debug for the "
+                 "traceback and report it")
 
     return wrapper  # type: ignore[return-value]
 

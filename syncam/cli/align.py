@@ -72,6 +72,27 @@ def probe_cmd(clips: tuple[str, ...], as_json: bool) -> None:
 
 # --- align ------------------------------------------------------------------------------------------
 
+def _audio_stream_option(values: tuple[str, ...]) -> int | dict[str, int] | None:
+    """--audio-stream N (every clip) or CLIP=N (repeatable) -> align()'s ``audio_stream``."""
+    if not values:
+        return None
+    per_clip: dict[str, int] = {}
+    every: int | None = None
+    for value in values:
+        clip, _, number = value.rpartition("=")
+        if not number.strip().isdigit():
+            raise click.BadParameter(f"{value!r}: give N or CLIP=N, N a stream number counted from 0",
+                                     param_hint="'--audio-stream'")
+        if clip:
+            per_clip[clip] = int(number)
+        elif every is None and not per_clip and len(values) == 1:
+            every = int(number)
+        else:
+            raise click.BadParameter(f"{value!r}: give one N for every clip, or CLIP=N for each",
+                                     param_hint="'--audio-stream'")
+    return every if every is not None else per_clip
+
+
 def _fmt(value: float | None, spec: str) -> str:
     return "-" if value is None else format(value, spec)
 
@@ -109,14 +130,14 @@ def manifest_table(m: Manifest) -> str:
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the signature cache.")
 @click.option("--cache-dir", type=click.Path(file_okay=False), help=f"Signature cache folder "
               f"(default: ${config.CACHE_ENV}, else $XDG_CACHE_HOME/syncam, else ~/.cache/syncam).")
-@click.option("--audio-stream", type=click.IntRange(min=0), metavar="N",
-              help="Align by every clip's audio stream N (0 = its first) instead of choosing per "
-              "clip the first stream that is not silent.")
+@click.option("--audio-stream", "audio_streams", multiple=True, metavar="[CLIP=]N",
+              help="Align CLIP by its audio stream N (0 = its first; repeat for other clips), or "
+              "every clip by its stream N. Default: per clip, the first stream that is not silent.")
 @handle_errors
 def align_cmd(clips: tuple[str, ...], reference: str | None, method: str,
               max_offset: float | None, min_confidence: float, output: str, as_json: bool,
               render_to: str | None, no_cache: bool, cache_dir: str | None,
-              audio_stream: int | None) -> None:
+              audio_streams: tuple[str, ...]) -> None:
     """Find where every clip sits on one timeline and write the offsets manifest.
 
     \b
@@ -131,6 +152,7 @@ def align_cmd(clips: tuple[str, ...], reference: str | None, method: str,
     from syncam.pipeline import align
     from syncam.render.mosaic import render
 
+    audio_stream = _audio_stream_option(audio_streams)
     target = check_writable(output, inputs=clips)
     if render_to is not None:  # a bad video path fails now, not after the alignment
         check_writable(render_to, inputs=(*clips, target))

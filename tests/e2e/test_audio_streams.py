@@ -41,26 +41,27 @@ def test_first_audible_track_is_chosen_and_recorded(event: Event, four_tracks: s
 
 def test_audio_stream_option_picks_a_track(event: Event, four_tracks: str, tmp_path) -> None:
     # track 0 (the file's stream 1) is silent: unplaced, and the manifest says it was that one
-    res = run_cli("align", event.paths[3], four_tracks, "--json", "--audio-stream", "0", "--method",
-                  "audio", "-o", str(tmp_path / "m.json"))
+    res = run_cli("align", event.paths[3], four_tracks, "--json", "--audio-stream",
+                  f"{four_tracks}=0", "--method", "audio", "-o", str(tmp_path / "m.json"))
     assert res.returncode == 3, res.stderr
     clip = json.loads(res.stdout)["clips"][1]
     assert not clip["placed"] and clip["audio_stream"] == 1 and "silent" in clip["reason"]
     # track 3 (the quieter safety track) places it as well
-    res = run_cli("align", event.paths[3], four_tracks, "--json", "--audio-stream", "3", "-o",
-                  str(tmp_path / "m.json"))
+    res = run_cli("align", event.paths[3], four_tracks, "--json", "--audio-stream",
+                  f"{four_tracks}=3", "-o", str(tmp_path / "m.json"))
     assert res.returncode == 0, res.stderr
     doc = json.loads(res.stdout)
-    assert doc["clips"][1]["audio_stream"] == 4 and doc["settings"]["audio_stream"] == 3
+    assert doc["clips"][1]["audio_stream"] == 4 and doc["settings"]["audio_stream"] == {four_tracks: 3}
     assert abs(doc["clips"][1]["offset"] - event.truth(0, ref=3)) < 0.002
 
 
 def test_audio_stream_beyond_a_clips_tracks_is_a_usage_error(event: Event, four_tracks: str,
                                                              tmp_path) -> None:
-    res = run_cli("align", event.paths[3], four_tracks, "--audio-stream", "4", "-o",
-                  str(tmp_path / "m.json"))
-    lines = res.stderr.strip().splitlines()
-    assert res.returncode == 2 and len(lines) == 1 and "Traceback" not in res.stderr
-    assert "--audio-stream" in lines[0]
-    assert any(os.path.basename(p) in lines[0] for p in (event.paths[3], four_tracks)), lines[0]
+    for given, named in ((f"{four_tracks}=4", four_tracks), ("1", event.paths[3]),
+                         ("other.mov=0", "other.mov"), ("x", "'--audio-stream'")):
+        res = run_cli("align", event.paths[3], four_tracks, "--audio-stream", given, "-o",
+                      str(tmp_path / "m.json"))
+        lines = res.stderr.strip().splitlines()
+        assert res.returncode == 2 and len(lines) == 1 and "Traceback" not in res.stderr, res.stderr
+        assert "--audio-stream" in lines[0] and named in lines[0], lines[0]
     assert not os.path.exists(tmp_path / "m.json")
