@@ -22,7 +22,7 @@ import multiprocessing
 import os
 import signal
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, replace
 from enum import Enum
@@ -404,13 +404,13 @@ def _worker_init(log_level: int | None) -> None:
         logging.basicConfig(level=log_level, format="%(levelname)s %(name)s: %(message)s")
 
 
-def _run_inline(todo: list[Job], options: Options) -> Iterator[tuple[Job, Outcome]]:
+def _run_inline(todo: list[Job], options: Options) -> Generator[tuple[Job, Outcome], None, None]:
     for job in todo:
         yield job, align_event(job, options)
 
 
 def _run_pool(todo: list[Job], options: Options, processes: int
-              ) -> Iterator[tuple[Job, Outcome]]:
+              ) -> Generator[tuple[Job, Outcome], None, None]:
     # forkserver: workers fork from a clean server process, not from a parent that may run threads
     method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
     ctx = multiprocessing.get_context(method)
@@ -451,7 +451,7 @@ def _dask() -> Any:
 
 
 def _run_dask(todo: list[Job], options: Options, scheduler: str, processes: int
-              ) -> Iterator[tuple[Job, Outcome]]:
+              ) -> Generator[tuple[Job, Outcome], None, None]:
     distributed = _dask()
     cluster = None
     try:

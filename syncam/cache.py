@@ -133,7 +133,7 @@ class SignatureCache:
         meta = {**self._ident(clip, method, params), "size": clip.size, "mtime": clip.mtime,
                 "rate": sig.rate, "start": sig.start, "fine_rate": sig.fine_rate,
                 "fine_start": sig.fine_start, "has_fine": sig.fine is not None, "stream": sig.stream}
-        arrays = {"meta": np.array(json.dumps(meta)), "values": np.asarray(sig.values)}
+        arrays: dict[str, Any] = {"meta": np.array(json.dumps(meta)), "values": np.asarray(sig.values)}
         if sig.fine is not None:
             arrays["fine"] = np.asarray(sig.fine)
         try:

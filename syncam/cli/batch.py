@@ -26,7 +26,7 @@ def summary_table(result: BatchResult) -> str:
     for e in result.events:
         rows.append((e.name, e.status.value, str(len(e.unplaced)), f"{e.seconds:.1f}",
                      f"{e.cache_hits}/{e.cache_hits + e.cache_misses}",
-                     e.error if e.status is Status.FAILED else (e.manifest or "")))
+                     (e.error or "") if e.status is Status.FAILED else (e.manifest or "")))
     widths = [max(len(r[k]) for r in rows) for k in range(5)]
     lines = []
     for i, r in enumerate(rows):

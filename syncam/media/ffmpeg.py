@@ -8,6 +8,7 @@ a failure raises :class:`FFmpegError` with the useful tail of ffmpeg's stderr.
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import logging
 import math
@@ -19,7 +20,7 @@ import tempfile
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any
+from typing import Any, cast
 
 import ffmpeg as ffmpeg_python
 import numpy as np
@@ -190,11 +191,11 @@ def read_pcm(args: Sequence[str], *, expected_samples: int, what: str) -> np.nda
     # holds while we block reading stdout.
     with tempfile.TemporaryFile() as errfile:
         with _spawn(args, stderr=errfile) as proc:
-            assert proc.stdout is not None
+            stdout = cast(io.BufferedReader, proc.stdout)  # stdout=PIPE: a buffered binary reader
             while True:
                 if filled == out.nbytes:  # longer than probed: grow (rare; copies once)
                     out = np.resize(out, int(out.size * 1.25) + (1 << 16))
-                n = proc.stdout.readinto(memoryview(out.view(np.uint8))[filled:])
+                n = stdout.readinto(out.view(np.uint8).data[filled:])
                 if not n:
                     break
                 filled += n
@@ -298,12 +299,12 @@ def read_gray_frames(args: Sequence[str], width: int, height: int, *, what: str,
     with _spawn(args, stderr=subprocess.PIPE, before_close=join_reader) as proc:
         reader = _StderrTimes(proc.stderr)
         reader.start()
-        assert proc.stdout is not None
+        stdout = cast(io.BufferedReader, proc.stdout)  # stdout=PIPE: a buffered binary reader
         while True:
             buf = np.empty(block * frame_bytes, dtype=np.uint8)
             filled = 0
             while filled < buf.nbytes:
-                n = proc.stdout.readinto(memoryview(buf)[filled:])
+                n = stdout.readinto(buf.data[filled:])
                 if not n:
                     break
                 filled += n

@@ -64,7 +64,8 @@ def clip_from_probe(path: str, data: dict, *, size: int, mtime: float,
         kind = st.get("codec_type")
         tags = st.get("tags") or {}
         timecode = timecode or tags.get("timecode")
-        start = _float(st.get("start_time"), fmt_start)
+        stream_start = _float(st.get("start_time"))
+        start = fmt_start if stream_start is None else stream_start
         duration = _float(st.get("duration"))
         if kind == "video" and not _is_still(st, container):
             avg = _fraction(st.get("avg_frame_rate"))
@@ -87,7 +88,8 @@ def clip_from_probe(path: str, data: dict, *, size: int, mtime: float,
                 sample_rate=int(st["sample_rate"]), channels=int(st.get("channels") or 0),
                 start=start, duration=duration))
     origin = videos[0].start if videos else audios[0].start if audios else fmt_start
-    ends = [s.start + s.duration for s in (*videos, *audios) if s.duration is not None]
+    ends = [s.start + s.duration for s in videos if s.duration is not None]
+    ends += [s.start + s.duration for s in audios if s.duration is not None]
     if fmt_duration is not None:
         ends.append(fmt_start + fmt_duration)
     duration = max(ends) - origin if ends else 0.0

@@ -39,7 +39,7 @@ class Mosaic:
         return self.tiles[0].w, self.tiles[0].h
 
 
-def even(value: float) -> int:
+def even(value: float | Fraction) -> int:
     """The largest even integer <= value, at least 2."""
     return max(2, int(math.floor(value + 1e-9)) // 2 * 2)
 

@@ -33,6 +33,7 @@ from syncam.manifest import ClipEntry, Manifest
 from syncam.media import ffmpeg
 from syncam.media.probe import probe
 from syncam.render.layout import LAYOUTS, Mosaic, mosaic
+from syncam.settings import finite
 from syncam.types import AudioStream, Clip, Progress, VideoStream
 
 log = logging.getLogger(__name__)
@@ -183,6 +184,7 @@ def _blanks(count: int, plan: Plan) -> list:  # type: ignore[type-arg]
 
 
 def _has_picture(src: Source, inp, window: tuple[float, float] | None) -> bool:  # type: ignore[no-untyped-def]
+    """Whether a tile shows some of its clip's picture in the output's window."""
     return inp is not None and window is not None and src.video_stream is not None
 
 
@@ -192,7 +194,7 @@ def _tile(src: Source, inp, plan: Plan, window: tuple[float, float] | None,  # t
     ``blank`` is the black stream a tile without picture in the window is drawn on."""
     tw, th = plan.mosaic.tile_size
     fps = plan.fps
-    if not _has_picture(src, inp, window):
+    if inp is None or window is None or src.video_stream is None:  # as _has_picture
         note = NOT_PLACED if src.path is None else NO_SIGNAL
         v = blank
         if plan.font:
@@ -257,10 +259,10 @@ def build_args(plan: Plan, output: str, *, cmd: str = "ffmpeg") -> list[str]:
             continue
         ss, t = window
         windows[i] = window
-        opts = {"t": _num(t)}
+        seek = {"t": _num(t)}
         if ss > 0:
-            opts["ss"] = _num(ss)
-        inputs[i] = ffmpeg_python.input(src.path, **opts)
+            seek["ss"] = _num(ss)
+        inputs[i] = ffmpeg_python.input(src.path, **seek)
 
     shown = [i for i, src in enumerate(plan.sources) if src.tile]
     empty = [i for i in shown if not _has_picture(plan.sources[i], inputs.get(i), windows.get(i))]
@@ -419,7 +421,7 @@ def _codecs(output: str, options: RenderOptions) -> tuple[str, str]:
     if known is None and not (options.vcodec and options.acodec):
         raise UsageError(f"{output}: unknown video container {ext or '(no extension)'!r}; name the "
                          f"output {', '.join(config.RENDER_CODECS)} (or give --vcodec and --acodec)")
-    vcodec, acodec = known or (options.vcodec, options.acodec)
+    vcodec, acodec = known or ("", "")
     return options.vcodec or vcodec, options.acodec or acodec
 
 
@@ -431,8 +433,8 @@ def plan(m: Manifest, output: str, options: RenderOptions = RenderOptions(), *,
     vcodec, acodec = _codecs(output, options)
     warnings: list[str] = []
     entries = list(m.clips)
-    clips = {i: locate(e, manifest_path) for i, e in enumerate(entries)
-             if e.placed and e.offset is not None}
+    offsets = {i: e.offset for i, e in enumerate(entries) if e.placed and e.offset is not None}
+    clips = {i: locate(entries[i], manifest_path) for i in offsets}
     seen: dict[str, str] = {}
     for i, c in clips.items():
         key = os.path.realpath(c.path)
@@ -448,16 +450,14 @@ def plan(m: Manifest, output: str, options: RenderOptions = RenderOptions(), *,
         warnings.append(f"left out {len(unplaced)} unplaced clip(s): {', '.join(unplaced)} (use "
                         "--show-unplaced to show them as empty tiles)")
 
-    start = options.start if options.start is not None else min(
-        entries[i].offset for i in clips)  # type: ignore[type-var]
-    end = options.end if options.end is not None else max(
-        entries[i].offset + clips[i].duration for i in clips)  # type: ignore[operator]
+    first = min(offsets.values())
+    last = max(offsets[i] + clips[i].duration for i in clips)
+    start = first if options.start is None else finite(options.start, "start")
+    end = last if options.end is None else finite(options.end, "end")
     if end <= start:
         raise UsageError(f"--end ({end:.3f} s) must come after --start ({start:.3f} s) on the "
                          "timeline")
 
-    first = min(entries[i].offset for i in clips)  # type: ignore[type-var]
-    last = max(entries[i].offset + clips[i].duration for i in clips)  # type: ignore[operator]
     if end <= first or start >= last:
         warnings.append(f"no clip has footage between {start:+.3f} s and {end:+.3f} s (the clips span "
                         f"{first:+.3f} .. {last:+.3f} s on the timeline): every tile is empty")
@@ -470,20 +470,20 @@ def plan(m: Manifest, output: str, options: RenderOptions = RenderOptions(), *,
                [_display_aspect(c) for c in clips.values()] if a]
     audio = set(_pick_audio(options.audio, entries, clips, m.reference, warnings))
 
-    sources = []
+    sources: list[Source] = []
     for i, e in enumerate(entries):
-        c = clips.get(i)
-        if c is None:
+        if i not in clips:
             if options.show_unplaced:
                 sources.append(Source(label=e.camera, path=None))
             continue
+        c = clips[i]
         if not c.video and i not in audio:
             warnings.append(f"{e.name} has no picture and its sound is not used: left out")
             continue
         # the sound align listened to (its first stream that is not silent), else the first
         sound = next((a for a in c.audio if a.index == e.audio_stream), c.audio[0] if c.audio else None)
         sources.append(Source(
-            label=e.camera, path=c.path, shift=e.offset - start,  # type: ignore[operator]
+            label=e.camera, path=c.path, shift=offsets[i] - start,
             duration=c.duration, origin=c.origin, container_start=c.start,
             video_stream=c.video[0].index if c.video else None,
             audio_stream=sound.index if sound else None,
