@@ -51,6 +51,10 @@ def atomic_path(target: str, *, inputs: tuple[str, ...] = ()) -> Iterator[str]:
     target = check_writable(target, inputs=inputs)
     folder = os.path.dirname(target)
     base, ext = os.path.splitext(os.path.basename(target))
+    # ".{base}.XXXXXXXX.part{ext}" must fit where the final name fits: shorten base (bytes, as the
+    # file system counts them) so that the temporary name is no longer than the final one
+    room = len(os.fsencode(base)) - len(".") - len(".") - len("12345678") - len(".part")
+    base = os.fsencode(base)[:max(room, 1)].decode("utf-8", "ignore") or "syncam"
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{base}.", suffix=f".part{ext}", dir=folder)
     except OSError as exc:

@@ -35,13 +35,30 @@ INSTALL_HINT = (
 )
 
 
+def _override(name: str) -> str:
+    return f"SYNCAM_{name.upper()}"
+
+
 def find_binary(name: str) -> str:
     """Path of ``ffmpeg`` or ``ffprobe``; $SYNCAM_FFMPEG / $SYNCAM_FFPROBE override the PATH search."""
-    override = os.environ.get(f"SYNCAM_{name.upper()}")
-    found = override if override and os.access(override, os.X_OK) else shutil.which(name)
+    override = os.environ.get(_override(name))
+    if override:
+        if not (os.path.isfile(override) and os.access(override, os.X_OK)):
+            raise FFmpegMissing(f"{_override(name)}={override}: not executable; point it at the "
+                                f"{name} program or unset it")
+        return override
+    found = shutil.which(name)
     if not found:
         raise FFmpegMissing(f"{name} not found: {INSTALL_HINT}")
     return found
+
+
+def _suspect(args: Sequence[str]) -> str:
+    """When a program set by $SYNCAM_FFMPEG/$SYNCAM_FFPROBE misbehaves, a hint that names the variable."""
+    for name in ("ffmpeg", "ffprobe"):
+        if args and os.environ.get(_override(name)) == args[0]:
+            return f" (is {_override(name)}={args[0]} really {name}?)"
+    return ""
 
 
 _CONTEXT = re.compile(r"\[[^\]]* @ 0x[0-9a-f]+\]\s*")  # "[mov,mp4,... @ 0x55ce...] "
@@ -66,14 +83,15 @@ def run(args: Sequence[str], *, what: str) -> bytes:
         proc = subprocess.run(list(args), stdin=subprocess.DEVNULL, capture_output=True, check=False)
     except FileNotFoundError as exc:  # the binary vanished between find_binary and here
         raise FFmpegMissing(f"{args[0]} not found: {INSTALL_HINT}") from exc
-    _check(proc.returncode, _tail(proc.stderr, path=what), what)
+    _check(proc.returncode, _tail(proc.stderr, path=what), what, _suspect(args))
     return proc.stdout
 
 
-def _check(code: int, tail: str, what: str) -> None:
-    """Raise FFmpegError for a non-zero exit, with the useful tail of what ffmpeg said."""
+def _check(code: int, tail: str, what: str, suspect: str = "") -> None:
+    """Raise FFmpegError for a non-zero exit, with the useful tail of what ffmpeg said (or, when it
+    said nothing, its exit code and ``suspect``: a hint at the program that ran)."""
     if code != 0:
-        raise FFmpegError(f"{what}: {tail or f'ffmpeg exit code {code}'}", tail)
+        raise FFmpegError(f"{what}: {tail or f'ffmpeg exited with code {code}{suspect}'}", tail)
 
 
 _LIVE: set[subprocess.Popen[bytes]] = set()  # ffmpeg processes running now, for stop_all()
@@ -141,7 +159,15 @@ def probe_args(path: str) -> list[str]:
 
 def probe_json(path: str) -> dict:
     """ffprobe's JSON description of a file (format and streams)."""
-    return json.loads(run(probe_args(path), what=path))
+    args = probe_args(path)
+    out = run(args, what=path)
+    try:
+        data = json.loads(out)
+    except ValueError:
+        data = None
+    if not isinstance(data, dict):
+        raise FFmpegError(f"{path}: {args[0]} did not describe it as ffprobe does{_suspect(args)}")
+    return data
 
 
 def first_frame_args(path: str, stream: int | str) -> list[str]:
@@ -201,7 +227,7 @@ def read_pcm(args: Sequence[str], *, expected_samples: int, what: str) -> np.nda
                 filled += n
             code = proc.wait()
         errfile.seek(0)
-        _check(code, _tail(errfile.read(), path=what), what)
+        _check(code, _tail(errfile.read(), path=what), what, _suspect(args))
     return out[: filled // 4]
 
 
@@ -320,7 +346,24 @@ def read_gray_frames(args: Sequence[str], width: int, height: int, *, what: str,
                 break
         code = proc.wait()
         reader.join()
-    _check(code, _tail(b"\n".join(reader.problems)), what)
+    _check(code, _tail(b"\n".join(reader.problems)), what, _suspect(args))
+
+
+# --- encoders ------------------------------------------------------------------------------------------
+
+_ENCODERS: dict[str, frozenset[str]] = {}
+
+
+def encoders() -> frozenset[str]:
+    """Names of the encoders this ffmpeg has (``ffmpeg -encoders``), read once per process."""
+    binary = find_binary("ffmpeg")
+    if binary not in _ENCODERS:
+        args = [binary, "-hide_banner", "-nostdin", "-encoders"]
+        text = run(args, what="listing ffmpeg's encoders").decode("utf-8", "replace")
+        # lines after the " ------" rule: " V....D libx264    libx264 H.264 / AVC ..."
+        rows = text.split(" ------", 1)[-1].splitlines()
+        _ENCODERS[binary] = frozenset(r.split()[1] for r in rows if len(r.split()) > 1)
+    return _ENCODERS[binary]
 
 
 # --- long jobs with progress --------------------------------------------------------------------------
@@ -348,4 +391,4 @@ def run_with_progress(args: Sequence[str], *, what: str,
                     block = {}
             code = proc.wait()
         errfile.seek(0)
-        _check(code, _tail(errfile.read()), what)
+        _check(code, _tail(errfile.read()), what, _suspect(args))

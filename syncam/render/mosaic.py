@@ -525,6 +525,11 @@ def render(source: str | Manifest, output: str, options: RenderOptions = RenderO
     the_plan, warnings = plan(m, target, options, manifest_path=manifest_path)
     used = tuple(s.path for s in the_plan.sources if s.path)
     total = the_plan.frames
+    have = ffmpeg.encoders()
+    for option, codec in (("vcodec", the_plan.vcodec), ("acodec", the_plan.acodec)):
+        if (option == "vcodec" or any(s.audio for s in the_plan.sources)) and codec not in have:
+            raise UsageError(f"{codec!r}: this ffmpeg has no such encoder; choose one that "
+                             "'ffmpeg -encoders' lists", option=option)
 
     def on_block(block: dict[str, str]) -> None:
         if progress is not None and block.get("frame", "").isdigit():

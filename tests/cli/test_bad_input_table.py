@@ -1,0 +1,344 @@
+"""Bad input, kind by kind, through the real command: for each, the exit code, one stderr line that names
+the file or option, no traceback, every input byte-for-byte unchanged, and no file left behind under
+the final name or as a hidden temporary. (Interruptions by signal: test_signals.py.)"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+
+from tests import mediagen
+from tests.mediagen import H264_AAC
+
+pytestmark = pytest.mark.slow
+
+
+@dataclass(frozen=True)
+class Kit:
+    """Two short clips that align (b starts 3 s after a), their manifest, and damaged copies."""
+
+    folder: str
+    a: str
+    b: str
+    manifest: str
+
+    def path(self, name: str) -> str:
+        return os.path.join(self.folder, name)
+
+
+def _manifest_variant(kit_manifest: dict, change: Callable[[dict], None]) -> dict:
+    doc = json.loads(json.dumps(kit_manifest))
+    change(doc)
+    return doc
+
+
+@pytest.fixture(scope="module")
+def kit(tmp_path_factory: pytest.TempPathFactory) -> Kit:
+    folder = str(tmp_path_factory.mktemp("bad input kit"))
+    sound = mediagen.master_audio(30.0, seed=11)  # real speech (tests/data), 48 kHz
+    a, b = os.path.join(folder, "cam a.mp4"), os.path.join(folder, "cam b.mp4")
+    mediagen.encode(a, duration=20.0, fps="25", size="96x64", audio=sound[:20 * 48000], **H264_AAC)
+    mediagen.encode(b, duration=15.0, fps="25", size="96x64", audio=sound[3 * 48000:18 * 48000],
+                    **H264_AAC)
+    manifest = os.path.join(folder, "manifest.json")
+    res = subprocess.run([sys.executable, "-m", "syncam", "align", a, b, "-o", manifest],
+                         capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr
+    doc = json.load(open(manifest, encoding="utf-8"))
+    variants: dict[str, Callable[[dict], None]] = {
+        "offset_string": lambda d: d["clips"][1].update(offset="1.0"),
+        "missing_duration": lambda d: d["clips"][1].pop("duration"),
+        "negative_duration": lambda d: d["clips"][0].update(duration=-6.0),
+        "reference_9": lambda d: d.update(reference=9),
+        "version_7": lambda d: d.update(version=7),
+        "none_placed": lambda d: [c.update(placed=False, offset=None) for c in d["clips"]],
+        "moved_clip": lambda d: d["clips"][1].update(path=os.path.join(folder, "gone", "cam x.mp4"),
+                                                     name="cam x.mp4"),
+        "bigger_clip": lambda d: d["clips"][0].update(size=d["clips"][0]["size"] + 1),
+        "match_b_5": lambda d: d["matches"][0].update(b=5),
+    }
+    for name, change in variants.items():
+        with open(os.path.join(folder, f"{name}.json"), "w", encoding="utf-8") as fh:
+            json.dump(_manifest_variant(doc, change), fh)
+    nan = _manifest_variant(doc, lambda d: d["clips"][1].update(offset=math.nan))
+    with open(os.path.join(folder, "nan_offset.json"), "w", encoding="utf-8") as fh:
+        json.dump(nan, fh)  # Python writes NaN, as a careless tool would
+    with open(os.path.join(folder, "not_json.json"), "w") as fh:
+        fh.write("{ this is not json")
+    with open(os.path.join(folder, "other.json"), "w") as fh:
+        fh.write('{"hello": "world"}')
+    with open(os.path.join(folder, "binary.json"), "wb") as fh:
+        fh.write(bytes(range(256)) * 4)
+    with open(os.path.join(folder, "notes.mp4"), "w") as fh:
+        fh.write("shopping list\n" * 40)
+    open(os.path.join(folder, "empty.mp4"), "wb").close()
+    with open(a, "rb") as src, open(os.path.join(folder, "cut.mp4"), "wb") as dst:
+        dst.write(src.read(os.path.getsize(a) // 3))
+    os.makedirs(os.path.join(folder, "a folder.mp4"))
+    os.makedirs(os.path.join(folder, "no clips here"))
+    with open(os.path.join(folder, "jobs.bin"), "wb") as fh:
+        fh.write(bytes(range(256)))
+    with open(os.path.join(folder, "jobs_nan.json"), "w") as fh:
+        fh.write(json.dumps([{"name": "e", "clips": [a, b], "max_offset": math.nan}]))
+    with open(os.path.join(folder, "jobs_one.json"), "w") as fh:
+        fh.write(json.dumps([{"name": "e", "clips": [a, b]}]))
+    with open(os.path.join(folder, "not executable"), "w") as fh:
+        fh.write("#!/bin/sh\n")
+    return Kit(folder, a, b, manifest)
+
+
+@dataclass(frozen=True)
+class Case:
+    """``args(kit, out)``: the command line; ``names(kit, out)``: words the error line must hold."""
+
+    id: str
+    args: Callable[[Kit, str], list[str]]
+    code: int
+    names: Callable[[Kit, str], list[str]]
+    env: Callable[[Kit], dict[str, str]] = field(default=lambda kit: {})
+
+
+def M(kit: Kit, out: str) -> list[str]:  # noqa: N802 - "the manifest output" in the table below
+    return ["-o", os.path.join(out, "m.json")]
+
+
+def V(kit: Kit, out: str) -> list[str]:  # noqa: N802 - "the video output"
+    return ["-o", os.path.join(out, "v.mp4"), "--width", "160", "--height", "90"]
+
+
+def _ab(kit: Kit) -> list[str]:
+    return [kit.a, kit.b]
+
+
+CASES = [
+    # --- align: options ------------------------------------------------------------------------
+    Case("align max-offset nan", lambda k, o: ["align", *_ab(k), "--max-offset", "nan", *M(k, o)], 2,
+         lambda k, o: ["--max-offset", "finite"]),
+    Case("align max-offset inf", lambda k, o: ["align", *_ab(k), "--max-offset", "inf", *M(k, o)], 2,
+         lambda k, o: ["--max-offset", "finite"]),
+    Case("align max-offset -inf", lambda k, o: ["align", *_ab(k), "--max-offset=-inf", *M(k, o)], 2,
+         lambda k, o: ["--max-offset"]),
+    Case("align max-offset negative", lambda k, o: ["align", *_ab(k), "--max-offset=-1", *M(k, o)], 2,
+         lambda k, o: ["--max-offset", ">= 0"]),
+    Case("align max-offset text", lambda k, o: ["align", *_ab(k), "--max-offset", "soon", *M(k, o)], 2,
+         lambda k, o: ["--max-offset", "soon"]),
+    Case("align min-confidence nan", lambda k, o: ["align", *_ab(k), "--min-confidence", "NaN",
+                                                   *M(k, o)], 2, lambda k, o: ["--min-confidence"]),
+    Case("align min-confidence 1.5", lambda k, o: ["align", *_ab(k), "--min-confidence", "1.5",
+                                                   *M(k, o)], 2, lambda k, o: ["--min-confidence"]),
+    Case("align min-confidence inf", lambda k, o: ["align", *_ab(k), "--min-confidence", "infinity",
+                                                   *M(k, o)], 2, lambda k, o: ["--min-confidence"]),
+    Case("align unknown method", lambda k, o: ["align", *_ab(k), "--method", "smell", *M(k, o)], 2,
+         lambda k, o: ["--method", "smell"]),
+    Case("align unknown option", lambda k, o: ["align", *_ab(k), "--frobnicate", *M(k, o)], 2,
+         lambda k, o: ["--frobnicate"]),
+    Case("align no clips", lambda k, o: ["align", *M(k, o)], 2, lambda k, o: ["CLIPS"]),
+    Case("align one clip", lambda k, o: ["align", k.a, *M(k, o)], 2,
+         lambda k, o: ["at least two clips"]),
+    Case("align same clip twice", lambda k, o: ["align", k.a, os.path.join(k.folder, ".", "cam a.mp4"),
+                                                *M(k, o)], 2, lambda k, o: ["cam a.mp4", "twice"]),
+    Case("align unknown reference", lambda k, o: ["align", *_ab(k), "-r", k.path("notes.mp4"),
+                                                  *M(k, o)], 2, lambda k, o: ["notes.mp4"]),
+    Case("align audio-stream text", lambda k, o: ["align", *_ab(k), "--audio-stream", "loud",
+                                                  *M(k, o)], 2, lambda k, o: ["--audio-stream"]),
+    Case("align audio-stream too high", lambda k, o: ["align", *_ab(k), "--audio-stream", "2",
+                                                      *M(k, o)], 2,
+         lambda k, o: ["--audio-stream", "cam "]),
+    Case("align audio-stream of another clip", lambda k, o: ["align", *_ab(k), "--audio-stream",
+                                                             "elsewhere.mp4=0", *M(k, o)], 2,
+         lambda k, o: ["--audio-stream", "elsewhere.mp4"]),
+    # --- align: inputs -------------------------------------------------------------------------
+    Case("align missing clip", lambda k, o: ["align", k.a, k.path("nope.mp4"), *M(k, o)], 1,
+         lambda k, o: ["nope.mp4", "no such file"]),
+    Case("align folder as clip", lambda k, o: ["align", k.a, k.path("a folder.mp4"), *M(k, o)], 1,
+         lambda k, o: ["a folder.mp4"]),
+    Case("align zero-byte clip", lambda k, o: ["align", k.a, k.path("empty.mp4"), *M(k, o)], 1,
+         lambda k, o: ["empty.mp4", "empty"]),
+    Case("align text named mp4", lambda k, o: ["align", k.a, k.path("notes.mp4"), *M(k, o)], 1,
+         lambda k, o: ["notes.mp4"]),
+    Case("align truncated mp4", lambda k, o: ["align", k.a, k.path("cut.mp4"), *M(k, o)], 1,
+         lambda k, o: ["cut.mp4"]),
+    Case("align manifest as clip", lambda k, o: ["align", k.a, k.manifest, *M(k, o)], 1,
+         lambda k, o: ["manifest.json"]),
+    # --- align: outputs ------------------------------------------------------------------------
+    Case("align output is a folder", lambda k, o: ["align", *_ab(k), "-o", o], 1,
+         lambda k, o: [o, "folder"]),
+    Case("align output folder missing", lambda k, o: ["align", *_ab(k), "-o",
+                                                      os.path.join(o, "no", "m.json")], 1,
+         lambda k, o: ["does not exist"]),
+    Case("align output is an input", lambda k, o: ["align", *_ab(k), "-o", k.b], 1,
+         lambda k, o: ["cam b.mp4", "one of the inputs"]),
+    Case("align render output is an input", lambda k, o: ["align", *_ab(k), *M(k, o), "--render",
+                                                          k.a], 1,
+         lambda k, o: ["cam a.mp4", "one of the inputs"]),
+    Case("align render output is the manifest", lambda k, o: ["align", *_ab(k), *M(k, o), "--render",
+                                                              os.path.join(o, "m.json")], 1,
+         lambda k, o: ["m.json", "one of the inputs"]),
+    # --- ffmpeg itself -------------------------------------------------------------------------
+    Case("SYNCAM_FFPROBE not executable", lambda k, o: ["align", *_ab(k), *M(k, o)], 1,
+         lambda k, o: ["SYNCAM_FFPROBE", "not executable"],
+         env=lambda k: {"SYNCAM_FFPROBE": k.path("not executable")}),
+    Case("SYNCAM_FFPROBE missing", lambda k, o: ["probe", k.a], 1,
+         lambda k, o: ["SYNCAM_FFPROBE", "/nowhere/ffprobe"],
+         env=lambda k: {"SYNCAM_FFPROBE": "/nowhere/ffprobe"}),
+    Case("SYNCAM_FFPROBE is not ffprobe", lambda k, o: ["probe", k.a], 1,
+         lambda k, o: ["SYNCAM_FFPROBE"], env=lambda k: {"SYNCAM_FFPROBE": "/bin/true"}),
+    Case("SYNCAM_FFMPEG is not ffmpeg", lambda k, o: ["align", *_ab(k), *M(k, o), "--no-cache"], 1,
+         lambda k, o: ["SYNCAM_FFMPEG"], env=lambda k: {"SYNCAM_FFMPEG": "/bin/false"}),
+    # --- probe ---------------------------------------------------------------------------------
+    Case("probe missing file", lambda k, o: ["probe", k.path("nope.mp4")], 1,
+         lambda k, o: ["nope.mp4"]),
+    Case("probe text file", lambda k, o: ["probe", k.path("notes.mp4")], 1,
+         lambda k, o: ["notes.mp4"]),
+    Case("probe nothing", lambda k, o: ["probe"], 2, lambda k, o: ["CLIPS"]),
+    # --- render: manifests ---------------------------------------------------------------------
+    Case("render missing manifest", lambda k, o: ["render", k.path("nope.json"), *V(k, o)], 1,
+         lambda k, o: ["nope.json"]),
+    Case("render manifest not json", lambda k, o: ["render", k.path("not_json.json"), *V(k, o)], 1,
+         lambda k, o: ["not_json.json", "not JSON"]),
+    Case("render manifest binary", lambda k, o: ["render", k.path("binary.json"), *V(k, o)], 1,
+         lambda k, o: ["binary.json"]),
+    Case("render other json", lambda k, o: ["render", k.path("other.json"), *V(k, o)], 1,
+         lambda k, o: ["other.json", "not a syncam manifest"]),
+    Case("render other version", lambda k, o: ["render", k.path("version_7.json"), *V(k, o)], 1,
+         lambda k, o: ["version_7.json", "version 7"]),
+    Case("render offset as text", lambda k, o: ["render", k.path("offset_string.json"), *V(k, o)], 1,
+         lambda k, o: ["clips[1] (cam b.mp4).offset"]),
+    Case("render NaN offset", lambda k, o: ["render", k.path("nan_offset.json"), *V(k, o)], 1,
+         lambda k, o: ["clips[1] (cam b.mp4).offset", "finite"]),
+    Case("render missing field", lambda k, o: ["render", k.path("missing_duration.json"), *V(k, o)],
+         1, lambda k, o: ["clips[1] (cam b.mp4)", "duration"]),
+    Case("render negative duration", lambda k, o: ["render", k.path("negative_duration.json"),
+                                                   *V(k, o)], 1,
+         lambda k, o: ["clips[0] (cam a.mp4).duration"]),
+    Case("render reference out of range", lambda k, o: ["render", k.path("reference_9.json"),
+                                                        *V(k, o)], 1, lambda k, o: ["reference"]),
+    Case("render match names no clip", lambda k, o: ["render", k.path("match_b_5.json"), *V(k, o)], 1,
+         lambda k, o: ["matches[0].b"]),
+    Case("render nothing placed", lambda k, o: ["render", k.path("none_placed.json"), *V(k, o)], 1,
+         lambda k, o: ["none_placed.json", "no clip is placed"]),
+    Case("render clip moved", lambda k, o: ["render", k.path("moved_clip.json"), *V(k, o)], 1,
+         lambda k, o: ["cam x.mp4", "missing"]),
+    Case("render clip changed", lambda k, o: ["render", k.path("bigger_clip.json"), *V(k, o)], 1,
+         lambda k, o: ["cam a.mp4", "changed"]),
+    # --- render: options -----------------------------------------------------------------------
+    Case("render start nan", lambda k, o: ["render", k.manifest, *V(k, o), "--start", "nan"], 2,
+         lambda k, o: ["--start", "finite"]),
+    Case("render end inf", lambda k, o: ["render", k.manifest, *V(k, o), "--end", "inf"], 2,
+         lambda k, o: ["--end", "finite"]),
+    Case("render end before start", lambda k, o: ["render", k.manifest, *V(k, o), "--start", "3",
+                                                  "--end", "1"], 2, lambda k, o: ["--end", "--start"]),
+    Case("render fps zero", lambda k, o: ["render", k.manifest, *V(k, o), "--fps", "0"], 2,
+         lambda k, o: ["--fps"]),
+    Case("render fps text", lambda k, o: ["render", k.manifest, *V(k, o), "--fps", "fast"], 2,
+         lambda k, o: ["--fps", "fast"]),
+    Case("render fps 1/0", lambda k, o: ["render", k.manifest, *V(k, o), "--fps", "1/0"], 2,
+         lambda k, o: ["--fps"]),
+    Case("render cols zero", lambda k, o: ["render", k.manifest, *V(k, o), "--layout", "grid",
+                                           "--cols", "0"], 2, lambda k, o: ["--cols"]),
+    Case("render unknown layout", lambda k, o: ["render", k.manifest, *V(k, o), "--layout", "pile"],
+         2, lambda k, o: ["--layout", "pile"]),
+    Case("render width 1", lambda k, o: ["render", k.manifest, "-o", os.path.join(o, "v.mp4"),
+                                         "--width", "1"], 2, lambda k, o: ["--width"]),
+    Case("render crf 99", lambda k, o: ["render", k.manifest, *V(k, o), "--crf", "99"], 2,
+         lambda k, o: ["--crf"]),
+    Case("render audio of no clip", lambda k, o: ["render", k.manifest, *V(k, o), "--audio",
+                                                  "cam z"], 2, lambda k, o: ["--audio", "cam z"]),
+    Case("render no output", lambda k, o: ["render", k.manifest], 2, lambda k, o: ["--output"]),
+    Case("render unknown container", lambda k, o: ["render", k.manifest, "-o",
+                                                   os.path.join(o, "v.xyz")], 2,
+         lambda k, o: ["v.xyz", "container"]),
+    Case("render output is the manifest", lambda k, o: ["render", k.manifest, "-o", k.manifest], 1,
+         lambda k, o: ["manifest.json", "one of the inputs"]),
+    Case("render output is a clip", lambda k, o: ["render", k.manifest, "-o", k.a], 1,
+         lambda k, o: ["cam a.mp4", "one of the inputs"]),
+    Case("render unknown encoder", lambda k, o: ["render", k.manifest, *V(k, o), "--vcodec",
+                                                 "libnothing"], 2,
+         lambda k, o: ["libnothing", "--vcodec"]),
+    Case("render unknown audio encoder", lambda k, o: ["render", k.manifest, *V(k, o), "--acodec",
+                                                       "nosound"], 2,
+         lambda k, o: ["nosound", "--acodec"]),
+    Case("render bad preset", lambda k, o: ["render", k.manifest, *V(k, o), "--preset", "ludicrous"],
+         1, lambda k, o: ["v.mp4"]),
+    # --- batch ---------------------------------------------------------------------------------
+    Case("batch empty folder", lambda k, o: ["batch", k.path("no clips here"), "-o", o], 2,
+         lambda k, o: ["no clips here"]),
+    Case("batch missing folder", lambda k, o: ["batch", k.path("nowhere"), "-o", o], 2,
+         lambda k, o: ["nowhere"]),
+    Case("batch binary jobs file", lambda k, o: ["batch", "--jobs-file", k.path("jobs.bin"), "-o", o],
+         2, lambda k, o: ["jobs.bin"]),
+    Case("batch missing jobs file", lambda k, o: ["batch", "--jobs-file", k.path("nope.csv"), "-o",
+                                                  o], 2, lambda k, o: ["nope.csv"]),
+    Case("batch jobs file NaN max_offset", lambda k, o: ["batch", "--jobs-file",
+                                                         k.path("jobs_nan.json"), "-o", o], 2,
+         lambda k, o: ["jobs_nan.json", "max_offset"]),
+    Case("batch max-offset nan", lambda k, o: ["batch", "--jobs-file", k.path("jobs_one.json"),
+                                               "--max-offset", "nan", "-o", o], 2,
+         lambda k, o: ["--max-offset"]),
+    Case("batch jobs zero", lambda k, o: ["batch", "--jobs-file", k.path("jobs_one.json"), "-j", "0",
+                                          "-o", o], 2, lambda k, o: ["--jobs"]),
+    Case("batch output is a file", lambda k, o: ["batch", "--jobs-file", k.path("jobs_one.json"),
+                                                 "-o", k.a], 2, lambda k, o: ["cam a.mp4"]),
+    Case("batch nothing to do", lambda k, o: ["batch", "-o", o], 2, lambda k, o: ["--jobs-file"]),
+    # --- the command itself --------------------------------------------------------------------
+    Case("unknown command", lambda k, o: ["allign", k.a], 2, lambda k, o: ["allign"]),
+]
+
+
+def _hashes(folder: str) -> dict[str, str]:
+    out = {}
+    for root, _, files in os.walk(folder):
+        for name in files:
+            path = os.path.join(root, name)
+            with open(path, "rb") as fh:
+                out[path] = hashlib.sha256(fh.read()).hexdigest()
+    return out
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_bad_input(kit: Kit, tmp_path, case: Case) -> None:
+    out = os.path.join(str(tmp_path), "out folder")
+    os.makedirs(out)
+    before = _hashes(kit.folder)
+    env = {**os.environ, **case.env(kit)}
+    res = subprocess.run([sys.executable, "-m", "syncam", *case.args(kit, out)], capture_output=True,
+                         text=True, env=env, stdin=subprocess.DEVNULL)
+    assert res.returncode == case.code, (res.returncode, res.stderr)
+    assert "Traceback" not in res.stderr
+    lines = [line for line in res.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, res.stderr
+    assert lines[0].startswith("syncam: error: "), lines[0]
+    for word in case.names(kit, out):
+        assert word in lines[0], (word, lines[0])
+    assert _hashes(kit.folder) == before  # inputs untouched, and nothing new beside them
+    assert os.listdir(out) == []  # no output under its final name, no hidden temporary
+
+
+def test_there_are_at_least_sixty_kinds() -> None:
+    assert len(CASES) >= 60
+
+
+def test_a_long_output_name_that_the_file_system_allows_is_accepted(kit: Kit, tmp_path) -> None:
+    """255 bytes, the usual limit for one name: the temporary name must fit in it too."""
+    name = "m" * (255 - len(".json")) + ".json"
+    res = subprocess.run([sys.executable, "-m", "syncam", "align", kit.a, kit.b, "-o",
+                          os.path.join(str(tmp_path), name)], capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr
+    assert os.listdir(tmp_path) == [name]
+
+
+def test_debug_after_the_command_shows_the_traceback(kit: Kit, tmp_path) -> None:
+    res = subprocess.run([sys.executable, "-m", "syncam", "render", kit.path("nope.json"), "-o",
+                          os.path.join(str(tmp_path), "v.mp4"), "--debug"], capture_output=True,
+                         text=True)
+    assert res.returncode == 1 and "Traceback" in res.stderr and "ManifestError" in res.stderr
+    shutil.rmtree(tmp_path, ignore_errors=True)
