@@ -54,7 +54,7 @@ def find_binary(name: str) -> str:
 
 
 def _suspect(args: Sequence[str]) -> str:
-    """When a program set by $SYNCAM_FFMPEG/$SYNCAM_FFPROBE misbehaves, a hint that names the variable."""
+    """When a program set by $SYNCAM_FFMPEG/$SYNCAM_FFPROBE misbehaves: a hint naming the variable."""
     for name in ("ffmpeg", "ffprobe"):
         if args and os.environ.get(_override(name)) == args[0]:
             return f" (is {_override(name)}={args[0]} really {name}?)"
