@@ -31,9 +31,10 @@ demo: system-deps $(STAMP)
 test: system-deps $(STAMP)
 	$(PY) -m pytest -q
 
-## test-fast: only the pure numeric and parsing tests (seconds)
+## test-fast: every test that decodes no media (-m "not slow"; tests/conftest.py fails a test that
+## starts ffmpeg without the slow mark)
 test-fast: $(STAMP)
-	$(PY) -m pytest -q tests/unit
+	$(PY) -m pytest -q -m "not slow"
 
 ## lint: ruff (style, import order, likely bugs) on the package and the tests; mypy on syncam/
 lint: $(STAMP)

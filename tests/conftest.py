@@ -7,6 +7,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pytest
@@ -59,6 +60,25 @@ def private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         del os.environ[config.CACHE_ENV]
     else:
         os.environ[config.CACHE_ENV] = before
+
+
+@pytest.fixture(autouse=True)
+def media_tests_are_marked_slow(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`make test-fast` (-m "not slow") must not decode media: a test that starts ffmpeg or ffprobe
+    without the slow mark fails, saying so. (Session fixtures that build media are set up before
+    this function-scoped guard, and only slow tests request them.)"""
+    if request.node.get_closest_marker("slow"):
+        return
+    real_init = subprocess.Popen.__init__
+
+    def guarded(self: subprocess.Popen, args: Any, *rest: Any, **kwargs: Any) -> None:
+        program = args[0] if isinstance(args, (list, tuple)) and args else args
+        if os.path.basename(str(program)) in ("ffmpeg", "ffprobe") or (
+                isinstance(args, (list, tuple)) and list(args[1:3]) == ["-m", "syncam"]):
+            pytest.fail(f"{request.node.nodeid} runs {program}: mark it @pytest.mark.slow")
+        real_init(self, args, *rest, **kwargs)
+
+    monkeypatch.setattr(subprocess.Popen, "__init__", guarded)
 
 
 @pytest.fixture(scope="session")

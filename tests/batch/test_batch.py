@@ -18,6 +18,8 @@ from syncam.batch import batch as run_batch
 from syncam.errors import UsageError
 from syncam.media import ffmpeg
 
+pytestmark = pytest.mark.slow  # every test aligns real encoded events
+
 SYNCAM = os.path.join(os.path.dirname(sys.executable), "syncam")
 
 
@@ -162,7 +164,6 @@ def test_interrupted_batch_keeps_finished_manifests_and_resumes(library, jobs):
     _assert_truth(library, resumed)
 
 
-@pytest.mark.slow
 def test_dask_local_cluster_gives_the_same_manifests(library_src, tmp_path):
     pool = run_batch([library_src.root], jobs=2, out=str(tmp_path / "pool"))
     dask = run_batch([library_src.root], jobs=2, out=str(tmp_path / "dask"), scheduler="local")

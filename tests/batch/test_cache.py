@@ -178,6 +178,7 @@ def test_concurrent_processes_never_see_half_entries(tmp_path):
     assert leftovers == []
 
 
+@pytest.mark.slow
 def test_align_second_run_decodes_nothing(library_src, tmp_path, monkeypatch):
     calls = []
     real = ffmpeg.decode_audio

@@ -11,6 +11,8 @@ import pytest
 from tests import mediagen
 from tests.conftest import Event, run_cli
 
+pytestmark = pytest.mark.slow  # every test runs the real command on media
+
 
 def assert_clean_error(res, code: int, *names: str) -> str:  # type: ignore[no-untyped-def]
     assert res.returncode == code, (res.returncode, res.stdout, res.stderr)

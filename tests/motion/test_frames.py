@@ -13,6 +13,8 @@ from syncam.media import ffmpeg
 from syncam.media.probe import probe
 from syncam.pipeline import motion_signature_of
 
+pytestmark = pytest.mark.slow  # every test decodes frames with ffmpeg
+
 
 def test_args_are_pure_and_keep_odd_paths_whole() -> None:
     args = ffmpeg.gray_frames_args("/clips/-dash ünï space.mp4", 2, 96, 64)
