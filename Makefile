@@ -10,22 +10,31 @@ DEMO   := examples/demo
 system-deps:
 	@PYTHON=$(PYTHON) bash scripts/system-deps.sh
 
+# pip's and setuptools' chatter (the editable-install notice) goes to a log, shown only on failure
 $(STAMP): pyproject.toml
 	@$(MAKE) --no-print-directory system-deps
-	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[test]'
+	@echo "syncam: setting up $(VENV) (log: $(VENV)/install.log)"
+	@$(PYTHON) -m venv $(VENV)
+	@{ $(PY) -m pip install -q --upgrade pip && $(PY) -m pip install -q -e '.[test]'; } \
+	  > $(VENV)/install.log 2>&1 || { cat $(VENV)/install.log; exit 1; }
 	@touch $(STAMP)
 
-## demo: make the example event from real recordings, align it, and say where the output is
-demo: system-deps $(STAMP)
-	$(PY) examples/make_demo.py $(DEMO)
-	$(VENV)/bin/syncam align $(DEMO)/[0-9]_* -o $(DEMO)/manifest.json; \
+# the demo's clips are made once, and again only when what makes them changes
+DEMO_MEDIA := $(DEMO)/.made
+$(DEMO_MEDIA): examples/make_demo.py tests/mediagen.py tests/data/timbl_1.mp3 tests/data/bikes.mp4 \
+               | $(STAMP)
+	@echo "syncam: making the demo clips in $(DEMO)/"
+	@$(PY) examples/make_demo.py $(DEMO)
+	@touch $@
+
+## demo: make the example event from real recordings, align it, render it, and say how to watch it
+# its signature cache lives in the demo folder, so `make clean` removes it with the demo
+demo: system-deps $(STAMP) $(DEMO_MEDIA)
+	@$(VENV)/bin/syncam align $(DEMO)/[0-9]_* -o $(DEMO)/manifest.json --cache-dir $(DEMO)/.cache; \
 	  code=$$?; [ $$code -eq 0 ] || [ $$code -eq 3 ] || exit $$code
-	$(VENV)/bin/syncam render $(DEMO)/manifest.json -o $(DEMO)/mosaic.mp4 --clock
-	@echo
-	@echo "demo manifest: $(abspath $(DEMO))/manifest.json"
-	@echo "demo mosaic:   $(abspath $(DEMO))/mosaic.mp4"
+	@$(VENV)/bin/syncam render $(DEMO)/manifest.json -o $(DEMO)/mosaic.mp4 --clock
+	@echo "watch it: ffplay $(DEMO)/mosaic.mp4 (or open it in any video player)"
+	@echo "run syncam yourself: . $(VENV)/bin/activate (or pipx install .), then syncam --help"
 
 ## test: the whole suite, end-to-end tests on real encoded media included
 test: system-deps $(STAMP)
@@ -45,5 +54,6 @@ lint: $(STAMP)
 bench: system-deps $(STAMP)
 	$(PY) bench/bench.py
 
+## clean: the venv, the demo (its clips, outputs and signature cache), benchmark outputs
 clean:
 	rm -rf $(VENV) $(DEMO) bench/out .pytest_cache

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import logging
 import math
+import shutil
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -140,30 +141,40 @@ class Main(click.Group):
 
 
 class ProgressBar:
-    """Renders Progress events as a bar on stderr, only when stderr is a terminal and only once the
-    work has lasted ``delay`` seconds: a quick run prints nothing but its result."""
+    """Renders Progress events as one line on stderr that names its stage and is redrawn in place,
+    only when stderr is a terminal and only once the work has lasted ``delay`` seconds (a quick run
+    prints nothing but its result). ``close`` erases it: the screen keeps only the results."""
+
+    WIDTH = 24  # characters of the bar itself
 
     def __init__(self, delay: float = 1.0) -> None:
         self.enabled = sys.stderr.isatty()
         self.shown_after = time.monotonic() + delay
-        self.bar: Any = None
-        self.stage = ""
+        self.drawn = 0  # characters on the line now
 
     def __call__(self, event: Progress) -> None:
         if not self.enabled or time.monotonic() < self.shown_after:
             return
-        if event.stage != self.stage or self.bar is None:
-            self.close()
-            self.stage = event.stage
-            self.bar = click.progressbar(length=event.total, label=f"{event.stage:<9}",
-                                         file=sys.stderr, show_pos=True)
-            self.bar.__enter__()
-        self.bar.update(event.done - self.bar.pos, event.item)
+        total = max(event.total, 1)
+        filled = self.WIDTH * min(event.done, total) // total
+        line = (f"{event.stage:<9} [{'#' * filled}{'-' * (self.WIDTH - filled)}] "
+                f"{event.done}/{event.total} {event.item}")
+        line = line[: shutil.get_terminal_size().columns - 1]
+        self._draw(line.ljust(self.drawn) + "\r")
+        self.drawn = len(line)
 
     def close(self) -> None:
-        if self.bar is not None:
-            self.bar.__exit__(None, None, None)
-            self.bar = None
+        if self.drawn:
+            self._draw(" " * self.drawn + "\r")
+            self.drawn = 0
+
+    @staticmethod
+    def _draw(text: str) -> None:
+        try:
+            sys.stderr.write("\r" + text)
+            sys.stderr.flush()
+        except OSError:  # the terminal is gone (SIGHUP)
+            pass
 
 
 @click.group(cls=Main,

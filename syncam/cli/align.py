@@ -168,7 +168,7 @@ def align_cmd(clips: tuple[str, ...], reference: str | None, method: str,
         click.echo(result.to_json(), nl=False)
     else:
         click.echo(manifest_table(result))
-        click.echo(f"manifest: {target}")
+        click.echo(f"manifest: {output}")
     for note in result.notes:
         click.echo(click.style(f"syncam: note: {note}", fg="yellow"), err=True)
     for c in result.unplaced:
@@ -182,5 +182,5 @@ def align_cmd(clips: tuple[str, ...], reference: str | None, method: str,
             bar.close()
         for message in video.warnings:
             warn(message)
-        click.echo(summary(video), err=as_json)
+        click.echo(summary(video, render_to), err=as_json)
     sys.exit(EXIT_UNPLACED if result.unplaced else EXIT_OK)

@@ -33,9 +33,10 @@ class FrameRate(click.ParamType):
         return fps
 
 
-def summary(result: RenderResult) -> str:
+def summary(result: RenderResult, output: str) -> str:
+    """What was rendered; ``output`` is the path as the user gave it."""
     sound = ", ".join(result.audio) or "none"
-    return (f"rendered {result.output}\n"
+    return (f"rendered {output}\n"
             f"  {result.width}x{result.height}, {result.fps} fps, {result.duration:.3f} s "
             f"(timeline {result.start:+.3f} .. {result.start + result.duration:+.3f} s), "
             f"{len(result.tiles)} tile(s), sound: {sound}")
@@ -105,4 +106,4 @@ def render_cmd(manifest_path: str, output: str, layout: str, cols: int | None, r
         bar.close()
     for message in result.warnings:
         warn(message)
-    click.echo(summary(result))
+    click.echo(summary(result, output))
