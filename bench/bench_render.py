@@ -22,7 +22,8 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from syncam import config, manifest  # noqa: E402
 from syncam.media import ffmpeg  # noqa: E402
 from syncam.media.probe import probe  # noqa: E402
-from syncam.render.mosaic import RenderOptions, find_font, render  # noqa: E402
+from syncam.render.mosaic import RenderOptions, render  # noqa: E402
+from syncam.render.resolve import find_font  # noqa: E402
 from syncam.types import Method, Placement, Solution  # noqa: E402
 from tests import mediagen  # noqa: E402
 

@@ -41,6 +41,20 @@ def check_writable(target: str, *, inputs: tuple[str, ...] = ()) -> str:
     return target
 
 
+def _fit(base: str, ext: str, folder: str) -> str:
+    """``base`` shortened, if need be, so that the temporary name ".{base}.XXXXXXXX.part{ext}" is a
+    legal name in ``folder`` whenever the final one is (the file system counts bytes)."""
+    try:
+        limit = os.pathconf(folder, "PC_NAME_MAX")
+    except (OSError, ValueError, AttributeError):
+        limit = 255
+    extra = len(os.fsencode(f"..12345678.part{ext}"))
+    raw = os.fsencode(base)
+    if len(raw) + extra <= limit:
+        return base
+    return raw[:max(limit - extra, 1)].decode("utf-8", "ignore") or "syncam"
+
+
 @contextlib.contextmanager
 def atomic_path(target: str, *, inputs: tuple[str, ...] = ()) -> Iterator[str]:
     """Yield a temporary path beside ``target``; rename it to ``target`` only if the block succeeds.
@@ -51,10 +65,7 @@ def atomic_path(target: str, *, inputs: tuple[str, ...] = ()) -> Iterator[str]:
     target = check_writable(target, inputs=inputs)
     folder = os.path.dirname(target)
     base, ext = os.path.splitext(os.path.basename(target))
-    # ".{base}.XXXXXXXX.part{ext}" must fit where the final name fits: shorten base (bytes, as the
-    # file system counts them) so that the temporary name is no longer than the final one
-    room = len(os.fsencode(base)) - len(".") - len(".") - len("12345678") - len(".part")
-    base = os.fsencode(base)[:max(room, 1)].decode("utf-8", "ignore") or "syncam"
+    base = _fit(base, ext, folder)
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{base}.", suffix=f".part{ext}", dir=folder)
     except OSError as exc:

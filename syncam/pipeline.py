@@ -12,11 +12,11 @@ import logging
 import os
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
-from dataclasses import replace
-from typing import Any, Protocol
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any, Protocol
 
 from syncam import config, manifest
-from syncam.errors import MediaError, UsageError
+from syncam.errors import MediaError, SyncamError, UsageError
 from syncam.media import ffmpeg
 from syncam.media.probe import probe
 from syncam.settings import Settings
@@ -25,6 +25,9 @@ from syncam.signals.motion import is_still, motion_signature
 from syncam.sync.correlate import match
 from syncam.sync.solve import solve
 from syncam.types import Clip, Match, Method, Progress, Signature
+
+if TYPE_CHECKING:
+    from syncam.render.mosaic import RenderOptions, RenderResult
 
 log = logging.getLogger(__name__)
 
@@ -318,3 +321,38 @@ def align(paths: Sequence[str], *, method: str = config.METHOD, reference: str |
     return manifest.build(clips, solution, reasons=reasons, settings=settings,
                           audio_streams={i: sig.stream for i, sig in audio.items()
                                          if sig.stream is not None})
+
+
+@dataclass(frozen=True)
+class Aligned:
+    """What :func:`align_then_render` made: the manifest, and the mosaic or why it failed."""
+
+    manifest: manifest.Manifest
+    video: RenderResult | None = None  # None: no video asked for, no clip placed, or it failed
+    render_error: SyncamError | None = None  # the mosaic failed; the manifest stands
+
+
+def align_then_render(paths: Sequence[str], video: str | None = None, *,
+                      keep: Callable[[manifest.Manifest], None] | None = None,
+                      render_options: RenderOptions | None = None,
+                      manifest_path: str | None = None,
+                      progress: ProgressCallback | None = None, **align_kwargs: Any) -> Aligned:
+    """:func:`align` the clips, hand the manifest to ``keep`` (where the caller saves or shows it),
+    then, when ``video`` is given and some clip is placed, render the mosaic there (see
+    syncam.render.mosaic.render; ``manifest_path``: where the manifest was saved, if it was).
+
+    A failed alignment raises; a failed mosaic is returned in ``render_error``, the manifest standing.
+    """
+    m = align(paths, progress=progress, **align_kwargs)
+    if keep is not None:
+        keep(m)
+    if video is None or not any(c.placed for c in m.clips):
+        return Aligned(m)
+    from syncam.render import mosaic  # only when a video is asked for
+
+    try:
+        result = mosaic.render(m, video, render_options, manifest_path=manifest_path,
+                               progress=progress)
+    except SyncamError as exc:
+        return Aligned(m, render_error=exc)
+    return Aligned(m, video=result)

@@ -50,7 +50,12 @@ def warn(message: str) -> None:
 
 
 def flag(option: str) -> str:
-    """The command-line flag of a Python argument name: max_offset -> --max-offset."""
+    """The command-line flag of a library argument: the running command's option of that name
+    (out -> --output), else the name spelled as a flag (max_offset -> --max-offset)."""
+    ctx = click.get_current_context(silent=True)
+    for param in ctx.command.params if ctx else ():
+        if param.name == option and isinstance(param, click.Option):
+            return next((o for o in param.opts if o.startswith("--")), param.opts[0])
     return "--" + option.replace("_", "-")
 
 

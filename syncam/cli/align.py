@@ -149,38 +149,40 @@ def align_cmd(clips: tuple[str, ...], reference: str | None, method: str,
     1 an input cannot be read or aligned, 2 bad arguments, 130/143/129 stopped by Ctrl-C/SIGTERM/SIGHUP.
     """
     from syncam.cache import SignatureCache
-    from syncam.pipeline import align
-    from syncam.render.mosaic import render
+    from syncam.pipeline import align_then_render
 
     audio_stream = _audio_stream_option(audio_streams)
     target = check_writable(output, inputs=clips)
     if render_to is not None:  # a bad video path fails now, not after the alignment
         check_writable(render_to, inputs=(*clips, target))
     bar = ProgressBar()
+
+    def keep(result: Manifest) -> None:
+        """Save the manifest and show it, before the mosaic is rendered."""
+        write_text(target, result.to_json(), inputs=clips)
+        bar.close()
+        if as_json:
+            click.echo(result.to_json(), nl=False)
+        else:
+            click.echo(manifest_table(result))
+            click.echo(f"manifest: {output}")
+        for note in result.notes:
+            click.echo(click.style(f"syncam: note: {note}", fg="yellow"), err=True)
+        for c in result.unplaced:
+            warn(f"{c.path}: not placed ({c.reason})")
+
     try:
-        result = align(list(clips), method=method, reference=reference, max_offset=max_offset,
-                       min_confidence=min_confidence, audio_stream=audio_stream, progress=bar,
-                       cache=None if no_cache else SignatureCache(cache_dir))
+        done = align_then_render(list(clips), render_to, keep=keep, manifest_path=target,
+                                 progress=bar, method=method, reference=reference,
+                                 max_offset=max_offset, min_confidence=min_confidence,
+                                 audio_stream=audio_stream,
+                                 cache=None if no_cache else SignatureCache(cache_dir))
     finally:
         bar.close()
-    write_text(target, result.to_json(), inputs=clips)
-    if as_json:
-        click.echo(result.to_json(), nl=False)
-    else:
-        click.echo(manifest_table(result))
-        click.echo(f"manifest: {output}")
-    for note in result.notes:
-        click.echo(click.style(f"syncam: note: {note}", fg="yellow"), err=True)
-    for c in result.unplaced:
-        click.echo(click.style(f"syncam: warning: {c.path}: not placed ({c.reason})", fg="yellow"),
-                   err=True)
-    if render_to is not None and any(c.placed for c in result.clips):
-        bar = ProgressBar()
-        try:
-            video = render(result, render_to, manifest_path=target, progress=bar)
-        finally:
-            bar.close()
-        for message in video.warnings:
+    if done.render_error is not None:
+        raise done.render_error
+    if done.video is not None and render_to is not None:
+        for message in done.video.warnings:
             warn(message)
-        click.echo(summary(video, render_to), err=as_json)
-    sys.exit(EXIT_UNPLACED if result.unplaced else EXIT_OK)
+        click.echo(summary(done.video, render_to), err=as_json)
+    sys.exit(EXIT_UNPLACED if done.manifest.unplaced else EXIT_OK)

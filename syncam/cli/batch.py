@@ -87,10 +87,10 @@ def batch_cmd(roots: tuple[str, ...], jobs_file: str | None, out: str | None, jo
     others still finish), 2 bad arguments, 130/143/129 stopped by Ctrl-C/SIGTERM/SIGHUP (finished
     events keep their manifests: the same command resumes).
     """
-    from syncam.batch import Status, plan, run
+    from syncam.batch import Status, find_events, run
     from syncam.types import Progress
 
-    events = plan(roots, jobs_file=jobs_file, out=out)
+    events = find_events(roots, jobs_file=jobs_file, out=out)
     if scheduler is not None and not click.get_current_context().find_root().params.get("debug"):
         # Dask logs every cluster step at INFO on stderr; keep its warnings only, unless the user's
         # own Dask configuration says otherwise

@@ -47,7 +47,7 @@ def even(value: float | Fraction) -> int:
 def fit(src_w: int, src_h: int, box_w: int, box_h: int) -> Rect:
     """Where a ``src_w`` x ``src_h`` (display) picture lands, aspect kept, centred in a box.
 
-    Mirrors the scale/pad expressions of render/mosaic.py: the long side fills the box, the other is
+    Mirrors the scale/pad expressions of render/graph.py: the long side fills the box, the other is
     rounded down to even, and the offsets are rounded down to even (as ffmpeg's pad does for 4:2:0).
     """
     if src_w <= 0 or src_h <= 0:

@@ -223,19 +223,21 @@ def test_example_script_reports_a_folder_tree(library_src, tmp_path):
 
 def test_render_hook_calls_the_renderer_and_resume_needs_the_mosaic(library_src, tmp_path,
                                                                     monkeypatch):
-    """The hook's contract with syncam/render: render(manifest, output) writes ``output`` or raises
-    a SyncamError. (Here a stand-in renderer: this tests batch's side of the contract only.)"""
+    """The hook's contract with syncam/render: render(manifest, output, ...) writes ``output`` and
+    returns its RenderResult, or raises a SyncamError. (Here a stand-in renderer: this tests batch's
+    side of the contract only.)"""
     calls = []
 
-    def render(manifest, output):
+    def render(manifest, output, *args, **kwargs):
         calls.append((len(manifest.clips), output))
         if len(calls) == 3:
             raise UsageError("no room for the mosaic")
         with open(output, "wb") as fh:
             fh.write(b"mosaic")
+        return output  # stands for the RenderResult
 
-    # the module, not syncam.batch()
-    monkeypatch.setattr(sys.modules["syncam.batch"], "render_mosaic", render)
+    # where align_then_render finds the renderer
+    monkeypatch.setattr(sys.modules["syncam.render.mosaic"], "render", render)
     out = tmp_path / "out"
     folder = library_src.events["concert"].folder
     first = run_batch([folder], out=str(out), jobs=1, render=True)

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from syncam.batch import BatchResult, EventResult, Job, Status, discover, plan, read_jobs_file
+from syncam.batch import BatchResult, EventResult, Job, Status, discover, find_events, read_jobs_file
 from syncam.errors import UsageError
 
 
@@ -64,11 +64,11 @@ def test_bad_roots(tmp_path):
         discover([clip])
     os.makedirs(tmp_path / "no media")
     with pytest.raises(UsageError, match="no media files found"):
-        plan([str(tmp_path / "no media")])
+        find_events([str(tmp_path / "no media")])
     with pytest.raises(UsageError, match="nothing to do"):
-        plan([])
-    with pytest.raises(UsageError, match="--out must be a folder"):
-        plan([str(tmp_path)], out=clip)
+        find_events([])
+    with pytest.raises(UsageError, match="out: .*is a file; give a folder"):
+        find_events([str(tmp_path)], out=clip)
 
 
 def test_json_jobs_file(tmp_path):
@@ -157,7 +157,7 @@ def test_roots_and_jobs_file_names_must_not_collide(tmp_path):
     path = tmp_path / "jobs.json"
     path.write_text(json.dumps([{"name": "ev", "clips": ["a.mp4", "b.mp4"]}]))
     with pytest.raises(UsageError, match="'ev' comes from both"):
-        plan([str(tmp_path / "ev")], jobs_file=str(path))
+        find_events([str(tmp_path / "ev")], jobs_file=str(path))
 
 
 def _result(status: Status, unplaced: tuple[str, ...] = ()) -> EventResult:

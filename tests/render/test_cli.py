@@ -18,7 +18,9 @@ from click.testing import CliRunner
 
 from syncam.cli import main
 from syncam.media import ffmpeg
-from syncam.render.mosaic import RenderOptions, find_font, label, render
+from syncam.render.graph import label
+from syncam.render.mosaic import RenderOptions, render
+from syncam.render.resolve import find_font
 from syncam.types import Progress
 from tests.render.conftest import CAMS, Event
 

@@ -9,8 +9,8 @@ from fractions import Fraction
 import pytest
 
 from syncam import config
+from syncam.render.graph import Plan, Source, build_args, input_window
 from syncam.render.layout import mosaic
-from syncam.render.mosaic import Plan, Source, build_args, input_window
 
 
 def _plan(*sources: Source, **kw: object) -> Plan:
