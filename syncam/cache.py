@@ -98,6 +98,7 @@ class SignatureCache:
     def get(self, clip: Clip, method: Method, params: dict[str, Any]) -> Signature | None:
         """The cached signature if a whole entry for exactly this file version exists, else None."""
         path = self.entry_path(clip, method, params)
+        # the same file: syncam.identity's rule, on the size and mtime probe read for this run
         want = {**self._ident(clip, method, params), "size": clip.size, "mtime": clip.mtime}
         try:
             # our own file object: closed on any error, even one raised half-way through a member

@@ -221,7 +221,7 @@ def find_events(roots: Sequence[str] = (), *, jobs_file: str | None = None,
          out: str | None = None) -> list[Job]:
     """The events of ROOT folders and/or a jobs file (see :func:`discover`, :func:`read_jobs_file`)."""
     if not roots and jobs_file is None:
-        raise UsageError("nothing to do: give ROOT folders or --jobs-file")
+        raise UsageError("nothing to do: give ROOT folders or a jobs file", option="jobs_file")
     if out is not None and os.path.exists(out) and not os.path.isdir(out):
         raise UsageError(f"{out}: is a file; give a folder for the manifests", option="out")
     found = discover(roots, out=out) if roots else []

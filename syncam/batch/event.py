@@ -15,6 +15,7 @@ from syncam.atomic import write_text
 from syncam.batch.discover import Job
 from syncam.cache import SignatureCache
 from syncam.errors import ManifestError, SyncamError
+from syncam.identity import unchanged
 from syncam.pipeline import align_then_render
 
 log = logging.getLogger(__name__)
@@ -75,13 +76,8 @@ def up_to_date(job: Job, options: Options) -> manifest.Manifest | None:
         return None
     if [c.path for c in m.clips] != [os.path.abspath(c) for c in job.clips]:
         return None
-    for c in m.clips:
-        try:
-            st = os.stat(c.path)
-        except OSError:
-            return None
-        if st.st_size != c.size or st.st_mtime != c.mtime:
-            return None
+    if not all(unchanged(c.path, c.size, c.mtime) for c in m.clips):
+        return None
     s, wanted = m.settings, _align_kwargs(job, options)
     if any(getattr(s, key) != wanted[key] for key in ("max_offset", "min_confidence", "method")):
         return None

@@ -15,7 +15,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from dataclasses import dataclass, replace
 from typing import Any
 
-from syncam import config
+from syncam import config, interrupt
 from syncam.batch.discover import Job, _method, find_events
 from syncam.batch.event import (
     EventResult,
@@ -50,8 +50,11 @@ class BatchResult:
 
 
 def _worker_init(log_level: int | None) -> None:
-    """Pool workers leave Ctrl-C to the coordinator (which stops them) and log like it does."""
+    """Pool workers leave Ctrl-C to the coordinator (which stops them) and log like it does. The
+    SIGTERM with which the coordinator stops them, and a closed terminal's SIGHUP, unwind the event
+    like Ctrl-C: its ffmpeg children stopped, a half-written mosaic removed."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    interrupt.install(tuple(s for s in interrupt.SIGNALS if s != signal.SIGINT))
     if log_level is not None:
         logging.basicConfig(level=log_level, format="%(levelname)s %(name)s: %(message)s")
 
@@ -98,8 +101,8 @@ def _dask() -> Any:
     try:
         return importlib.import_module("distributed")
     except ImportError:
-        raise UsageError("--scheduler needs Dask: pip install 'syncam[dask]' (or "
-                         "'dask[distributed]')") from None
+        raise UsageError("needs Dask: pip install 'syncam[dask]' (or 'dask[distributed]')",
+                         option="scheduler") from None
 
 
 def _run_dask(todo: list[Job], options: Options, scheduler: str, processes: int

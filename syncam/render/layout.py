@@ -76,21 +76,23 @@ def grid_shape(n: int, layout: str = "auto", *, cols: int | None = None, rows: i
     ``vstack`` one column.
     """
     if layout not in LAYOUTS:
-        raise UsageError(f"unknown layout {layout!r}; choose one of {', '.join(LAYOUTS)}")
+        raise UsageError(f"unknown layout {layout!r}; choose one of {', '.join(LAYOUTS)}",
+                         option="layout")
     if n < 1:
         raise UsageError("nothing to show: no placed clip with video; run 'syncam align' first or "
-                         "use --show-unplaced")
+                         "show the unplaced clips", option="show_unplaced")
     if layout != "grid" and (cols or rows):
-        raise UsageError(f"--cols/--rows apply to --layout grid, not {layout}")
+        raise UsageError(f"columns and rows apply to the grid layout, not {layout}",
+                         option="cols" if cols else "rows")
     if layout in ("hstack", "vstack"):
         if n < 2:
-            raise UsageError(f"--layout {layout} needs two or more clips (got {n}); use --layout auto")
+            raise UsageError(f"{layout} needs two or more clips (got {n}); use auto", option="layout")
         return (n, 1) if layout == "hstack" else (1, n)
     if layout == "grid" and (cols or rows):
         if cols and rows:
             if cols * rows < n:
                 raise UsageError(f"a {cols}x{rows} grid has {cols * rows} cells for {n} clips; give "
-                                 "more --cols or --rows")
+                                 "more columns or rows", option="cols")
             return cols, rows
         if cols:
             return cols, math.ceil(n / cols)
@@ -117,9 +119,9 @@ def mosaic(n: int, layout: str = "auto", *, width: int | None = None, height: in
     config.RENDER_BOX; with one of them the other follows from the grid's aspect; with both, tiles
     are width/cols x height/rows and the pictures are letterboxed inside them.
     """
-    for name, value in (("--width", width), ("--height", height), ("--cols", cols), ("--rows", rows)):
+    for name, value in (("width", width), ("height", height), ("cols", cols), ("rows", rows)):
         if value is not None and value < 1:
-            raise UsageError(f"{name} must be a positive number (got {value})")
+            raise UsageError(f"must be a positive number (got {value})", option=name)
     # the shape is chosen for the frame asked for, or for the default box's proportions
     box = (width, height) if width and height else config.RENDER_BOX
     c, r = grid_shape(n, layout, cols=cols, rows=rows, tile_aspect=tile_aspect, box=box)

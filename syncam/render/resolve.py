@@ -10,6 +10,7 @@ from fractions import Fraction
 
 from syncam import config
 from syncam.errors import ManifestError, MediaError, UsageError
+from syncam.identity import unchanged
 from syncam.manifest import ClipEntry, Manifest
 from syncam.media.probe import probe
 from syncam.render.graph import Plan, Source
@@ -73,11 +74,12 @@ def locate(entry: ClipEntry, manifest_path: str | None) -> Clip:
     if where is None:
         raise ManifestError(f"{entry.path}: clip named in {source} is missing (moved or deleted); "
                             "put it back or re-run 'syncam align' with its new path")
-    st = os.stat(where)
-    if st.st_size != entry.size:
+    size = os.path.getsize(where)
+    if size != entry.size:
         raise ManifestError(f"{where}: changed since 'syncam align' ({entry.size} bytes then, "
-                            f"{st.st_size} now); re-run 'syncam align' on the current files")
-    if st.st_mtime == entry.mtime and entry.origin is not None and entry.container_start is not None:
+                            f"{size} now); re-run 'syncam align' on the current files")
+    if unchanged(where, entry.size, entry.mtime) and entry.origin is not None and \
+            entry.container_start is not None:
         return _from_manifest(entry, where)  # untouched since align: what it recorded holds
     try:
         clip = probe(where)
@@ -134,15 +136,15 @@ def _pick_audio(spec: str, entries: list[ClipEntry], clips: dict[int, Clip], ref
     for i, e in enumerate(entries):
         if spec in (e.name, e.camera, e.path, str(i)) or (want and os.path.realpath(e.path) == want):
             if i not in clips:
-                raise UsageError(f"--audio {spec}: that clip is not placed on the timeline; choose "
-                                 "a placed one, 'mix' or 'none'")
+                raise UsageError(f"{spec}: that clip is not placed on the timeline; choose "
+                                 "a placed one, 'mix' or 'none'", option="audio")
             if not clips[i].audio:
-                raise UsageError(f"--audio {spec}: that clip has no sound; choose another, 'mix' or "
-                                 "'none'")
+                raise UsageError(f"{spec}: that clip has no sound; choose another, 'mix' or "
+                                 "'none'", option="audio")
             return [i]
     names = ", ".join(e.name for e in entries)
-    raise UsageError(f"--audio {spec}: no such clip in the manifest; give reference, mix, none or "
-                     f"one of: {names}")
+    raise UsageError(f"{spec}: no such clip in the manifest; give reference, mix, none or "
+                     f"one of: {names}", option="audio")
 
 
 def _codecs(output: str, options: RenderOptions) -> tuple[str, str]:
@@ -150,7 +152,8 @@ def _codecs(output: str, options: RenderOptions) -> tuple[str, str]:
     known = config.RENDER_CODECS.get(ext)
     if known is None and not (options.vcodec and options.acodec):
         raise UsageError(f"{output}: unknown video container {ext or '(no extension)'!r}; name the "
-                         f"output {', '.join(config.RENDER_CODECS)} (or give --vcodec and --acodec)")
+                         f"output {', '.join(config.RENDER_CODECS)} (or give both encoders)",
+                         option="output")
     vcodec, acodec = known or ("", "")
     return options.vcodec or vcodec, options.acodec or acodec
 
@@ -159,7 +162,8 @@ def plan(m: Manifest, output: str, options: RenderOptions = RenderOptions(), *,
          manifest_path: str | None = None) -> tuple[Plan, list[str]]:
     """Resolve a manifest and options into a Plan (probing the clips); also return warnings."""
     if options.layout not in LAYOUTS:
-        raise UsageError(f"unknown layout {options.layout!r}; choose one of {', '.join(LAYOUTS)}")
+        raise UsageError(f"unknown layout {options.layout!r}; choose one of {', '.join(LAYOUTS)}",
+                         option="layout")
     vcodec, acodec = _codecs(output, options)
     warnings: list[str] = []
     entries = list(m.clips)
@@ -185,8 +189,8 @@ def plan(m: Manifest, output: str, options: RenderOptions = RenderOptions(), *,
     start = first if options.start is None else finite(options.start, "start")
     end = last if options.end is None else finite(options.end, "end")
     if end <= start:
-        raise UsageError(f"--end ({end:.3f} s) must come after --start ({start:.3f} s) on the "
-                         "timeline")
+        raise UsageError(f"{end:.3f} s is not after the start ({start:.3f} s); give a later end or "
+                         "an earlier start", option="end")
 
     if end <= first or start >= last:
         warnings.append(f"no clip has footage between {start:+.3f} s and {end:+.3f} s (the clips span "
@@ -195,7 +199,7 @@ def plan(m: Manifest, output: str, options: RenderOptions = RenderOptions(), *,
     fps = options.fps or (ref.fps if ref is not None and ref.fps else None) or max(
         (c.fps for c in clips.values() if c.fps), default=None) or Fraction(config.RENDER_FPS)
     if fps <= 0:
-        raise UsageError(f"--fps must be positive (got {fps})")
+        raise UsageError(f"must be positive (got {fps})", option="fps")
     aspects = [a for a in ([_display_aspect(ref)] if ref else []) +
                [_display_aspect(c) for c in clips.values()] if a]
     audio = set(_pick_audio(options.audio, entries, clips, m.reference, warnings))

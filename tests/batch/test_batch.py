@@ -206,7 +206,7 @@ def test_render_writes_each_events_mosaic_with_the_real_renderer(library_src, tm
 
 def test_scheduler_without_dask_is_a_usage_error(library_src, monkeypatch):
     monkeypatch.setitem(sys.modules, "distributed", None)
-    with pytest.raises(UsageError, match=r"needs Dask: pip install 'syncam\[dask\]'"):
+    with pytest.raises(UsageError, match=r"scheduler: needs Dask: pip install 'syncam\[dask\]'"):
         run_batch([library_src.root], scheduler="local")
 
 

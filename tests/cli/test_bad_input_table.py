@@ -236,7 +236,7 @@ CASES = [
     Case("render end inf", lambda k, o: ["render", k.manifest, *V(k, o), "--end", "inf"], 2,
          lambda k, o: ["--end", "finite"]),
     Case("render end before start", lambda k, o: ["render", k.manifest, *V(k, o), "--start", "3",
-                                                  "--end", "1"], 2, lambda k, o: ["--end", "--start"]),
+                                                  "--end", "1"], 2, lambda k, o: ["--end", "start"]),
     Case("render fps zero", lambda k, o: ["render", k.manifest, *V(k, o), "--fps", "0"], 2,
          lambda k, o: ["--fps"]),
     Case("render fps text", lambda k, o: ["render", k.manifest, *V(k, o), "--fps", "fast"], 2,

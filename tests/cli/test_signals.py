@@ -8,6 +8,8 @@ not to its whole process group as a terminal's Ctrl-C does: syncam must stop its
 from __future__ import annotations
 
 import glob
+import hashlib
+import json
 import os
 import signal
 import subprocess
@@ -89,13 +91,22 @@ def _assert_clean_stop(code: int, expected: int, stderr: str, ffmpegs: set[int],
     assert not glob.glob(os.path.join(folder, ".*")), os.listdir(folder)  # no hidden temporary
 
 
+def _hashes(paths: list[str]) -> dict[str, str]:
+    out = {}
+    for path in paths:
+        with open(path, "rb") as fh:
+            out[path] = hashlib.sha256(fh.read()).hexdigest()
+    return out
+
+
 @pytest.mark.parametrize("sig, expected", SIGNALS)
 def test_align_stops_on_signal(event: Event, tmp_path, sig: int, expected: int) -> None:
     out = os.path.join(tmp_path, "m.json")
+    before = _hashes(event.paths)
     code, stderr, ffmpegs = _stop_while_ffmpeg_runs(
         ["align", *event.paths, "-o", out, "--no-cache", "--method", "both"], sig, str(tmp_path))
     _assert_clean_stop(code, expected, stderr, ffmpegs, str(tmp_path))
-    assert not os.path.exists(out)
+    assert not os.path.exists(out) and _hashes(event.paths) == before
 
 
 @pytest.fixture(scope="module")
@@ -114,20 +125,30 @@ def placed(event: Event, tmp_path_factory: pytest.TempPathFactory) -> str:
 @pytest.mark.parametrize("sig, expected", SIGNALS)
 def test_render_stops_on_signal(placed: str, tmp_path, sig: int, expected: int) -> None:
     out = os.path.join(tmp_path, "slow.mp4")
+    inputs = [placed, *(c["path"] for c in json.load(open(placed, encoding="utf-8"))["clips"])]
+    before = _hashes(inputs)
     code, stderr, ffmpegs = _stop_while_ffmpeg_runs(
         ["render", placed, "-o", out, "--width", "1920", "--height", "1080", "--fps", "60",
          "--preset", "veryslow"], sig, str(tmp_path), temp=".slow.*")
     _assert_clean_stop(code, expected, stderr, ffmpegs, str(tmp_path))
-    assert not os.path.exists(out)
+    assert not os.path.exists(out) and _hashes(inputs) == before
 
 
-@pytest.mark.parametrize("sig, expected", SIGNALS)
-def test_batch_stops_on_signal(event: Event, tmp_path, sig: int, expected: int) -> None:
-    """With --render, workers run an alignment and then a mosaic: both must stop and clean up."""
+@pytest.mark.parametrize("sig, expected, jobs", [(*s, "1") for s in SIGNALS]
+                         + [(signal.SIGTERM, 143, "2")])
+def test_batch_stops_on_signal(event: Event, tmp_path, sig: int, expected: int, jobs: str) -> None:
+    """With --render, each event is an alignment and then a mosaic: both must stop and clean up,
+    in this process (-j 1) or in pool workers (-j 2, two events)."""
     out = str(tmp_path / "out")
+    jobs_file = str(tmp_path / "jobs.json")
+    before = _hashes(event.paths)
+    with open(jobs_file, "w", encoding="utf-8") as fh:
+        json.dump([{"name": name, "clips": event.paths} for name in ("one", "two")], fh)
     code, stderr, ffmpegs = _stop_while_ffmpeg_runs(
-        ["batch", event.folder, "-o", out, "--no-cache", "--render", "-j", "1"], sig,
+        ["batch", "--jobs-file", jobs_file, "-o", out, "--no-cache", "--render", "-j", jobs], sig,
         str(tmp_path), settle=1.0)
     _assert_clean_stop(code, expected, stderr, ffmpegs, str(tmp_path))
     leftovers = [os.path.join(r, f) for r, _, files in os.walk(out) for f in files]
     assert not [f for f in leftovers if os.path.basename(f).startswith(".")], leftovers
+    assert not [f for f in leftovers if f.endswith(".mp4")], leftovers  # no mosaic: both stopped
+    assert _hashes(event.paths) == before

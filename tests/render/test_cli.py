@@ -129,8 +129,8 @@ def test_bad_manifest_is_one_line_and_keeps_the_old_output(copied: str, damage, 
 @pytest.mark.parametrize("args, words", [
     (["--layout", "diagonal"], "diagonal"),
     (["--audio", "nobody"], "no such clip"),
-    (["--start", "5", "--end", "2"], "must come after"),
-    (["--layout", "auto", "--cols", "2"], "--layout grid"),
+    (["--start", "5", "--end", "2"], "--end: 2.000 s is not after the start"),
+    (["--layout", "auto", "--cols", "2"], "--cols: columns and rows apply to the grid layout"),
     (["--fps", "abc"], "not a frame rate"),
 ])
 def test_bad_options_are_usage_errors(copied: str, args: list[str], words: str) -> None:

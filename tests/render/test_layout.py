@@ -36,7 +36,7 @@ def test_stacks() -> None:
     (3, "grid", {"cols": 1, "rows": 2}, "2 cells for 3 clips"),
     (1, "hstack", {}, "two or more"),
     (3, "diagonal", {}, "unknown layout"),
-    (3, "auto", {"cols": 2}, "apply to --layout grid"),
+    (3, "auto", {"cols": 2}, "cols: columns and rows apply to the grid layout"),
     (0, "auto", {}, "nothing to show"),
 ])
 def test_impossible_layouts_are_usage_errors(n: int, layout: str, kw: dict, words: str) -> None:
