@@ -15,6 +15,7 @@ from __future__ import annotations
 import _thread
 import signal
 import sys
+import threading
 from types import FrameType
 from typing import Any
 
@@ -41,9 +42,28 @@ def exit_code(exc: KeyboardInterrupt) -> int:
     return exc.exit_code if isinstance(exc, Interrupted) else 128 + signal.SIGINT
 
 
+def _deliver_later(signum: int) -> None:
+    """The signal again in 10 ms, from another thread: it reaches the main thread once this code has
+    returned (raised from here it would be handled, and dropped, right here)."""
+    timer = threading.Timer(0.01, _thread.interrupt_main, args=(signal.Signals(signum),))
+    timer.daemon = True
+    timer.start()
+
+
+def _in_hook(frame: FrameType | None) -> bool:
+    while frame is not None:
+        if frame.f_code is _unraisable.__code__:
+            return True
+        frame = frame.f_back
+    return False
+
+
 def _stop(signum: int, frame: FrameType | None) -> None:
     if _state["received"] and not _state["again"]:
         return  # a second signal must not cut the clean-up short
+    if _in_hook(frame):  # raised here it would be dropped again: once the hook has returned
+        _deliver_later(signum)
+        return
     _state.update(received=signum, again=False)
     ffmpeg = sys.modules.get("syncam.media.ffmpeg")  # not imported yet: no ffmpeg started
     if ffmpeg is not None:
@@ -55,7 +75,7 @@ def _unraisable(args: Any, previous: Any = sys.unraisablehook) -> None:
     """Our Interrupted, dropped because it was raised inside a finalizer: deliver it again."""
     if isinstance(args.exc_value, Interrupted):
         _state["again"] = True
-        _thread.interrupt_main(args.exc_value.signum)
+        _deliver_later(args.exc_value.signum)
         return
     previous(args)
 
