@@ -110,7 +110,7 @@ class SignatureCache:
                     return None
                 values = npz["values"]
                 fine = npz["fine"] if meta["has_fine"] else None
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):  # no entry (or no cache folder) yet
             return None
         except (OSError, ValueError, KeyError, TypeError, EOFError, zipfile.BadZipFile) as exc:
             self._count(corrupt=1)
