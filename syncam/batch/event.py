@@ -79,7 +79,9 @@ def up_to_date(job: Job, options: Options) -> manifest.Manifest | None:
     if not all(unchanged(c.path, c.size, c.mtime) for c in m.clips):
         return None
     s, wanted = m.settings, _align_kwargs(job, options)
-    if any(getattr(s, key) != wanted[key] for key in ("max_offset", "min_confidence", "method")):
+    # audio_stream: a manifest aligned by hand-picked tracks ('align --audio-stream') is not batch's
+    if any(getattr(s, key) != wanted.get(key) for key in ("max_offset", "min_confidence", "method",
+                                                           "audio_stream")):
         return None
     if job.reference is not None and os.path.realpath(m.clips[m.reference].path) != \
             os.path.realpath(job.reference):

@@ -17,6 +17,7 @@ from syncam.batch import Status
 from syncam.batch import batch as run_batch
 from syncam.errors import UsageError
 from syncam.media import ffmpeg
+from syncam.render import mosaic as mosaic_module
 
 pytestmark = pytest.mark.slow  # every test aligns real encoded events
 
@@ -236,8 +237,7 @@ def test_render_hook_calls_the_renderer_and_resume_needs_the_mosaic(library_src,
             fh.write(b"mosaic")
         return output  # stands for the RenderResult
 
-    # where align_then_render finds the renderer
-    monkeypatch.setattr(sys.modules["syncam.render.mosaic"], "render", render)
+    monkeypatch.setattr(mosaic_module, "render", render)  # where align_then_render finds it
     out = tmp_path / "out"
     folder = library_src.events["concert"].folder
     first = run_batch([folder], out=str(out), jobs=1, render=True)
@@ -256,7 +256,7 @@ def test_render_hook_calls_the_renderer_and_resume_needs_the_mosaic(library_src,
 
 def test_resume_realigns_when_a_setting_changed(library):
     """A manifest made with other settings is not up to date: each setting that decides the result
-    (max_offset, min_confidence, method, audio_stream) makes the event align again."""
+    (max_offset, min_confidence, method) makes the event align again."""
     folder = library.events["concert"].folder
     assert run_batch([folder], jobs=1).events[0].status is Status.ALIGNED
     assert run_batch([folder], jobs=1).events[0].status is Status.SKIPPED
