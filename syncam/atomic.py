@@ -34,6 +34,13 @@ def check_writable(target: str, *, inputs: tuple[str, ...] = ()) -> str:
     if os.path.isdir(target):
         raise SyncamError(f"{target}: is a folder; give a file name")
     folder = os.path.dirname(target)
+    try:
+        os.stat(folder)
+    except PermissionError:
+        raise SyncamError(f"{target}: folder {folder} cannot be reached (permission denied); choose "
+                          "another") from None
+    except OSError:
+        pass
     if not os.path.isdir(folder):
         raise SyncamError(f"{target}: folder {folder} does not exist; create it or choose another")
     if not os.access(folder, os.W_OK) or (os.path.exists(target) and not os.access(target, os.W_OK)):

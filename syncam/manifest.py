@@ -251,5 +251,6 @@ def load(path: str) -> Manifest:
         raise ManifestError(f"{path}: not JSON ({exc}); give a manifest written by 'syncam align'") \
             from None
     except OSError as exc:
-        raise ManifestError(f"{path}: cannot read ({exc.strerror})") from None
+        raise ManifestError(f"{path}: cannot read ({exc.strerror}); make the file readable or give "
+                            "another manifest") from None
     return from_dict(data, source=path)

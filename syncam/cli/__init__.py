@@ -29,6 +29,11 @@ if TYPE_CHECKING:
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_UNPLACED = 0, 1, 2, 3
 
+# Paths are checked by syncam, not click: a file that cannot be read is an error naming it (exit 1),
+# not a usage error (click checks readability by default)
+PATH = click.Path(readable=False)
+FOLDER = click.Path(file_okay=False, readable=False)
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 

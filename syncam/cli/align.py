@@ -12,7 +12,17 @@ import click
 
 from syncam import config
 from syncam.atomic import check_writable, write_text
-from syncam.cli import EXIT_OK, EXIT_UNPLACED, Finite, ProgressBar, handle_errors, main, warn
+from syncam.cli import (
+    EXIT_OK,
+    EXIT_UNPLACED,
+    FOLDER,
+    PATH,
+    Finite,
+    ProgressBar,
+    handle_errors,
+    main,
+    warn,
+)
 from syncam.cli.render import summary
 
 if TYPE_CHECKING:
@@ -50,7 +60,7 @@ def _describe(clip: Clip) -> list[str]:
 
 
 @main.command("probe", short_help="Describe clips: streams, frame rates, rotation, start.")
-@click.argument("clips", nargs=-1, required=True, type=click.Path())
+@click.argument("clips", nargs=-1, required=True, type=PATH)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (a list, one object per clip).")
 @handle_errors
 def probe_cmd(clips: tuple[str, ...], as_json: bool) -> None:
@@ -112,8 +122,8 @@ def manifest_table(m: Manifest) -> str:
 
 
 @main.command("align", short_help="Place clips on one timeline; write the offsets manifest.")
-@click.argument("clips", nargs=-1, required=True, type=click.Path())
-@click.option("--reference", "-r", type=click.Path(), help="Clip that defines timeline zero "
+@click.argument("clips", nargs=-1, required=True, type=PATH)
+@click.option("--reference", "-r", type=PATH, help="Clip that defines timeline zero "
               "(default: the first clip).")
 @click.option("--method", "-m", type=click.Choice(config.METHODS), default=config.METHOD,
               show_default=True, help="Evidence to align by: auto = sound where both clips of a pair "
@@ -122,13 +132,13 @@ def manifest_table(m: Manifest) -> str:
               help="Largest offset between two clips to consider, in seconds (default: no limit).")
 @click.option("--min-confidence", type=Finite(0, 1), default=config.MIN_CONFIDENCE,
               show_default=True, help="Matches below this confidence are not used.")
-@click.option("-o", "--output", type=click.Path(), default=config.MANIFEST_NAME, show_default=True,
+@click.option("-o", "--output", type=PATH, default=config.MANIFEST_NAME, show_default=True,
               help="Where to write the offsets manifest (JSON).")
 @click.option("--json", "as_json", is_flag=True, help="Print the manifest to stdout, nothing else.")
-@click.option("--render", "render_to", type=click.Path(), metavar="OUT",
+@click.option("--render", "render_to", type=PATH, metavar="OUT",
               help="Also render the mosaic video to OUT with the defaults of 'syncam render'.")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the signature cache.")
-@click.option("--cache-dir", type=click.Path(file_okay=False), help=f"Signature cache folder "
+@click.option("--cache-dir", type=FOLDER, help=f"Signature cache folder "
               f"(default: ${config.CACHE_ENV}, else $XDG_CACHE_HOME/syncam, else ~/.cache/syncam).")
 @click.option("--audio-stream", "audio_streams", multiple=True, metavar="[CLIP=]N",
               help="Align CLIP by its audio stream N (0 = its first; repeat for other clips), or "

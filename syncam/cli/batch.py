@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from syncam import config
-from syncam.cli import Finite, ProgressBar, handle_errors, interrupted, main
+from syncam.cli import FOLDER, PATH, Finite, ProgressBar, handle_errors, interrupted, main
 
 if TYPE_CHECKING:
     from syncam.batch import BatchResult, EventResult
@@ -43,10 +43,10 @@ def summary_table(result: BatchResult) -> str:
 
 
 @main.command("batch", short_help="Align many events (folders or a jobs file), resumably.")
-@click.argument("roots", nargs=-1, type=click.Path())
-@click.option("--jobs-file", type=click.Path(), help="JSON or CSV file listing events: name, clips, "
+@click.argument("roots", nargs=-1, type=PATH)
+@click.option("--jobs-file", type=PATH, help="JSON or CSV file listing events: name, clips, "
               "and optionally reference, method, max_offset per event.")
-@click.option("-o", "--output", "--out", "out", type=click.Path(file_okay=False), metavar="FOLDER",
+@click.option("-o", "--output", "--out", "out", type=FOLDER, metavar="FOLDER",
               help="Write each event's manifest to FOLDER/<event>/ instead of beside its clips.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Events aligned at once (default: one per core).")
@@ -64,7 +64,7 @@ def summary_table(result: BatchResult) -> str:
 @click.option("--min-confidence", type=Finite(0, 1), default=config.MIN_CONFIDENCE,
               show_default=True, help="Matches below this confidence are not used.")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the signature cache.")
-@click.option("--cache-dir", type=click.Path(file_okay=False), help=f"Signature cache folder "
+@click.option("--cache-dir", type=FOLDER, help=f"Signature cache folder "
               f"(default: ${config.CACHE_ENV}, else $XDG_CACHE_HOME/syncam, else ~/.cache/syncam).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON line per finished event and "
               "nothing else on stdout.")

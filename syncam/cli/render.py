@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from syncam import config
-from syncam.cli import Finite, ProgressBar, handle_errors, main, warn
+from syncam.cli import PATH, Finite, ProgressBar, handle_errors, main, warn
 from syncam.render.layout import LAYOUTS
 
 if TYPE_CHECKING:
@@ -43,8 +43,8 @@ def summary(result: RenderResult, output: str) -> str:
 
 
 @main.command("render", short_help="Render a manifest as one synchronized mosaic video.")
-@click.argument("manifest_path", metavar="MANIFEST", type=click.Path())
-@click.option("-o", "--output", required=True, type=click.Path(),
+@click.argument("manifest_path", metavar="MANIFEST", type=PATH)
+@click.option("-o", "--output", required=True, type=PATH,
               help="Video to write; its extension picks the container (.mp4 .mov .mkv .webm).")
 @click.option("--layout", type=click.Choice(LAYOUTS), default="auto", show_default=True,
               help="auto: most compact grid; grid: with --cols/--rows; hstack: side by side; "

@@ -100,8 +100,13 @@ def clip_from_probe(path: str, data: dict, *, size: int, mtime: float,
 
 def check_readable(path: str) -> os.stat_result:
     """Reject what is not a media file before ffprobe does, with a message that says what to do."""
-    if not os.path.exists(path):
-        raise MediaError(f"{path}: no such file; check the path")
+    try:
+        os.stat(path)
+    except PermissionError:
+        raise MediaError(f"{path}: permission denied on a folder above it; make it readable") \
+            from None
+    except OSError:
+        raise MediaError(f"{path}: no such file; check the path") from None
     if os.path.isdir(path):
         raise MediaError(f"{path}: is a directory; give the media files inside it")
     if not os.access(path, os.R_OK):

@@ -11,6 +11,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -342,3 +343,43 @@ def test_debug_after_the_command_shows_the_traceback(kit: Kit, tmp_path) -> None
                          text=True)
     assert res.returncode == 1 and "Traceback" in res.stderr and "ManifestError" in res.stderr
     shutil.rmtree(tmp_path, ignore_errors=True)
+
+
+def _as_nobody() -> list[str]:
+    """Run as an unprivileged user: root reads files whatever their mode."""
+    if os.geteuid() != 0:
+        return []
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        pytest.skip("running as root without setpriv: cannot make a file unreadable")
+    return [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups"]
+
+
+@pytest.mark.parametrize("command, code", [("align", 1), ("render", 1), ("probe", 1),
+                                           ("batch", 2)])
+def test_an_unreadable_input_is_an_error_naming_it(kit: Kit, command: str, code: int) -> None:
+    folder = tempfile.mkdtemp(prefix="syncam-unreadable-")  # pytest's folders are root's alone
+    os.chmod(folder, 0o777)  # the unprivileged user may write its output here
+    try:
+        _check_unreadable(kit, folder, command, code)
+    finally:
+        shutil.rmtree(folder)
+
+
+def _check_unreadable(kit: Kit, folder: str, command: str, code: int) -> None:
+    secret = os.path.join(folder, "secret.mp4" if command != "render" else "secret.json")
+    shutil.copy(kit.a if command != "render" else kit.manifest, secret)
+    os.chmod(secret, 0)
+    readable = os.path.join(folder, "open.mp4")
+    shutil.copy(kit.b, readable)
+    os.chmod(readable, 0o644)
+    args = {"align": ["align", readable, secret, "-o", os.path.join(folder, "m.json")],
+            "render": ["render", secret, "-o", os.path.join(folder, "v.mp4")],
+            "probe": ["probe", secret],
+            "batch": ["batch", "--jobs-file", secret, "-o", os.path.join(folder, "out")]}[command]
+    res = subprocess.run([*_as_nobody(), sys.executable, "-m", "syncam", *args], capture_output=True,
+                         text=True, stdin=subprocess.DEVNULL)
+    lines = res.stderr.strip().splitlines()
+    assert res.returncode == code and len(lines) == 1 and "Traceback" not in res.stderr, res.stderr
+    assert "secret." in lines[0] and ("ermission denied" in lines[0]), lines[0]
+    assert sorted(os.listdir(folder)) == sorted([os.path.basename(secret), "open.mp4"])
