@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Protocol
 
 from syncam import config, manifest
-from syncam.errors import MediaError, SyncamError, UsageError
+from syncam.errors import FFmpegError, MediaError, SyncamError, UsageError
 from syncam.media import ffmpeg
 from syncam.media.probe import probe
 from syncam.settings import Settings
@@ -112,7 +112,12 @@ def audio_signature_of(clip: Clip, audio_stream: int | None = None) -> Signature
                          option="audio_stream")
     first = None
     for stream in clip.audio if audio_stream is None else (clip.audio[audio_stream],):
-        pcm = ffmpeg.decode_audio(clip.path, config.AUDIO_RATE, stream.index, clip.duration)
+        try:
+            pcm = ffmpeg.decode_audio(clip.path, config.AUDIO_RATE, stream.index, clip.duration)
+        except FFmpegError as exc:
+            raise MediaError(f"{clip.path}: its sound (stream #{stream.index}) cannot be decoded "
+                             f"({exc.stderr_tail or exc}); export the clip again, or align it by "
+                             "picture only") from None
         sig = replace(audio_signature(pcm, config.AUDIO_RATE, start=stream.start - clip.origin),
                       stream=stream.index)
         if audio_stream is not None or not is_silent(pcm):
@@ -131,8 +136,12 @@ def motion_signature_of(clip: Clip) -> Signature:
     args = ffmpeg.gray_frames_args(clip.path, stream.index, width, height,
                                    scaler=config.MOTION_SCALER)
     blocks = ffmpeg.read_gray_frames(args, width, height, what=clip.path)
-    return motion_signature(blocks, start=clip.origin, rate=config.MOTION_RATE,
-                            grid=config.MOTION_GRID)
+    try:
+        return motion_signature(blocks, start=clip.origin, rate=config.MOTION_RATE,
+                                grid=config.MOTION_GRID)
+    except FFmpegError as exc:
+        raise MediaError(f"{clip.path}: its picture cannot be decoded ({exc.stderr_tail or exc}); "
+                         "export the clip again, or align it by sound only") from None
 
 
 class SignatureCache(Protocol):

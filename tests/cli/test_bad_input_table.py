@@ -86,6 +86,14 @@ def kit(tmp_path_factory: pytest.TempPathFactory) -> Kit:
         dst.write(src.read(os.path.getsize(a) // 3))
     os.makedirs(os.path.join(folder, "a folder.mp4"))
     os.makedirs(os.path.join(folder, "no clips here"))
+    picture = os.path.join(folder, "picture.avi")  # mpeg4 in AVI, then most of its frames damaged
+    mediagen.encode(picture, duration=20.0, fps="25", size="96x64", vcodec=["-c:v", "mpeg4"])
+    data = bytearray(open(picture, "rb").read())
+    for i in range(4000, len(data) - 2000, 7):
+        data[i] ^= 0x5A
+    with open(os.path.join(folder, "undecodable.avi"), "wb") as fh:
+        fh.write(bytes(data))
+    os.unlink(picture)
     with open(os.path.join(folder, "jobs.bin"), "wb") as fh:
         fh.write(bytes(range(256)))
     with open(os.path.join(folder, "jobs_nan.json"), "w") as fh:
@@ -168,6 +176,9 @@ CASES = [
          lambda k, o: ["notes.mp4"]),
     Case("align truncated mp4", lambda k, o: ["align", k.a, k.path("cut.mp4"), *M(k, o)], 1,
          lambda k, o: ["cut.mp4"]),
+    Case("align undecodable picture", lambda k, o: ["align", k.a, k.path("undecodable.avi"),
+                                                    "--method", "motion", "--no-cache", *M(k, o)],
+         1, lambda k, o: ["undecodable.avi", "picture cannot be decoded", "export"]),
     Case("align manifest as clip", lambda k, o: ["align", k.a, k.manifest, *M(k, o)], 1,
          lambda k, o: ["manifest.json"]),
     # --- align: outputs ------------------------------------------------------------------------
