@@ -116,7 +116,7 @@ class SignatureCache:
                         clip.path, exc)
             return None
         if values.dtype != np.float32 or values.ndim != 1 or (
-                fine is not None and (fine.dtype != np.float32 or fine.ndim != 1)):
+                fine is not None and (fine.dtype not in (np.float32, np.float16) or fine.ndim != 1)):
             self._count(corrupt=1)
             log.warning("cache: ignoring malformed entry %s for %s; rebuilding it", path, clip.path)
             return None

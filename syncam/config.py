@@ -11,13 +11,26 @@ import os
 # clip is 115 MB at this rate, which keeps three such clips well under 1 GB.
 AUDIO_RATE = 8000
 
-# The coarse search runs on an onset envelope (spectral flux) at 100 frames/s: 10 ms steps are fine
-# enough to land the fine search, and a 60-minute clip is only 360 000 values, so correlating every pair
-# over the whole clip costs milliseconds. Flux (log band energy, differenced, rectified) ignores gain and
-# the microphone's frequency response, which is what differs between cameras.
-ENVELOPE_RATE = 100
-ENVELOPE_FFT = 256  # 32 ms window at 8 kHz: resolves syllable onsets
-ENVELOPE_BANDS = 16  # log-spaced bands between 80 Hz and 4 kHz
+# Both signals of an audio signature are whitened in short time (signals/audio.py): 32 ms frames (256
+# samples at 8 kHz) are short enough that speech, music and noise are each near-stationary inside one,
+# so normalising each frame's spectrum flattens them all; hop = half a frame (sqrt-Hann windows, exact
+# overlap-add). Below 100 Hz sits mains hum, wind and handling rumble and almost no timing information.
+# Frames under -60 dBFS (digital silence, a muted channel) are zeroed rather than amplified into noise.
+WHITEN_FRAME = 256
+WHITEN_LOW = 100.0  # Hz
+WHITEN_GATE = -60.0  # dBFS
+
+# The search over every lag runs on the whitened 8 kHz signal (band 100-3600 Hz): measured on the
+# reverberant hall of the hard conditions (RT60 2 s, direct path 10 dB under the reverberation, babble
+# 5 dB above the music), a 4 kHz scan put its best peak 27 ms off the truth while the 8 kHz one is exact
+# (make bench, section hard). Pairs longer together than SCAN_FULL_SECONDS are searched at
+# LONG_SCAN_RATE instead: one pair's correlation at 8 kHz would need ~12 bytes per sample of both clips
+# (3 x 60 min: 700 MB), while at 2 kHz it is a quarter, and an overlap that long carries so much
+# evidence that the narrower band (100-900 Hz) does not matter; the 8 kHz windows then refine the lag.
+SCAN_FULL_SECONDS = 1800.0  # the two clips' durations added
+LONG_SCAN_RATE = 2000
+# Threads per FFT: both cores, since pairs are correlated while other clips still decode.
+FFT_WORKERS = 2
 
 # --- motion signature ------------------------------------------------------------------------------
 # Frames are decoded by ffmpeg straight to 96x64 grey: enough to see a person move in a 4x4 grid cell
@@ -50,36 +63,64 @@ MOTION_LIGHT_CLIP = 20.0
 MOTION_STILL = 0.5
 
 # --- matching ----------------------------------------------------------------------------------------
-# A match must rest on at least this much shared material; lags with less overlap are not searched
-# (a correlation over two seconds is noise-dominated and would produce confident-looking flukes).
-MIN_OVERLAP = 5.0  # seconds
+# A lag is searched when it gives at least this much shared sound. Below 2 s a whitened correlation has
+# too few independent values for its z-score to be normal; above it, whether a match counts is decided
+# by its calibrated confidence, not by its length (a 4.5 s clip that matches clearly is placed).
+MIN_OVERLAP = 2.0  # seconds
+# Motion keeps 5 s: its 100/s signal has far fewer independent values per second than sound.
+MOTION_MIN_OVERLAP = 5.0  # seconds
 
 # Peaks within this distance of the best one belong to it; the runner-up is searched outside it.
-# 0.1 s is wider than the envelope's smoothing, and narrower than any musical beat period.
+# 0.1 s is wider than a whitened peak and its early reflections, and narrower than any musical beat.
 PEAK_EXCLUSION = 0.1  # seconds
 # Motion peaks are broader: a difference spans a whole frame interval (up to 42 ms at 24 fps) and
 # motion is smooth over several frames, so the peak's own flank reaches further than audio's.
 PEAK_EXCLUSION_MOTION = 0.25  # seconds
 
-# The fine (waveform) stage correlates at most this much of the overlap, taken from its middle; a
-# minute of audio at 8 kHz pins the lag to far below a millisecond even at 0 dB SNR.
-FINE_WINDOW = 60.0  # seconds
-FINE_SEARCH = 0.03  # +- seconds searched around the coarse lag (coarse step is 10 ms)
-# A whitened peak this many robust standard deviations high is a real alignment; below it the coarse
-# lag stands. Noise over the +-30 ms window (481 lags) peaks near 3.5; real matches score 20-250.
+# Only windows whose own lag is within AGREE of the chosen lag are added up to refine it: a window
+# of unrelated sound would otherwise pull the peak (measured: 28 ms, on a 5 s shared burst in 60 s).
+AGREE = 0.001  # seconds
+# A window of digitally identical sound has a z-score in the millions (its noise is rounding): scores
+# are capped here, far above any real recording's, so manifests stay readable.
+MAX_SCORE = 999.0
+
+# Windowed evidence (sync/windows.py): the overlap at the chosen lag is cut into 4 s windows, each
+# correlated on the 8 kHz whitened signal within +-FINE_SEARCH of the lag. 4 s of sound gives a
+# window z-score of 10-40 on a real match (noise over +-30 ms peaks near 3.5), and 128 windows (the
+# most kept; evenly spread over longer overlaps) fit a drift line to a fraction of a ppm. A window is
+# never shorter than MIN_WINDOW.
+OBS_WINDOW = 4.0  # seconds
+OBS_MAX_WINDOWS = 128
+MIN_WINDOW = 1.5  # seconds
+FINE_SEARCH = 0.03  # +- seconds around the scan's lag (its step is 0.25 ms; 30 ms leaves room for drift)
+# The summed windows' peak must stand this many robust standard deviations high to move the scan's
+# lag; noise over +-30 ms (481 lags) peaks near 3.5.
 FINE_MIN_Z = 8.0
 
-# When the best envelope lag is not clearly ahead of the others (confidence below AMBIGUOUS_BELOW: a
-# loop of music, a repeated chant), every envelope lag scoring at least CANDIDATE_RATIO of the best (at
-# most CANDIDATES of them: a 2 s bar repeated over 80 s gives ~40) is judged again on RANK_WINDOW
-# seconds of whitened waveform, where the repeats of a live performance still differ (~3 ms each).
-CANDIDATES = 64
-CANDIDATE_RATIO = 0.8
-RANK_WINDOW = 10.0  # seconds
+# Window search (search 2 of sync/correlate.py): 4 s windows every 2 s of the shorter clip, each
+# against every lag of the other. Its cost is windows x the longer clip's samples; above this budget
+# (about 2.5 minutes against 2.5 minutes, ~1 s of CPU) only the scan runs, and long clips rely on it:
+# there, even a few seconds of shared sound add up over the scan's long overlap.
+SEARCH_WINDOW = 4.0  # seconds
+SEARCH_MAX_WINDOWS = 200
+WINDOW_SEARCH_BUDGET = 1.0e8  # window-samples
+
+# When the scan's best lag is not clearly ahead (confidence below AMBIGUOUS_BELOW) but stands
+# AMBIGUOUS_MIN_PEAK times above the noise maximum, every lag scoring at least CANDIDATE_RATIO of the
+# best (at most CANDIDATES) is compared window by window (the loop tournament). 1 s windows: one
+# transient (a shout, a drum fill) is a large part of a 1 s window, a small part of a 4 s one.
+CANDIDATES = 32
+CANDIDATE_RATIO = 0.6
 AMBIGUOUS_BELOW = 0.5
-# ...and only when the best envelope peak stands this many times above the noise maximum: a loop gives
-# 3.5-10x, unrelated clips or a pair whose real overlap is too short to search ~1.2x.
 AMBIGUOUS_MIN_PEAK = 2.0
+LOOP_WINDOW = 1.0  # seconds
+LOOP_SEARCH = 0.005  # +- seconds: the scan's lags are good to 0.25 ms
+LOOP_MAX_WINDOWS = 400
+# A floor on the spread of window score differences: a digital loop with no noise at all would
+# otherwise divide by zero and make any difference look infinitely significant.
+LOOP_MIN_SPREAD = 0.5
+# Lags listed in the manifest for a person to choose from when no search was sure.
+CANDIDATES_REPORTED = 8
 
 # Matches below this confidence are not used by the solver. The score is 1 - runner_up/peak (see
 # sync/correlate.py): unrelated clips score below 0.1, a clear real match above 0.5.

@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field, fields
 from fractions import Fraction
 from typing import Any
 
-from syncam import __version__
+from syncam import __version__, config
 from syncam.errors import ManifestError
 from syncam.types import Clip, Solution
 
@@ -45,6 +45,8 @@ class ClipEntry:
     has_video: bool
     size: int
     mtime: float
+    # unplaced clips: where its ambiguous matches point, best first (see ClipCandidate)
+    candidates: tuple[dict[str, Any], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,10 @@ class MatchEntry:
     peak: float
     runner_up: float
     overlap: float
+    search: str = ""  # "scan" | "windows" | "loop": which search decided the lag
+    # one (clip-a time s, lag s, z-score) per window of the overlap: where the lag was measured
+    observations: tuple[tuple[float, float, float], ...] = ()
+    candidates: tuple[dict[str, float], ...] = ()  # {"lag", "score"}: lags that competed, best first
 
 
 @dataclass(frozen=True)
@@ -110,12 +116,17 @@ def build(clips: list[Clip], solution: Solution, *, reasons: dict[int, str],
             frame_rate=str(fps) if fps else None, fps=float(fps) if fps else None,
             sample_rate=clip.sample_rate, width=v.width if v else None, height=v.height if v else None,
             rotation=v.rotation if v else 0, has_audio=bool(clip.audio), has_video=bool(clip.video),
-            size=clip.size, mtime=clip.mtime))
+            size=clip.size, mtime=clip.mtime,
+            candidates=() if pl else _clip_candidates(i, solution)))
     matches = tuple(MatchEntry(
         a=v_.match.a, b=v_.match.b, lag=v_.match.lag, confidence=round(v_.match.confidence, 4),
         method=v_.match.method.value, used=v_.used, residual=v_.residual,
         peak=round(v_.match.peak, 3), runner_up=round(v_.match.runner_up, 3),
-        overlap=round(v_.match.overlap, 3)) for v_ in solution.verdicts)
+        overlap=round(v_.match.overlap, 3), search=v_.match.search,
+        observations=tuple((round(o.time, 3), round(o.lag, 7), o.score)
+                           for o in v_.match.observations),
+        candidates=tuple({"lag": c.lag, "score": c.score} for c in v_.match.candidates))
+        for v_ in solution.verdicts)
     placed = [(pl.offset, pl.to_timeline(clip.duration))
               for clip, pl in zip(clips, solution.placements) if pl is not None]
     notes = []
@@ -126,6 +137,24 @@ def build(clips: list[Clip], solution: Solution, *, reasons: dict[int, str],
                     timeline_start=min(p[0] for p in placed) if placed else None,
                     timeline_end=max(p[1] for p in placed) if placed else None,
                     notes=tuple(notes), settings=settings)
+
+
+def _clip_candidates(i: int, solution: Solution) -> tuple[dict[str, Any], ...]:
+    """Where the ambiguous matches of unplaced clip ``i`` would put it, best score first."""
+    out = []
+    for v in solution.verdicts:
+        m = v.match
+        if i not in (m.a, m.b):
+            continue
+        j = m.b if m.a == i else m.a
+        other = solution.placements[j]
+        for c in m.candidates:
+            lag = -c.lag if m.a == i else c.lag  # offset_i - offset_j
+            out.append({"against": j, "lag": round(lag, 6),
+                        "offset": None if other is None else round(other.offset + lag, 6),
+                        "score": c.score})
+    out.sort(key=lambda d: -d["score"])
+    return tuple(out[: config.CANDIDATES_REPORTED])
 
 
 def _known(cls: type, data: dict[str, Any]) -> Any:

@@ -99,11 +99,12 @@ class SignatureCache(Protocol):
 
 # How each kind of signature is made, and the parameters that change its result (the cache key).
 _EXTRACTORS: dict[Method, tuple[Callable[[Clip], Signature], dict[str, Any]]] = {
-    Method.AUDIO: (audio_signature_of, {"audio_version": 1,  # bump when the algorithm changes
+    Method.AUDIO: (audio_signature_of, {"audio_version": 2,  # bump when the algorithm changes
                                         "audio_rate": config.AUDIO_RATE,
-                                        "envelope_rate": config.ENVELOPE_RATE,
-                                        "envelope_fft": config.ENVELOPE_FFT,
-                                        "envelope_bands": config.ENVELOPE_BANDS}),
+                                        "long_scan_rate": config.LONG_SCAN_RATE,
+                                        "whiten_frame": config.WHITEN_FRAME,
+                                        "whiten_low": config.WHITEN_LOW,
+                                        "whiten_gate": config.WHITEN_GATE}),
     Method.MOTION: (motion_signature_of, {"motion_version": 1,  # bump when the algorithm changes
                                           "motion_size": list(config.MOTION_SIZE),
                                           "motion_scaler": config.MOTION_SCALER,
