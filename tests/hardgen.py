@@ -246,8 +246,23 @@ def chain() -> list[Take]:
     return takes
 
 
+def unrelated() -> list[Take]:
+    """7. Real recordings of many lengths that do not belong together: none may be placed."""
+    rng = np.random.default_rng(8)
+    t = np.arange(int(20.0 * RATE)) / RATE
+    hum = (0.01 * np.sin(2 * np.pi * 50.0 * t) + 0.004 * np.sin(2 * np.pi * 150.0 * t)
+           + 0.002 * rng.standard_normal(len(t))).astype(np.float32)
+    return [Take("null_reader", normalise(sound("reader_198.ogg")), 0.0, AAC_M4A),
+            Take("null_jazz", normalise(cut(sound("vibe_ace.ogg"), 5.0, 45.0)), None, MP3),
+            Take("null_whale", normalise(sound("humpback.ogg")), None, OPUS_OGG),
+            Take("null_robin", normalise(sound("robin.ogg")), None, PCM_WAV),
+            Take("null_hum", hum, None, FLAC_MKV),
+            Take("null_babble", normalise(babble(30.0, 4, first=40)), None, VORBIS_OGG),
+            Take("null_reader2", normalise(sound("reader_5703.ogg")), None, AAC_M4A)]
+
+
 CONDITIONS = {"hall": hall, "phone": phone, "short_shared": short_shared, "loop_live": loop,
-              "loop_bare": lambda: loop(False), "short_clips": short_clips, "chain": chain}
+              "loop_bare": lambda: loop(False), "short_clips": short_clips, "chain": chain, "unrelated": unrelated}
 
 
 def write(folder: str, takes: list[Take]) -> list[str]:
