@@ -76,12 +76,17 @@ def main() -> None:
     ap.add_argument("--only", default=",".join(hardgen.CONDITIONS))
     ap.add_argument("--out", default=os.path.join(ROOT, "bench", "out", "hard"))
     args = ap.parse_args()
+    run(args.out, args.only.split(","))
+
+
+def run(out: str, only: list[str] | None = None) -> dict:
+    """Every condition, a table on stdout; returns (and writes to OUT/results.json) all rows."""
     results = []
     totals = {"syncam": {}, "baseline": {}}
     print(f"{'condition':<14}{'clip':<26}{'truth s':>10}{'syncam s':>11}{'conf':>6}  {'syncam':<17}"
           f"{'baseline s':>11}  baseline")
-    for name in args.only.split(","):
-        res = run_condition(name, args.out)
+    for name in only or list(hardgen.CONDITIONS):
+        res = run_condition(name, out)
         results.append(res)
         for r in res["rows"]:
             for who in ("syncam", "baseline"):
@@ -92,9 +97,10 @@ def main() -> None:
                   f"{r['syncam_conf']:>6.2f}  {r['syncam_verdict']:<17}{fmt(r['baseline']):>11}  "
                   f"{r['baseline_verdict']}")
     print("totals:", json.dumps(totals))
-    os.makedirs(args.out, exist_ok=True)
-    with open(os.path.join(args.out, "results.json"), "w") as fh:
+    os.makedirs(out, exist_ok=True)
+    with open(os.path.join(out, "results.json"), "w") as fh:
         json.dump({"results": results, "totals": totals}, fh, indent=1)
+    return {"results": results, "totals": totals}
 
 
 if __name__ == "__main__":

@@ -79,10 +79,16 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--out", default=os.path.join(ROOT, "bench", "out", "calibration.json"))
     args = ap.parse_args()
-    rng = np.random.default_rng(args.seed)
+    run(args.pairs, args.seed, args.out)
+
+
+def run(count: int, seed: int, out: str = os.path.join(ROOT, "bench", "out", "calibration.json")
+        ) -> dict:
+    """Match ``count`` unrelated pairs; print the distribution; return (and write to ``out``) it."""
+    rng = np.random.default_rng(seed)
     rows = []
     t0 = time.perf_counter()
-    for k, (a, b, la, lb) in enumerate(pairs(args.pairs, rng)):
+    for k, (a, b, la, lb) in enumerate(pairs(count, rng)):
         if a == b:  # one reader, stretches that do not overlap: the recording's two halves
             whole = resample_poly(hardgen.sound(a), 1, 6).astype(np.float32)
             half = len(whole) // 2
@@ -108,10 +114,11 @@ def main() -> None:
         print(f"  {r['confidence']:.3f} {r['search']:<8} {r['a']} ({r['seconds_a']:g} s) ~ {r['b']} "
               f"({r['seconds_b']:g} s)")
     print(f"false placements at MIN_CONFIDENCE {config.MIN_CONFIDENCE}: {false} of {len(rows)}")
-    os.makedirs(os.path.dirname(args.out), exist_ok=True)
-    with open(args.out, "w") as fh:
-        json.dump({"pairs": rows, "quantiles": q, "false": false,
-                   "min_confidence": config.MIN_CONFIDENCE}, fh, indent=1)
+    result = {"pairs": rows, "quantiles": q, "false": false, "min_confidence": config.MIN_CONFIDENCE}
+    os.makedirs(os.path.dirname(out), exist_ok=True)
+    with open(out, "w") as fh:
+        json.dump(result, fh, indent=1)
+    return result
 
 
 if __name__ == "__main__":
