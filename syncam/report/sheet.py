@@ -27,8 +27,8 @@ def fit(src: tuple[int, int], box: tuple[int, int]) -> tuple[int, int, int, int]
     if sw <= 0 or sh <= 0:
         return 0, 0, bw, bh
     scale = min(bw / sw, bh / sh)
-    w = max(2, min(bw, int(round(sw * scale / 2)) * 2))
-    h = max(2, min(bh, int(round(sh * scale / 2)) * 2))
+    w = max(2, int(sw * scale + 1e-6) // 2 * 2)
+    h = max(2, int(sh * scale + 1e-6) // 2 * 2)
     return (bw - w) // 2, (bh - h) // 2, w, h
 
 
