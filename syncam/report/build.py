@@ -252,7 +252,8 @@ def report(source: str | manifest.Manifest, output: str, *, manifest_path: str |
         manifest_path=manifest_path, timeline_png=timeline_png, graph_png=graph_png,
         sheet_png=sheet_png, sound_png=sound_png, event=event, times=times,
         columns=[entries[i]["name"] for i in columns], min_confidence=min_conf,
-        candidates=candidates, names=[e["name"] for e in entries])
+        candidates=candidates, names=[e["name"] for e in entries], zoom=config.REPORT_ZOOM,
+        wave_ms=config.REPORT_WAVE_SPAN * 1000)
     write_text(target, html, inputs=inputs)
     return ReportResult(output=target, instants=tuple(times), columns=tuple(columns), cell=cell,
                         curves=figures, event=event)

@@ -60,7 +60,7 @@ def timeline(lanes: Sequence[Lane], instants: Sequence[float], event: float | No
     t0 = min((ln.start for ln in placed), default=0.0)  # type: ignore[type-var]
     t1 = max((ln.end for ln in placed), default=max((ln.duration for ln in lanes), default=1.0))
     rows = len(lanes) + (1 if unplaced else 0)
-    fig = Figure(figsize=(10, 0.9 + 0.42 * rows), dpi=DPI)
+    fig = Figure(figsize=(10, 1.3 + 0.42 * rows), dpi=DPI)
     ax = fig.add_subplot()
     labels = []
     y = rows - 1
@@ -89,19 +89,19 @@ def timeline(lanes: Sequence[Lane], instants: Sequence[float], event: float | No
         ax.axvline(t, color="black", linestyle=":", linewidth=0.7)
     if event is not None:
         ax.axvline(event, color="crimson", linewidth=1.0)
-    ax.set_yticks([p for p, _ in labels], [n for _, n in labels])
+    _small(ax)
+    ax.set_yticks([p for p, _ in labels], [n for _, n in labels])  # after _small: one tick a lane
     ax.set_ylim(-0.6, rows - 0.4)
     ax.set_xlim(t0 - 0.01 * (t1 - t0), t1 + 0.01 * (t1 - t0))
     ax.set_xlabel("timeline seconds (reference starts at 0)", fontsize=8)
-    _small(ax)
     handles = [Patch(facecolor=CONFIDENCE_MAP(c), edgecolor="black", label=f"confidence {c:.1f}")
                for c in (0.2, 0.5, 0.9)]
     handles += [Patch(facecolor="white", edgecolor="black", hatch=HATCH[m], label=f"by {lbl}")
                 for m, lbl in (("audio", "sound"), ("motion", "picture"))]
-    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.25 - 1.2 / rows),
-              ncol=5, fontsize=7, frameon=False)
-    height = 0.9 + 0.42 * rows
-    fig.subplots_adjust(left=0.2, right=0.98, top=1 - 0.15 / height, bottom=0.75 / height)
+    ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=5, fontsize=7,
+              frameon=False)
+    height = 1.3 + 0.42 * rows
+    fig.subplots_adjust(left=0.2, right=0.98, top=1 - 0.45 / height, bottom=0.5 / height)
     return _png(fig)
 
 

@@ -6,6 +6,7 @@ draws it from frames already decoded (syncam/media/ffmpeg.py ``frames_at``).
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 
 import cv2
@@ -39,7 +40,9 @@ def cell_origin(row: int, col: int, cell: tuple[int, int]) -> tuple[int, int]:
 
 def _text(img: np.ndarray, text: str, org: tuple[int, int], *, scale: float = 0.45,
           colour: tuple[int, int, int] = INK, width: int | None = None) -> None:
-    """Draw ASCII ``text`` (OpenCV's fonts have no other glyphs), cut to fit ``width`` pixels."""
+    """Draw ``text`` cut to fit ``width`` pixels. OpenCV's fonts have ASCII glyphs only: accents are
+    dropped (cämera -> camera), other characters become '?'."""
+    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
     text = text.encode("ascii", "replace").decode("ascii")
     if width is not None:
         while text and cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, scale, 1)[0][0] > width:
