@@ -545,7 +545,7 @@ def run(events: Sequence[Job], *, jobs: int | None = None, scheduler: str | None
     options = Options(max_offset=max_offset, min_confidence=min_confidence, method=method,
                       render=render, report=report,
                       cache_dir=(cache_dir or SignatureCache().directory) if cache else None)
-    report = on_event or (lambda _: None)
+    notify = on_event or (lambda _: None)
     results: dict[str, EventResult] = {}
     todo: list[Job] = []
     for job in events:
@@ -557,7 +557,7 @@ def run(events: Sequence[Job], *, jobs: int | None = None, scheduler: str | None
                                         unplaced=tuple(c.path for c in m.unplaced),
                                         mosaic=job.mosaic if render else None,
                                         report=job.report if report else None)
-        report(results[job.name])
+        notify(results[job.name])
     parallel = min(jobs, len(todo))
     if scheduler is not None:
         # a local cluster shares this machine's decoders among its workers; a remote worker has its own
@@ -571,7 +571,7 @@ def run(events: Sequence[Job], *, jobs: int | None = None, scheduler: str | None
     with contextlib.closing(stream):  # on Ctrl-C, stop the workers before returning
         for job, outcome in stream:
             results[job.name] = _finish(job, outcome)
-            report(results[job.name])
+            notify(results[job.name])
     ordered = tuple(results[j.name] for j in events)
     if report and ordered:
         write_index([(e.name, e.status.value, e.report if e.status is not Status.FAILED else None,

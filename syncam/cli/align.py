@@ -122,9 +122,9 @@ def align_cmd(clips: tuple[str, ...], reference: str | None, method: str,
         check_output(report_to, inputs=(*clips, target))
         check_extras()
     bar = ProgressBar()
-    cache: SignatureCache | KeepingCache | None = None if no_cache else SignatureCache(cache_dir)
-    if report_to is not None:  # keep what align computes: the report then decodes nothing again
-        cache = KeepingCache(cache)
+    disk = None if no_cache else SignatureCache(cache_dir)
+    # with --report, keep what align computes: the report then decodes nothing again
+    cache = KeepingCache(disk) if report_to is not None else disk
     try:
         result = align(list(clips), method=method, reference=reference, max_offset=max_offset,
                        min_confidence=min_confidence, progress=bar, cache=cache)

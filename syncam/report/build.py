@@ -158,8 +158,8 @@ def report(source: str | manifest.Manifest, output: str, *, manifest_path: str |
             lambda k: extract(clips[k[0]], k[1], cache), keys)))
         report_progress(Progress("report", 2, 4, "signatures"))
         # the contact sheet: decoded while the plots are drawn
-        span = (m.timeline_start, m.timeline_end) if m.timeline_start is not None else None
-        times = evidence.instants(span[0], span[1], instants) if span else []
+        times = (evidence.instants(m.timeline_start, m.timeline_end, instants)
+                 if m.timeline_start is not None and m.timeline_end is not None else [])
         columns = [i for i in range(n) if placed[i] and clips[i].video]
         cell = config.REPORT_CELL
         frame_jobs = [pool.submit(_frames, clips[i], entries[i], times, cell) for i in columns]

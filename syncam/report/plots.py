@@ -55,22 +55,21 @@ def timeline(lanes: Sequence[Lane], instants: Sequence[float], event: float | No
     """One lane per clip, a bar where it sits, coloured by confidence and hatched by method; unplaced
     clips in their own lanes below, as grey outlines of their length; dotted lines at the contact
     sheet's instants, a red one at the sound event shown overlaid."""
-    placed = [ln for ln in lanes if ln.start is not None]
+    placed = [(ln, ln.start, ln.end) for ln in lanes if ln.start is not None and ln.end is not None]
     unplaced = [ln for ln in lanes if ln.start is None]
-    t0 = min((ln.start for ln in placed), default=0.0)  # type: ignore[type-var]
-    t1 = max((ln.end for ln in placed), default=max((ln.duration for ln in lanes), default=1.0))
+    t0 = min((start for _, start, _ in placed), default=0.0)
+    t1 = max((end for _, _, end in placed), default=max((ln.duration for ln in lanes), default=1.0))
     rows = len(lanes) + (1 if unplaced else 0)
     fig = Figure(figsize=(10, 1.3 + 0.42 * rows), dpi=DPI)
     ax = fig.add_subplot()
     labels = []
     y = rows - 1
-    for ln in placed:
-        ax.barh(y, ln.end - ln.start, left=ln.start, height=0.6,  # type: ignore[operator]
-                color=CONFIDENCE_MAP(ln.confidence), edgecolor="black", linewidth=0.6,
-                hatch=HATCH.get(ln.method or "", ""))
+    for ln, start, end in placed:
+        ax.barh(y, end - start, left=start, height=0.6, color=CONFIDENCE_MAP(ln.confidence),
+                edgecolor="black", linewidth=0.6, hatch=HATCH.get(ln.method or "", ""))
         tag = "reference" if ln.reference else \
             f"{METHOD_LABEL.get(ln.method or '', '?')} {ln.confidence:.2f}"
-        ax.text(ln.start + 0.005 * (t1 - t0), y, tag, va="center", fontsize=8)  # type: ignore[operator]
+        ax.text(start + 0.005 * (t1 - t0), y, tag, va="center", fontsize=8)
         labels.append((y, ln.name))
         y -= 1
     if unplaced:

@@ -230,9 +230,12 @@ def test_batch_writes_a_page_per_event_and_an_index(coded, tmp_path) -> None:
         (root / event).mkdir(parents=True)
         for k in picks:
             os.link(coded.paths[k], root / event / os.path.basename(coded.paths[k]))
-    done = run_cli("batch", str(root), "--report", "--jobs", "1")
-    assert done.returncode == 3, done.stderr  # day 2 has the unplaced clip
     pages = [root / e / config.REPORT_NAME for e in ("day 1", "day 2")]
+    done = run_cli("batch", str(root), "--jobs", "1")  # without --report: no page, no index
+    assert done.returncode == 3, done.stderr  # day 2 has the unplaced clip
+    assert not any(p.exists() for p in pages) and not (root / config.REPORT_INDEX_NAME).exists()
+    done = run_cli("batch", str(root), "--report", "--jobs", "1")  # a missing page: redone
+    assert done.returncode == 3, done.stderr
     for p in pages:
         page = parse(str(p))
         check_self_contained(page)
@@ -280,3 +283,27 @@ def test_moved_folder_still_reports(coded, tmp_path) -> None:
     done = run_cli("report", str(moved / "event.json"))
     assert done.returncode == 0, done.stderr
     assert (moved / "event.html").exists()
+
+
+def test_windowed_observations_and_candidates_are_drawn_when_present(coded, tmp_path) -> None:
+    """A newer aligner's fields (observations per match, candidates per clip) are shown; an older
+    manifest without them is what the other tests report."""
+    m = json.load(open(coded.manifest, encoding="utf-8"))
+    used = next(k for k, x in enumerate(m["matches"]) if x["used"])
+    lag = m["matches"][used]["lag"]
+    m["matches"][used]["observations"] = [[t, lag + 0.0002 * k, 0.9] for k, t in
+                                          enumerate((1.0, 3.0, 5.0, 7.0))]
+    m["clips"][4]["candidates"] = [{"against": 0, "lag": 2.5, "score": 0.12}]
+    path = tmp_path / "newer.json"
+    path.write_text(json.dumps(m), encoding="utf-8")
+    for p in coded.paths:  # the clips beside the manifest, as a folder moved whole
+        os.link(p, tmp_path / os.path.basename(p))
+    result = report(str(path), str(tmp_path / "newer.html"))
+    page = parse(result.output)
+    pictures = check_images(page)
+    a, b = (m["clips"][m["matches"][used][k]]["name"] for k in ("a", "b"))
+    widths = {alt: pic.shape[1] for alt, pic in pictures.items() if alt.startswith("correlation")}
+    with_panel = widths.pop(f"correlation of {a} and {b}")
+    assert with_panel > max(widths.values()) * 1.1  # the third panel: lag against time
+    text = " ".join(page.text)
+    assert "Candidate places the aligner considered" in text and "+2.5000" in text

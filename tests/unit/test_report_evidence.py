@@ -92,3 +92,14 @@ def test_frames_at_args_one_input_per_instant() -> None:
     assert "[0:1]trim=end=0.251000" in graph and "[1:1]trim=end=0.501000" in graph
     assert "pad=240:135:10:0" in graph and graph.count("reverse,trim=end_frame=1") == 2
     assert args[-1] == "/t/1.rgb" and args.count("rawvideo") == 2
+
+
+def test_matplotlib_and_jinja2_are_imported_only_for_a_report() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys, syncam, syncam.cli, syncam.batch, syncam.report\n"
+            "loaded = [m for m in sys.modules if m.split('.')[0] in ('matplotlib', 'jinja2')]\n"
+            "assert not loaded, loaded\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
