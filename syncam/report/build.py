@@ -118,6 +118,56 @@ def _sound(name: str, sig: Signature, offset: float, event: float, plots: Any) -
                        wave_t=wave_t, wave=wave)
 
 
+def _match_row(k: int, x: dict[str, Any], entries: list[dict[str, Any]], min_conf: float,
+               placed: list[bool], sigs: dict[tuple[int, Method], Signature],
+               plots: Any) -> dict[str, Any]:
+    """One match as the page shows it; with its correlation figure when it was used or links an
+    unplaced clip."""
+    a, b = x["a"], x["b"]
+    row = {**x, "index": k, "name_a": entries[a]["name"], "name_b": entries[b]["name"],
+           "why": _why(x, min_conf, placed), "figure": None,
+           "observations": x.get("observations") or []}
+    if not x["used"] and placed[a] and placed[b]:
+        return row
+    method = Method(x["method"])
+    curve = evidence.correlation_curve(
+        sigs[a, method], sigs[b, method], min_overlap=config.MIN_OVERLAP,
+        exclusion=config.PEAK_EXCLUSION if method is Method.AUDIO else config.PEAK_EXCLUSION_MOTION)
+    if curve is None:
+        return row
+    lags, z = evidence.thin(curve.lags, curve.z, config.REPORT_CURVE_POINTS)
+    zl, zz = evidence.around(curve.lags, curve.z, x["lag"], config.REPORT_ZOOM)
+    solved = entries[b]["offset"] - entries[a]["offset"] if placed[a] and placed[b] else None
+    # a candidate {"against": j, "lag": L} of clip i says offset_i - offset_j = L
+    cands = tuple(c["lag"] if i == b else -c["lag"]
+                  for i, other in ((b, a), (a, b))
+                  for c in entries[i].get("candidates") or [] if c.get("against") == other)
+    row["figure"] = _data_uri(plots.curve(plots.CurvePlot(
+        title=f"{entries[a]['name']} ~ {entries[b]['name']} "
+              f"({plots.METHOD_LABEL[method.value]}, confidence {x['confidence']:.2f})",
+        lags=lags, z=z, zoom_lags=zl, zoom_z=zz, chosen=x["lag"], solved=solved,
+        runner_lag=curve.runner_lag, runner_z=curve.runner_z, noise=curve.noise, candidates=cands,
+        observations=tuple(tuple(o) for o in row["observations"]))))
+    row.update(curve_peak=curve.peak_lag, curve_runner=curve.runner_lag, curve_noise=curve.noise)
+    return row
+
+
+def _sound_figure(entries: list[dict[str, Any]], placed: list[bool],
+                  sigs: dict[tuple[int, Method], Signature], plots: Any
+                  ) -> tuple[float | None, str | None]:
+    """The strongest sound event heard by several placed clips, and the figure of their sound
+    around it, overlaid after alignment; (None, None) without two placed clips with sound."""
+    audio = [i for i in range(len(entries)) if placed[i] and (i, Method.AUDIO) in sigs]
+    event = evidence.strongest_shared_event([
+        evidence.Track(entries[i]["offset"] + sigs[i, Method.AUDIO].start,
+                       sigs[i, Method.AUDIO].rate, sigs[i, Method.AUDIO].values) for i in audio])
+    if event is None:
+        return None, None
+    return event, _data_uri(plots.sound(event, [
+        _sound(entries[i]["name"], sigs[i, Method.AUDIO], entries[i]["offset"], event, plots)
+        for i in audio]))
+
+
 def report(source: str | manifest.Manifest, output: str, *, manifest_path: str | None = None,
            instants: int = config.REPORT_INSTANTS, title: str | None = None,
            cache: SignatureCache | None = None, workers: int = config.WORKERS,
@@ -164,55 +214,11 @@ def report(source: str | manifest.Manifest, output: str, *, manifest_path: str |
         cell = config.REPORT_CELL
         frame_jobs = [pool.submit(_frames, clips[i], entries[i], times, cell) for i in columns]
 
-        # curves: every used match, and every match of an unplaced clip
-        views = []
-        figures = 0
-        candidates = {i: entries[i].get("candidates") or [] for i in range(n)}
-        for k, x in enumerate(matches):
-            a, b = x["a"], x["b"]
-            row = {**x, "index": k, "name_a": entries[a]["name"], "name_b": entries[b]["name"],
-                   "why": _why(x, min_conf, placed), "figure": None,
-                   "observations": x.get("observations") or []}
-            views.append(row)
-            if not (x["used"] or not placed[a] or not placed[b]):
-                continue
-            method = Method(x["method"])
-            curve = evidence.correlation_curve(
-                sigs[a, method], sigs[b, method], min_overlap=config.MIN_OVERLAP,
-                exclusion=(config.PEAK_EXCLUSION if method is Method.AUDIO
-                           else config.PEAK_EXCLUSION_MOTION))
-            if curve is None:
-                continue
-            lags, z = evidence.thin(curve.lags, curve.z, config.REPORT_CURVE_POINTS)
-            zl, zz = evidence.around(curve.lags, curve.z, x["lag"], config.REPORT_ZOOM)
-            solved = (entries[b]["offset"] - entries[a]["offset"]) if placed[a] and placed[b] \
-                else None
-            cands = tuple(c["lag"] if c["against"] == a else -c["lag"]
-                          for i, other in ((b, a), (a, b)) for c in candidates[i]
-                          if c.get("against") == other)
-            row["figure"] = _data_uri(plots.curve(plots.CurvePlot(
-                title=f"{entries[a]['name']} ~ {entries[b]['name']} "
-                      f"({plots.METHOD_LABEL[method.value]}, confidence {x['confidence']:.2f})",
-                lags=lags, z=z, zoom_lags=zl, zoom_z=zz, chosen=x["lag"], solved=solved,
-                runner_lag=curve.runner_lag, runner_z=curve.runner_z, noise=curve.noise,
-                candidates=cands,
-                observations=tuple(tuple(o) for o in row["observations"]))))
-            row.update(curve_peak=curve.peak_lag, curve_runner=curve.runner_lag,
-                       curve_noise=curve.noise)
-            figures += 1
+        views = [_match_row(k, x, entries, min_conf, placed, sigs, plots)
+                 for k, x in enumerate(matches)]
         report_progress(Progress("report", 3, 4, "curves"))
 
-        # the strongest sound event heard by several placed clips, overlaid after alignment
-        audio = [i for i in range(n) if (i, Method.AUDIO) in sigs and placed[i]]
-        tracks = [evidence.Track(entries[i]["offset"] + sigs[i, Method.AUDIO].start,
-                                 sigs[i, Method.AUDIO].rate, sigs[i, Method.AUDIO].values)
-                  for i in audio]
-        event = evidence.strongest_shared_event(tracks)
-        sound_png = None
-        if event is not None:
-            sound_png = _data_uri(plots.sound(event, [
-                _sound(entries[i]["name"], sigs[i, Method.AUDIO], entries[i]["offset"], event, plots)
-                for i in audio]))
+        event, sound_png = _sound_figure(entries, placed, sigs, plots)
         lanes = [plots.Lane(name=e["name"], start=e["offset"],
                             end=(e["offset"] + e["duration"] * (1 + (e.get("drift_ppm") or 0) * 1e-6)
                                  if e["placed"] else None),
@@ -252,11 +258,11 @@ def report(source: str | manifest.Manifest, output: str, *, manifest_path: str |
         manifest_path=manifest_path, timeline_png=timeline_png, graph_png=graph_png,
         sheet_png=sheet_png, sound_png=sound_png, event=event, times=times,
         columns=[entries[i]["name"] for i in columns], min_confidence=min_conf,
-        candidates=candidates, names=[e["name"] for e in entries], zoom=config.REPORT_ZOOM,
+        names=[e["name"] for e in entries], zoom=config.REPORT_ZOOM,
         wave_ms=config.REPORT_WAVE_SPAN * 1000)
     write_text(target, html, inputs=inputs)
     return ReportResult(output=target, instants=tuple(times), columns=tuple(columns), cell=cell,
-                        curves=figures, event=event)
+                        curves=sum(v["figure"] is not None for v in views), event=event)
 
 
 def index(results: list[tuple[str, str, str | None, int]], output: str) -> str:
