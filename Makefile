@@ -29,6 +29,7 @@ demo: system-deps $(STAMP)
 
 ## test: the whole suite, end-to-end tests on real encoded media included
 test: system-deps $(STAMP)
+	@PYTHON=$(PYTHON) bash scripts/system-deps.sh --test
 	$(PY) -m pytest -q
 
 ## test-fast: only the pure numeric and parsing tests (seconds)
@@ -38,6 +39,7 @@ test-fast: $(STAMP)
 ## bench: speed and memory against ffmpeg alone, in one run
 bench: system-deps $(STAMP)
 	$(PY) bench/bench.py
+	$(PY) bench/bench_report.py
 
 clean:
 	rm -rf $(VENV) $(DEMO) bench/out .pytest_cache

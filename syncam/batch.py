@@ -30,10 +30,13 @@ from typing import Any
 
 from syncam import config, manifest
 from syncam.atomic import write_text
-from syncam.cache import SignatureCache
+from syncam.cache import KeepingCache, SignatureCache
 from syncam.errors import ManifestError, SyncamError, UsageError
 from syncam.pipeline import align
 from syncam.render.mosaic import render as render_mosaic
+from syncam.report.build import check_extras
+from syncam.report.build import index as write_index
+from syncam.report.build import report as write_report
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +77,14 @@ class Job:
         mosaic_stem, mosaic_ext = os.path.splitext(config.MOSAIC_NAME)
         return os.path.join(folder, mosaic_stem + tag + mosaic_ext)
 
+    @property
+    def report(self) -> str:
+        """Where ``--report`` puts this event's page, named like its mosaic (syncam-report.N.html)."""
+        folder, base = os.path.split(self.mosaic)
+        tag = base[len(os.path.splitext(config.MOSAIC_NAME)[0]):-len(os.path.splitext(base)[1])]
+        stem, ext = os.path.splitext(config.REPORT_NAME)
+        return os.path.join(folder, stem + tag + ext)
+
 
 @dataclass(frozen=True)
 class EventResult:
@@ -88,13 +99,14 @@ class EventResult:
     cache_hits: int = 0  # signatures read from the cache instead of decoded
     cache_misses: int = 0  # signatures decoded
     mosaic: str | None = None
+    report: str | None = None  # its evidence page (``--report``)
 
     def to_dict(self) -> dict[str, Any]:
         """The ``--json`` line: a stable set of keys whatever the status."""
         return {"event": self.name, "status": self.status.value, "manifest": self.manifest,
                 "unplaced": list(self.unplaced), "error": self.error,
                 "seconds": round(self.seconds, 3), "cache_hits": self.cache_hits,
-                "cache_misses": self.cache_misses, "mosaic": self.mosaic}
+                "cache_misses": self.cache_misses, "mosaic": self.mosaic, "report": self.report}
 
 
 @dataclass(frozen=True)
@@ -123,6 +135,7 @@ class Options:
     method: str | None = None  # None = align's default
     cache_dir: str | None = None  # None = no cache
     render: bool = False
+    report: bool = False
     threads: int = 1  # probe/decode threads inside one event
 
 
@@ -333,6 +346,8 @@ def up_to_date(job: Job, options: Options) -> manifest.Manifest | None:
         return None
     if options.render and not os.path.exists(job.mosaic):
         return None
+    if options.report and not os.path.exists(job.report):
+        return None
     return m
 
 
@@ -355,12 +370,14 @@ class Outcome:
 def align_event(job: Job, options: Options) -> Outcome:
     """Align one event (the unit of work; runs in a worker). Never raises for a bad event."""
     t0 = time.monotonic()
-    cache = SignatureCache(options.cache_dir) if options.cache_dir else None
+    disk = SignatureCache(options.cache_dir) if options.cache_dir else None
+    # with --report, what align computes is kept for the report, which so decodes nothing again
+    cache: SignatureCache | KeepingCache | None = KeepingCache(disk) if options.report else disk
 
     def done(status: Status, **kw: Any) -> EventResult:
         return EventResult(name=job.name, status=status, seconds=time.monotonic() - t0,
-                           cache_hits=cache.stats.hits if cache else 0,
-                           cache_misses=cache.stats.misses if cache else 0, **kw)
+                           cache_hits=disk.stats.hits if disk else 0,
+                           cache_misses=disk.stats.misses if disk else 0, **kw)
 
     try:
         m = align(list(job.clips), cache=cache, **_align_kwargs(job, options))
@@ -379,8 +396,17 @@ def align_event(job: Job, options: Options) -> Outcome:
         except (SyncamError, OSError) as exc:
             return Outcome(done(Status.FAILED, manifest=job.manifest, unplaced=unplaced,
                                 error=f"mosaic not rendered: {exc}"), m.to_json())
+    if options.report:  # likewise a failed report
+        try:
+            os.makedirs(os.path.dirname(job.report), exist_ok=True)
+            write_report(m, job.report, manifest_path=job.manifest, title=job.name, cache=cache,
+                         workers=options.threads)
+        except (SyncamError, OSError) as exc:
+            return Outcome(done(Status.FAILED, manifest=job.manifest, unplaced=unplaced,
+                                error=f"report not written: {exc}"), m.to_json())
     return Outcome(done(status, manifest=job.manifest, unplaced=unplaced,
-                        mosaic=job.mosaic if options.render else None), m.to_json())
+                        mosaic=job.mosaic if options.render else None,
+                        report=job.report if options.report else None), m.to_json())
 
 
 def _finish(job: Job, outcome: Outcome) -> EventResult:
@@ -497,7 +523,7 @@ def run(events: Sequence[Job], *, jobs: int | None = None, scheduler: str | None
         force: bool = False, cache: bool = True, cache_dir: str | None = None,
         max_offset: float | None = config.MAX_OFFSET,
         min_confidence: float = config.MIN_CONFIDENCE, method: str | None = None,
-        render: bool = False,
+        render: bool = False, report: bool = False,
         on_event: Callable[[EventResult], None] | None = None) -> BatchResult:
     """Align every event; return each one's result in the order given.
 
@@ -512,12 +538,14 @@ def run(events: Sequence[Job], *, jobs: int | None = None, scheduler: str | None
     jobs = max(1, jobs if jobs is not None else cores)
     if scheduler is not None:
         _dask()  # fail before any work when Dask is missing
+    if report:
+        check_extras()  # likewise syncam[report]
     if method is not None:
         method = _method(method, "method")
     options = Options(max_offset=max_offset, min_confidence=min_confidence, method=method,
-                      render=render,
+                      render=render, report=report,
                       cache_dir=(cache_dir or SignatureCache().directory) if cache else None)
-    report = on_event or (lambda _: None)
+    notify = on_event or (lambda _: None)
     results: dict[str, EventResult] = {}
     todo: list[Job] = []
     for job in events:
@@ -527,8 +555,9 @@ def run(events: Sequence[Job], *, jobs: int | None = None, scheduler: str | None
             continue
         results[job.name] = EventResult(name=job.name, status=Status.SKIPPED, manifest=job.manifest,
                                         unplaced=tuple(c.path for c in m.unplaced),
-                                        mosaic=job.mosaic if render else None)
-        report(results[job.name])
+                                        mosaic=job.mosaic if render else None,
+                                        report=job.report if report else None)
+        notify(results[job.name])
     parallel = min(jobs, len(todo))
     if scheduler is not None:
         # a local cluster shares this machine's decoders among its workers; a remote worker has its own
@@ -542,9 +571,18 @@ def run(events: Sequence[Job], *, jobs: int | None = None, scheduler: str | None
     with contextlib.closing(stream):  # on Ctrl-C, stop the workers before returning
         for job, outcome in stream:
             results[job.name] = _finish(job, outcome)
-            report(results[job.name])
-    return BatchResult(events=tuple(results[j.name] for j in events),
-                       seconds=time.monotonic() - t0)
+            notify(results[job.name])
+    ordered = tuple(results[j.name] for j in events)
+    if report and ordered:
+        write_index([(e.name, e.status.value, e.report if e.status is not Status.FAILED else None,
+                      len(e.unplaced)) for e in ordered], report_index(events))
+    return BatchResult(events=ordered, seconds=time.monotonic() - t0)
+
+
+def report_index(events: Sequence[Job]) -> str:
+    """Where ``--report`` puts the index of the events' pages: the deepest folder holding them all."""
+    folder = os.path.commonpath([os.path.dirname(j.report) for j in events])
+    return os.path.join(folder, config.REPORT_INDEX_NAME)
 
 
 def plan(roots: Sequence[str] = (), *, jobs_file: str | None = None,
@@ -572,7 +610,7 @@ def batch(roots: Sequence[str] = (), *, jobs_file: str | None = None, out: str |
           cache: bool = True, cache_dir: str | None = None,
           max_offset: float | None = config.MAX_OFFSET,
           min_confidence: float = config.MIN_CONFIDENCE, method: str | None = None,
-          render: bool = False,
+          render: bool = False, report: bool = False,
           on_event: Callable[[EventResult], None] | None = None) -> BatchResult:
     """Align every event under ``roots`` and/or in ``jobs_file``; see :func:`run` for the options.
 
@@ -580,7 +618,8 @@ def batch(roots: Sequence[str] = (), *, jobs_file: str | None = None, out: str |
     """
     return run(plan(roots, jobs_file=jobs_file, out=out), jobs=jobs, scheduler=scheduler,
                force=force, cache=cache, cache_dir=cache_dir, max_offset=max_offset,
-               min_confidence=min_confidence, method=method, render=render, on_event=on_event)
+               min_confidence=min_confidence, method=method, render=render, report=report,
+               on_event=on_event)
 
 
 __all__ = ["BatchResult", "EventResult", "Job", "Status", "batch", "discover", "plan",

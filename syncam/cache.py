@@ -156,3 +156,25 @@ class SignatureCache:
         sig = compute()
         self.put(clip, method, params, sig)
         return sig
+
+
+class KeepingCache:
+    """Keeps every signature it hands out in memory, in front of an optional on-disk cache: what
+    ``align --report`` passes to align and then to the report, which so decodes nothing twice."""
+
+    def __init__(self, inner: SignatureCache | None = None) -> None:
+        self.inner = inner
+        self._kept: dict[tuple[str, str], Signature] = {}
+        self._lock = threading.Lock()
+
+    def get_or_compute(self, clip: Clip, method: Method, params: dict[str, Any],
+                       compute: Callable[[], Signature]) -> Signature:
+        key = (os.path.realpath(clip.path), Method(method).value)
+        with self._lock:
+            sig = self._kept.get(key)
+        if sig is None:
+            sig = (self.inner.get_or_compute(clip, method, params, compute) if self.inner
+                   else compute())
+            with self._lock:
+                self._kept[key] = sig
+        return sig

@@ -221,3 +221,31 @@ FONT_NAMES = ("DejaVuSans.ttf", "LiberationSans-Regular.ttf", "FreeSans.ttf", "N
 # The mosaic `syncam batch --render` writes beside each manifest. Files named syncam-* are outputs, so
 # batch never mistakes them for clips when it walks a folder tree again.
 MOSAIC_NAME = "syncam-mosaic.mp4"
+
+# --- report -----------------------------------------------------------------------------------------
+# The contact sheet shows every camera at this many timeline instants (one row each): 8 rows of
+# thumbnails fit a laptop screen or two, and still sample a long event every few minutes.
+REPORT_INSTANTS = 8
+REPORT_INSTANTS_RANGE = (6, 12)  # what --instants accepts: fewer shows too little, more is a video
+# One contact-sheet cell: 16:9, big enough to read a slate or a face, small enough that 8 rows of 6
+# cameras stay a few hundred KB of PNG inside the page.
+REPORT_CELL = (240, 135)  # width, height
+# A frame is taken as on screen at an instant when it starts at most this long after it: ffmpeg's trim
+# rounds to the stream's time base, a whole millisecond in WebM/Matroska.
+REPORT_FRAME_SLACK = 0.001  # seconds
+# How far before an instant ffmpeg starts looking for the frame on screen then: longer than one frame
+# interval at any rate a camera records (a 2 fps time-lapse still has a frame in it).
+REPORT_FRAME_LOOKBACK = 0.5  # seconds
+# Correlation curves are drawn from at most this many points (each the highest of its stretch of
+# lags, so no peak is lost): a 10-minute pair has 120 000 lags, more than a plot has pixels.
+REPORT_CURVE_POINTS = 2000
+# The zoom around a match's peak spans +- this much lag: several beats of speech or motion, enough to
+# see the runner-up of a near-tie and the width of the peak.
+REPORT_ZOOM = 2.0  # seconds
+# The overlaid sound envelopes span +- this much timeline around the strongest shared event, and the
+# waveforms +- REPORT_WAVE_SPAN: an envelope shows the event's shape, a waveform millisecond agreement.
+REPORT_EVENT_SPAN = 1.5  # seconds
+REPORT_WAVE_SPAN = 0.05  # seconds
+# Where `syncam batch --report` puts each event's page (beside its manifest) and the index of them all.
+REPORT_NAME = "syncam-report.html"
+REPORT_INDEX_NAME = "syncam-report-index.html"

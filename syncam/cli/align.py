@@ -12,7 +12,7 @@ import click
 
 from syncam import config
 from syncam.atomic import check_writable, write_text
-from syncam.cache import SignatureCache
+from syncam.cache import KeepingCache, SignatureCache
 from syncam.cli import EXIT_OK, EXIT_UNPLACED, ProgressBar, handle_errors, main
 from syncam.cli.render import summary, warn
 from syncam.manifest import Manifest
@@ -100,13 +100,16 @@ def manifest_table(m: Manifest) -> str:
 @click.option("--json", "as_json", is_flag=True, help="Print the manifest to stdout, nothing else.")
 @click.option("--render", "render_to", type=click.Path(), metavar="OUT",
               help="Also render the mosaic video to OUT with the defaults of 'syncam render'.")
+@click.option("--report", "report_to", type=click.Path(), metavar="HTML",
+              help="Also write the evidence report (an HTML page) to HTML; needs syncam[report].")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the signature cache.")
 @click.option("--cache-dir", type=click.Path(file_okay=False), help=f"Signature cache folder "
               f"(default: ${config.CACHE_ENV}, else $XDG_CACHE_HOME/syncam, else ~/.cache/syncam).")
 @handle_errors
 def align_cmd(clips: tuple[str, ...], reference: str | None, method: str,
               max_offset: float | None, min_confidence: float, output: str, as_json: bool,
-              render_to: str | None, no_cache: bool, cache_dir: str | None) -> None:
+              render_to: str | None, report_to: str | None, no_cache: bool,
+              cache_dir: str | None) -> None:
     """Find where every clip sits on one timeline and write the offsets manifest.
 
     Exit code 0 when every clip is placed, 3 when some clip could not be placed.
@@ -114,11 +117,17 @@ def align_cmd(clips: tuple[str, ...], reference: str | None, method: str,
     target = check_writable(output, inputs=clips)
     if render_to is not None:  # a bad video path fails now, not after the alignment
         check_writable(render_to, inputs=(*clips, target))
+    if report_to is not None:  # likewise a bad page path, or a missing syncam[report]
+        from syncam.report.build import check_extras, check_output
+        check_output(report_to, inputs=(*clips, target))
+        check_extras()
     bar = ProgressBar()
+    disk = None if no_cache else SignatureCache(cache_dir)
+    # with --report, keep what align computes: the report then decodes nothing again
+    cache = KeepingCache(disk) if report_to is not None else disk
     try:
         result = align(list(clips), method=method, reference=reference, max_offset=max_offset,
-                       min_confidence=min_confidence, progress=bar,
-                       cache=None if no_cache else SignatureCache(cache_dir))
+                       min_confidence=min_confidence, progress=bar, cache=cache)
     finally:
         bar.close()
     write_text(target, result.to_json(), inputs=clips)
@@ -141,4 +150,8 @@ def align_cmd(clips: tuple[str, ...], reference: str | None, method: str,
         for message in video.warnings:
             warn(message)
         click.echo(summary(video), err=as_json)
+    if report_to is not None:
+        from syncam.report import report
+        page = report(result, report_to, manifest_path=target, cache=cache)
+        click.echo(f"report: {page.output}", err=as_json)
     sys.exit(EXIT_UNPLACED if result.unplaced else EXIT_OK)

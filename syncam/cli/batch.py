@@ -9,7 +9,7 @@ import sys
 import click
 
 from syncam import config
-from syncam.batch import BatchResult, EventResult, Status, methods, plan, run
+from syncam.batch import BatchResult, EventResult, Status, methods, plan, report_index, run
 from syncam.cli import ProgressBar, fail, handle_errors, main
 from syncam.types import Progress
 
@@ -53,6 +53,9 @@ def summary_table(result: BatchResult) -> str:
               "up to date with its clips.")
 @click.option("--render", is_flag=True, help=f"Also render each event's mosaic "
               f"({config.MOSAIC_NAME} beside its manifest).")
+@click.option("--report", is_flag=True, help=f"Also write each event's evidence page "
+              f"({config.REPORT_NAME} beside its manifest) and an index of them all "
+              f"({config.REPORT_INDEX_NAME}); needs syncam[report].")
 @click.option("--method", "-m", type=click.Choice(methods()), default=None,
               help="Evidence to align by (default: align's); a jobs file can set it per event.")
 @click.option("--max-offset", type=click.FloatRange(min=0), default=config.MAX_OFFSET,
@@ -67,7 +70,7 @@ def summary_table(result: BatchResult) -> str:
               "nothing else on stdout.")
 @handle_errors
 def batch_cmd(roots: tuple[str, ...], jobs_file: str | None, out: str | None, jobs: int | None,
-              scheduler: str | None, force: bool, render: bool, method: str | None,
+              scheduler: str | None, force: bool, render: bool, report: bool, method: str | None,
               max_offset: float | None,
               min_confidence: float, no_cache: bool, cache_dir: str | None, as_json: bool) -> None:
     """Align every event under ROOT folders: each folder holding clips is one event.
@@ -96,7 +99,7 @@ def batch_cmd(roots: tuple[str, ...], jobs_file: str | None, out: str | None, jo
     try:
         result = run(events, jobs=jobs, scheduler=scheduler, force=force, cache=not no_cache,
                      cache_dir=cache_dir, max_offset=max_offset, min_confidence=min_confidence,
-                     method=method, render=render, on_event=on_event)
+                     method=method, render=render, report=report, on_event=on_event)
     except KeyboardInterrupt:
         bar.close()
         kept = sum(e.status is not Status.FAILED for e in finished)
@@ -106,4 +109,6 @@ def batch_cmd(roots: tuple[str, ...], jobs_file: str | None, out: str | None, jo
         bar.close()
     if not as_json:
         click.echo(summary_table(result))
+        if report and result.events:
+            click.echo(f"report index: {report_index(events)}")
     sys.exit(result.exit_code)

@@ -177,7 +177,7 @@ def test_json_line_has_the_same_keys_whatever_the_status():
     ok = _result(Status.ALIGNED).to_dict()
     bad = EventResult(name="e", status=Status.FAILED, manifest=None, error="boom").to_dict()
     assert set(ok) == set(bad) == {"event", "status", "manifest", "unplaced", "error", "seconds",
-                                   "cache_hits", "cache_misses", "mosaic"}
+                                   "cache_hits", "cache_misses", "mosaic", "report"}
     assert bad["status"] == "failed" and bad["error"] == "boom"
 
 
