@@ -69,6 +69,7 @@ class Clip:
     audio: tuple[AudioStream, ...] = ()
     creation_time: str | None = None
     timecode: str | None = None
+    device: str | None = None  # make/model and serial number, when the file names its device
 
     @property
     def name(self) -> str:

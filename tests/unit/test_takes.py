@@ -1,0 +1,32 @@
+"""The overlap rule for takes of one camera, on solutions built in the test."""
+
+from __future__ import annotations
+
+from syncam.sync.takes import reject_overlaps
+from syncam.types import Method, Placement, Solution
+
+
+def _solution(*placements: Placement | None, reference: int = 0) -> Solution:
+    return Solution(reference=reference, placements=placements, verdicts=())
+
+
+def test_touching_takes_stay_placed() -> None:
+    s = _solution(Placement(0.0, confidence=0.9, method=Method.AUDIO),
+                  Placement(10.05, confidence=0.8, method=Method.AUDIO))
+    out, reasons = reject_overlaps(s, [10.1, 5.0], ["a", "a"], ["1", "2"], tolerance=0.1)
+    assert out is s and reasons == {}
+
+
+def test_the_less_confident_overlapping_take_is_unplaced() -> None:
+    s = _solution(Placement(0.0, confidence=0.9), Placement(5.0, confidence=0.4),
+                  Placement(8.0, confidence=0.7), Placement(3.0, confidence=0.2))
+    out, reasons = reject_overlaps(s, [10.0, 10.0, 10.0, 10.0], ["a", "a", "b", "c"],
+                                   ["1", "2", "3", "4"], tolerance=0.1)
+    assert [p is not None for p in out.placements] == [True, False, True, True]
+    assert "overlapped 1, another take of camera 'a', by 5.00 s" in reasons[1]
+
+
+def test_the_reference_is_never_the_one_unplaced() -> None:
+    s = _solution(Placement(0.0, confidence=0.1), Placement(5.0, confidence=0.9), reference=0)
+    out, reasons = reject_overlaps(s, [10.0, 10.0], ["a", "a"], ["1", "2"], tolerance=0.1)
+    assert out.placements[0] is not None and out.placements[1] is None and set(reasons) == {1}
