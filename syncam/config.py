@@ -175,3 +175,22 @@ FONT_NAMES = ("DejaVuSans.ttf", "LiberationSans-Regular.ttf", "FreeSans.ttf", "N
 # The mosaic `syncam batch --render` writes beside each manifest. Files named syncam-* are outputs, so
 # batch never mistakes them for clips when it walks a folder tree again.
 MOSAIC_NAME = "syncam-mosaic.mp4"
+
+# --- export (syncam export, align --export, batch --export) -------------------------------------------
+# Formats by the output's extension. EDL holds one video track, so .edl writes one file per camera
+# (OUT.<camera>.edl).
+EXPORT_FORMATS = (".otio", ".fcpxml", ".xml", ".edl", ".aaf")
+# Timeline frame rate when no placed clip has video (recorders only): the PAL/European video rate;
+# every NLE opens it, and a sound-only timeline has no frames to misplace.
+EXPORT_FPS = 25
+# Unplaced clips sit on a track of their own that starts this long after the last placed clip ends
+# (and with this much between them): clearly apart from synchronized material, never at time 0, where
+# they would look placed.
+EXPORT_UNPLACED_GAP = 10.0  # seconds
+EXPORT_UNPLACED_TRACK = "unplaced (not synchronized)"
+
+# --- cameras and takes -----------------------------------------------------------------------------
+# Two takes of one camera may touch (a recorder splitting its file every 2 GB starts the next file on
+# the frame after) but not overlap. Placements are good to ~1 ms by sound and ~20 ms by picture, so an
+# overlap beyond 0.1 s is a wrong placement, not measurement noise.
+TAKE_OVERLAP_TOLERANCE = 0.1  # seconds

@@ -88,3 +88,4 @@ def main(debug: bool) -> None:
 from syncam.cli import align as _align  # noqa: E402,F401
 from syncam.cli import render as _render  # noqa: E402,F401
 from syncam.cli import batch as _batch  # noqa: E402,F401
+from syncam.cli import export as _export  # noqa: E402,F401
