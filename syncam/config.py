@@ -194,3 +194,5 @@ EXPORT_UNPLACED_TRACK = "unplaced (not synchronized)"
 # the frame after) but not overlap. Placements are good to ~1 ms by sound and ~20 ms by picture, so an
 # overlap beyond 0.1 s is a wrong placement, not measurement noise.
 TAKE_OVERLAP_TOLERANCE = 0.1  # seconds
+# The timeline `syncam batch --export FORMAT` writes beside each manifest (syncam-timeline.otio, ...).
+TIMELINE_STEM = "syncam-timeline"

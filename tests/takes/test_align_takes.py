@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 
 import pytest
@@ -79,3 +80,32 @@ def test_takes_that_would_overlap_are_rejected(takes_event: Event, tmp_path) -> 
     other = "phone.mov" if unplaced[0]["name"] == "camC.mp4" else "camC.mp4"
     assert f"overlapped {other}, another take of camera 'X'" in unplaced[0]["reason"]
     assert all(c["placed"] for n, c in clips.items() if n not in ("camC.mp4", "phone.mov"))
+
+
+def test_align_export_and_batch_export_in_one_go(takes_event: Event, tmp_path) -> None:
+    """align --export and batch --camera-folders --export write the same cameras and timeline."""
+    import opentimelineio as otio
+
+    out = tmp_path / "a"
+    out.mkdir()
+    proc = run_cli("align", takes_event.folder, "-o", str(out / "m.json"), "--export",
+                   str(out / "event.otio"))
+    assert proc.returncode == 0, proc.stderr
+    assert "4 camera track(s): camA, camB, camC, phone" in proc.stdout
+    tl = otio.adapters.read_from_file(str(out / "event.otio"))
+    video = [t.name for t in tl.tracks if t.kind == otio.schema.TrackKind.Video]
+    assert video == ["camA", "camB", "camC", "phone"]
+
+    proc = run_cli("batch", takes_event.folder, "--camera-folders", "--export", "fcpxml",
+                   "--out", str(tmp_path / "b"), "--json")
+    assert proc.returncode == 0, proc.stderr
+    (line,) = [json.loads(x) for x in proc.stdout.splitlines()]
+    assert line["status"] == "aligned"
+    assert line["timeline"] == [str(tmp_path / "b" / "event" / "syncam-timeline.fcpxml")]
+    m = load(line["manifest"])
+    assert [c["name"] for c in m["cameras"]] == ["camC", "phone", "camA", "camB"]
+    assert [c["camera"] for c in m["clips"]].count("camA") == 3
+    # a second run finds it all up to date, timeline included
+    again = run_cli("batch", takes_event.folder, "--camera-folders", "--export", "fcpxml",
+                    "--out", str(tmp_path / "b"), "--json")
+    assert json.loads(again.stdout)["status"] == "skipped", again.stderr
