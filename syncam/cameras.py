@@ -4,7 +4,8 @@
    matches the clip's path (as given, or absolute) or its file name;
 2. the clip's sub-folder, when a folder of camera folders was given (``event/camA/*.mp4``);
 3. the device's serial number, when the file carries one (see :func:`device_of`);
-4. the file's stem: one camera per clip.
+4. the file's stem: one camera per clip (with its folder's name before it when two clips share a stem,
+   as two cameras' GOPR0001.MP4 do: one name must never make two cameras one).
 
 Make and model alone do not name a device: two guests with the same phone model are two cameras, and
 taking them for one would forbid their clips to overlap. So only a serial number groups clips.
@@ -54,7 +55,7 @@ def assign(paths: Sequence[str], *, rules: Sequence[tuple[str, str]] = (),
     """The camera name of each clip. ``folders``: path -> camera from a folder of camera folders;
     ``devices``: each clip's device (:func:`device_of`) or None. A rule that matches no clip is a
     UsageError (a typo would otherwise silently give one camera per clip)."""
-    names: list[str] = []
+    names: list[str | None] = []
     used = [False] * len(rules)
     for i, path in enumerate(paths):
         name = None
@@ -66,12 +67,37 @@ def assign(paths: Sequence[str], *, rules: Sequence[tuple[str, str]] = (),
             name = folders.get(os.path.abspath(path))
         if name is None and devices is not None:
             name = devices[i]
-        names.append(name or os.path.splitext(os.path.basename(path))[0])
+        names.append(name)
     for (cam, pattern), hit in zip(rules, used):
         if not hit:
             raise UsageError(f"--camera {cam}={pattern}: matches none of the clips; check the "
                              "pattern (quote it so the shell does not expand it)")
-    return names
+    return _own_names(paths, names)
+
+
+def _own_names(paths: Sequence[str], names: Sequence[str | None]) -> list[str]:
+    """``names`` with each None replaced by its clip's own camera name: its file stem, with parent
+    folders added while it equals another clip's (one camera per clip means distinct names)."""
+    taken = {n for n in names if n is not None}
+    out: list[str] = []
+    for i, (path, name) in enumerate(zip(paths, names)):
+        if name is not None:
+            out.append(name)
+            continue
+        parts = os.path.abspath(path).split(os.sep)
+        parts[-1] = os.path.splitext(parts[-1])[0]
+        depth = 1
+        while True:
+            candidate = "/".join(parts[-depth:])
+            others = [p for j, p in enumerate(paths) if j != i and names[j] is None]
+            clash = candidate in taken or any(
+                "/".join((os.path.abspath(p).split(os.sep)[:-1] + [os.path.splitext(
+                    os.path.basename(p))[0]])[-depth:]) == candidate for p in others)
+            if not clash or depth >= len(parts):
+                break
+            depth += 1
+        out.append(candidate if not clash else f"{candidate} #{i + 1}")
+    return out
 
 
 def expand_folder(folder: str, is_media: Callable[[str], bool]) -> tuple[list[str], dict[str, str]]:

@@ -30,3 +30,13 @@ def test_the_reference_is_never_the_one_unplaced() -> None:
     s = _solution(Placement(0.0, confidence=0.1), Placement(5.0, confidence=0.9), reference=0)
     out, reasons = reject_overlaps(s, [10.0, 10.0], ["a", "a"], ["1", "2"], tolerance=0.1)
     assert out.placements[0] is not None and out.placements[1] is None and set(reasons) == {1}
+
+
+def test_one_camera_per_clip_names_are_distinct() -> None:
+    from syncam.cameras import assign
+
+    paths = ["/f/a/GOPR0001.MP4", "/f/b/GOPR0001.MP4", "/f/b/phone.mov", "/f/c/x.mp4"]
+    assert assign(paths) == ["a/GOPR0001", "b/GOPR0001", "phone", "x"]
+    assert assign(paths, rules=[("x", "/f/b/*.mov")]) == ["a/GOPR0001", "b/GOPR0001", "x", "c/x"]
+    assert assign(paths, devices=["Sony 12", None, "Sony 12", None]) == [
+        "Sony 12", "GOPR0001", "Sony 12", "x"]
