@@ -139,6 +139,7 @@ class Options:
     render: bool = False
     threads: int = 1  # probe/decode threads inside one event
     export: str | None = None  # timeline format (extension) to write beside each manifest
+    use_metadata: bool = False  # align --use-metadata
 
 
 # --- finding events ----------------------------------------------------------------------------------
@@ -416,6 +417,8 @@ def up_to_date(job: Job, options: Options) -> manifest.Manifest | None:
         return None
     if job.cameras is not None and [c.camera for c in m.clips] != list(job.cameras):
         return None
+    if bool(s.get("use_metadata")) != options.use_metadata:
+        return None
     if options.export and not _timeline_files(job, options.export):
         return None
     return m
@@ -436,7 +439,7 @@ def _align_kwargs(job: Job, options: Options) -> dict[str, Any]:
     return {"reference": job.reference, "min_confidence": options.min_confidence,
             "max_offset": job.max_offset if job.max_offset is not None else options.max_offset,
             "workers": options.threads, "method": job.method or options.method or config.METHOD,
-            "cameras": job.cameras}
+            "cameras": job.cameras, "use_metadata": options.use_metadata}
 
 
 @dataclass(frozen=True)
@@ -601,7 +604,7 @@ def run(events: Sequence[Job], *, jobs: int | None = None, scheduler: str | None
         force: bool = False, cache: bool = True, cache_dir: str | None = None,
         max_offset: float | None = config.MAX_OFFSET,
         min_confidence: float = config.MIN_CONFIDENCE, method: str | None = None,
-        render: bool = False, export: str | None = None,
+        render: bool = False, export: str | None = None, use_metadata: bool = False,
         on_event: Callable[[EventResult], None] | None = None) -> BatchResult:
     """Align every event; return each one's result in the order given.
 
@@ -622,7 +625,7 @@ def run(events: Sequence[Job], *, jobs: int | None = None, scheduler: str | None
     if export is not None:
         export = check_format(config.TIMELINE_STEM + "." + export.lstrip(".").lower())
     options = Options(max_offset=max_offset, min_confidence=min_confidence, method=method,
-                      render=render, export=export,
+                      render=render, export=export, use_metadata=use_metadata,
                       cache_dir=(cache_dir or SignatureCache().directory) if cache else None)
     report = on_event or (lambda _: None)
     results: dict[str, EventResult] = {}
@@ -681,7 +684,7 @@ def batch(roots: Sequence[str] = (), *, jobs_file: str | None = None, out: str |
           max_offset: float | None = config.MAX_OFFSET,
           min_confidence: float = config.MIN_CONFIDENCE, method: str | None = None,
           render: bool = False, export: str | None = None, camera_folders: bool = False,
-          on_event: Callable[[EventResult], None] | None = None) -> BatchResult:
+          use_metadata: bool = False, on_event: Callable[[EventResult], None] | None = None) -> BatchResult:
     """Align every event under ``roots`` and/or in ``jobs_file``; see :func:`run` for the options
     and :func:`discover` for ``camera_folders``.
 
@@ -690,7 +693,7 @@ def batch(roots: Sequence[str] = (), *, jobs_file: str | None = None, out: str |
     return run(plan(roots, jobs_file=jobs_file, out=out, camera_folders=camera_folders), jobs=jobs,
                scheduler=scheduler, force=force, cache=cache, cache_dir=cache_dir,
                max_offset=max_offset, min_confidence=min_confidence, method=method, render=render,
-               export=export, on_event=on_event)
+               export=export, use_metadata=use_metadata, on_event=on_event)
 
 
 __all__ = ["BatchResult", "EventResult", "Job", "Status", "batch", "discover", "plan",

@@ -196,3 +196,12 @@ EXPORT_UNPLACED_TRACK = "unplaced (not synchronized)"
 TAKE_OVERLAP_TOLERANCE = 0.1  # seconds
 # The timeline `syncam batch --export FORMAT` writes beside each manifest (syncam-timeline.otio, ...).
 TIMELINE_STEM = "syncam-timeline"
+
+# --- metadata priors (align --use-metadata) -----------------------------------------------------------
+# A take placed from its camera's clock alone gets this confidence: below MIN_CONFIDENCE, so nobody
+# mistakes it for a measured placement, and above 0, so it is told from unplaced.
+METADATA_CONFIDENCE = 0.1
+# Creation times are whole seconds, and cameras write them at the start or up to a second or two
+# later (when the file is opened): two takes' clocks that disagree with their measured places by more
+# than this are reported as contradicting the evidence.
+METADATA_TOLERANCE = 2.0  # seconds

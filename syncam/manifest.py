@@ -33,7 +33,7 @@ class ClipEntry:
     offset_frames: float | None  # offset in the clip's own frames (offset * fps)
     drift_ppm: float | None  # clock drift of the linear time map; 0.0 = not estimated yet
     confidence: float
-    method: str | None  # evidence that placed it: "audio" | "motion"
+    method: str | None  # evidence that placed it: "audio" | "motion" | "metadata" (--use-metadata)
     reason: str | None  # why it is unplaced
     duration: float
     frame_rate: str | None  # exact, as a fraction "30000/1001"
@@ -109,7 +109,8 @@ class Manifest:
 
 
 def build(clips: list[Clip], solution: Solution, *, reasons: dict[int, str],
-          settings: dict[str, Any], cameras: Sequence[str] | None = None) -> Manifest:
+          settings: dict[str, Any], cameras: Sequence[str] | None = None,
+          notes: Sequence[str] = ()) -> Manifest:
     """Assemble the manifest from probed clips and the solver's answer. ``cameras``: each clip's
     camera name (default: its file's stem, one camera per clip)."""
     entries = []
@@ -140,7 +141,7 @@ def build(clips: list[Clip], solution: Solution, *, reasons: dict[int, str],
         overlap=round(v_.match.overlap, 3)) for v_ in solution.verdicts)
     placed = [(pl.offset, pl.to_timeline(clip.duration))
               for clip, pl in zip(clips, solution.placements) if pl is not None]
-    notes = []
+    notes = list(notes)
     if solution.requested_reference is not None:
         notes.append(f"the reference {clips[solution.requested_reference].name} matched no other "
                      f"clip; {clips[solution.reference].name} is the reference instead")

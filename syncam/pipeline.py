@@ -23,6 +23,7 @@ from syncam.signals.audio import audio_signature, is_silent
 from syncam.signals.motion import is_still, motion_signature
 from syncam.sync.correlate import match
 from syncam.sync.solve import solve
+from syncam.sync import priors as priors_mod
 from syncam.sync.takes import reject_overlaps, siblings
 from syncam.types import Clip, Match, Method, Progress, Signature
 
@@ -187,7 +188,8 @@ def align(paths: Sequence[str], *, method: str = config.METHOD, reference: str |
           workers: int = config.WORKERS,
           cache: SignatureCache | None = None,
           progress: ProgressCallback | None = None,
-          cameras: Sequence[str] | None = None) -> manifest.Manifest:
+          cameras: Sequence[str] | None = None,
+          use_metadata: bool = False) -> manifest.Manifest:
     """Place every clip on one timeline by its sound and/or its motion; return the offsets manifest.
 
     ``method``: "auto" (sound where both clips of a pair have usable sound, motion otherwise), "audio",
@@ -195,7 +197,9 @@ def align(paths: Sequence[str], *, method: str = config.METHOD, reference: str |
     timeline zero (default: the first). Clips that match nothing are reported unplaced (``offset``
     None) with a reason, never given a guessed offset. ``cameras``: each clip's camera name (see
     syncam/cameras.py; default: its device's serial number where the file has one, else one camera per
-    clip); takes of one camera are never matched with each other nor placed overlapping. Raises MediaError/UsageError/FFmpegError for
+    clip); takes of one camera are never matched with each other nor placed overlapping.
+    ``use_metadata``: a take that nothing heard or saw is placed from its camera's clock relative to a
+    placed sibling (syncam/sync/priors.py), and clocks that contradict the evidence are noted. Raises MediaError/UsageError/FFmpegError for
     input that cannot be aligned at all.
     """
     method = method.value if isinstance(method, Method) else str(method)
@@ -275,6 +279,17 @@ def align(paths: Sequence[str], *, method: str = config.METHOD, reference: str |
     reasons = {i: _unmatched_reason(clips[i], method, silent[i], still.get(i), tried[i])
                for i in range(n)}
     reasons.update(overlapping)
+    notes: list[str] = []
+    if use_metadata:
+        clip_priors = [priors_mod.prior(c.creation_time, c.timecode, c.fps) for c in clips]
+        solution, prior_reasons, notes = priors_mod.apply(
+            solution, clip_priors, cams, [c.duration for c in clips], [c.name for c in clips],
+            confidence=config.METADATA_CONFIDENCE, tolerance=config.METADATA_TOLERANCE,
+            overlap_tolerance=config.TAKE_OVERLAP_TOLERANCE)
+        reasons.update(prior_reasons)
     settings = {"method": method, "audio_rate": config.AUDIO_RATE, "motion_rate": config.MOTION_RATE,
                 "max_offset": max_offset, "min_confidence": min_confidence}
-    return manifest.build(clips, solution, reasons=reasons, settings=settings, cameras=cams)
+    if use_metadata:
+        settings["use_metadata"] = True
+    return manifest.build(clips, solution, reasons=reasons, settings=settings, cameras=cams,
+                          notes=notes)

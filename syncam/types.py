@@ -29,6 +29,7 @@ class Method(str, Enum):
 
     AUDIO = "audio"
     MOTION = "motion"
+    METADATA = "metadata"  # a placement only: from the camera's clock, relative to a sibling take
 
 
 @dataclass(frozen=True)

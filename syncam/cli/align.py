@@ -115,11 +115,15 @@ def manifest_table(m: Manifest) -> str:
               help="Also export the timeline to OUT (.otio .fcpxml .xml .edl .aaf), as 'syncam "
                    "export' does.")
 @click.option("--relative", is_flag=True, help="With --export: media paths relative to OUT's folder.")
+@click.option("--use-metadata", is_flag=True, help="Place a take that shares no sound or picture "
+              "with anything from its camera's clock (timecode, else creation time), relative to a "
+              "placed take of the same camera; note clocks that contradict the evidence.")
 @handle_errors
 def align_cmd(clips: tuple[str, ...], reference: str | None, method: str,
               max_offset: float | None, min_confidence: float, output: str, as_json: bool,
               render_to: str | None, no_cache: bool, cache_dir: str | None,
-              camera_rules: tuple[str, ...], export_to: str | None, relative: bool) -> None:
+              camera_rules: tuple[str, ...], export_to: str | None, relative: bool,
+              use_metadata: bool) -> None:
     """Find where every clip sits on one timeline and write the offsets manifest.
 
     CLIPS are files, or an event folder: its media files are one camera each, and each sub-folder
@@ -149,7 +153,8 @@ def align_cmd(clips: tuple[str, ...], reference: str | None, method: str,
     try:
         result = align(list(clips), method=method, reference=reference, max_offset=max_offset,
                        min_confidence=min_confidence, progress=bar,
-                       cache=None if no_cache else SignatureCache(cache_dir), cameras=cameras)
+                       cache=None if no_cache else SignatureCache(cache_dir), cameras=cameras,
+                       use_metadata=use_metadata)
     finally:
         bar.close()
     write_text(target, result.to_json(), inputs=clips)

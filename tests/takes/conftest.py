@@ -57,3 +57,27 @@ def takes_manifest(takes_event: Event, tmp_path_factory: pytest.TempPathFactory)
 def load(path: str) -> dict:
     with open(path, encoding="utf-8") as fh:
         return json.load(fh)
+
+
+@pytest.fixture(scope="session")
+def metadata_event(takes_event: Event, unrelated_clip: str,
+                   tmp_path_factory: pytest.TempPathFactory) -> tuple[str, float]:
+    """Camera A's first take with a creation time, and a second take of camera A that shares no
+    sound or picture with anything (the unrelated clip), created 60 s after the first take ended;
+    with camC and the phone. Returns the folder and the second take's offset from the first."""
+    import subprocess
+
+    from syncam.media import ffmpeg
+
+    folder = str(tmp_path_factory.mktemp("metadata") / "event")
+    os.makedirs(os.path.join(folder, "camA"))
+    first = takes_event.paths[0]
+    after = CAMERAS[0].duration + 60.0
+    for src, dst, when in ((first, "camA/take1.mp4", "2026-05-01T10:00:00.000000Z"),
+                           (unrelated_clip, "camA/take9.mp4", "2026-05-01T10:01:20.000000Z")):
+        subprocess.run([ffmpeg.find_binary("ffmpeg"), "-nostdin", "-v", "error", "-i", src,
+                        "-map", "0", "-c", "copy", "-metadata", f"creation_time={when}",
+                        os.path.join(folder, dst)], check=True)
+    for i in (6, 7):
+        os.link(takes_event.paths[i], os.path.join(folder, os.path.basename(takes_event.paths[i])))
+    return folder, after

@@ -109,3 +109,27 @@ def test_align_export_and_batch_export_in_one_go(takes_event: Event, tmp_path) -
     again = run_cli("batch", takes_event.folder, "--camera-folders", "--export", "fcpxml",
                     "--out", str(tmp_path / "b"), "--json")
     assert json.loads(again.stdout)["status"] == "skipped", again.stderr
+
+
+def test_use_metadata_places_a_take_nothing_heard(metadata_event: tuple[str, float],
+                                                  tmp_path) -> None:
+    """A take sharing nothing with the others, created 60 s after its sibling ended: placed there
+    from the camera's clock with --use-metadata (method metadata, low confidence); unplaced without."""
+    folder, after = metadata_event
+    out = str(tmp_path / "without.json")
+    proc = run_cli("align", folder, "-o", out)
+    assert proc.returncode == 3, proc.stderr
+    clips = {c["name"]: c for c in load(out)["clips"]}
+    assert not clips["take9.mp4"]["placed"]
+
+    out = str(tmp_path / "with.json")
+    proc = run_cli("align", folder, "-o", out, "--use-metadata")
+    assert proc.returncode == 0, proc.stderr
+    m = load(out)
+    clips = {c["name"]: c for c in m["clips"]}
+    take9, take1 = clips["take9.mp4"], clips["take1.mp4"]
+    assert take9["placed"] and take9["method"] == "metadata"
+    assert take9["confidence"] < 0.25 and take1["method"] == "audio"
+    assert take9["offset"] == pytest.approx(take1["offset"] + after, abs=1e-6)
+    assert m["settings"]["use_metadata"] is True
+    assert [m["clips"][k]["name"] for k in m["cameras"][0]["takes"]] == ["take1.mp4", "take9.mp4"]
