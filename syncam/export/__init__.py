@@ -75,6 +75,8 @@ def _edl(otio: Any, p: Plan, track_index: int) -> str:
     drop = p.rate.denominator == 1001  # the adapter writes NTSC rates with drop-frame timecode
     fcm = "FCM: DROP FRAME" if drop else "FCM: NON-DROP FRAME"
     head, _, rest = text.partition("\n")
+    if not track.has_video:  # ...but its events are sound: channel A, not V
+        rest = re.sub(r"(?m)^(\d{3,}\s+\S+\s+)V(\s)", r"\1A\2", rest)
     return f"{head}\n{fcm}\n{rest}"
 
 

@@ -68,3 +68,15 @@ def test_opentimelineio_is_imported_only_when_exporting() -> None:
     code = "import sys, syncam, syncam.cli, syncam.export; print('opentimelineio' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True).stdout.strip() == "False"
+
+
+def test_edl_of_a_sound_recorder_has_audio_events(tmp_path) -> None:
+    from syncam.export import export
+
+    m = manifest(entry("cam.mp4", "cam", 0.0, 10.0), entry("zoom.wav", "zoom", 2.0, 5.0, fps=None))
+    paths = export(m, str(tmp_path / "ev.edl")).paths
+    assert [p.rsplit("/", 1)[1] for p in paths] == ["ev.cam.edl", "ev.zoom.edl"]
+    events = [line.split() for line in open(paths[1]).read().splitlines() if line[:3].isdigit()]
+    assert [e[2] for e in events] == ["A"] and events[0][-2] == "00:00:02:00"
+    events = [line.split() for line in open(paths[0]).read().splitlines() if line[:3].isdigit()]
+    assert [e[2] for e in events] == ["V"]
