@@ -19,6 +19,7 @@ from syncam.cameras import assign, expand_folder, parse_rule
 from syncam.cli import EXIT_OK, EXIT_UNPLACED, ProgressBar, handle_errors, main
 from syncam.cli.export import export_summary
 from syncam.cli.render import summary, warn
+from syncam.errors import MediaError
 from syncam.export import check_format, export
 from syncam.manifest import Manifest
 from syncam.media.probe import probe
@@ -136,7 +137,14 @@ def align_cmd(clips: tuple[str, ...], reference: str | None, method: str,
     folders: dict[str, str] = {}
     for given in clips:
         if os.path.isdir(given):
-            found, cams = expand_folder(given, is_clip_name)
+            try:
+                found, cams = expand_folder(given, is_clip_name)
+            except OSError as exc:
+                raise MediaError(f"{given}: cannot read the folder ({exc.strerror}); check its "
+                                 "permissions") from None
+            if not found:
+                raise MediaError(f"{given}: is a directory with no media files in it or in its "
+                                 "camera sub-folders; give clips, or an event folder")
             paths += found
             folders.update(cams)
         else:

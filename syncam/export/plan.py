@@ -90,8 +90,9 @@ def plan(m: Manifest, *, name: str, relative_to: str | None = None,
     def take(i: int, c: ClipEntry, start_s: float | None) -> Take:
         drift = (c.drift_ppm or 0.0) * 1e-6
         span = c.duration * (1.0 + drift)
-        if start_s is None:  # placed
-            start_s = c.offset if keep_drift else c.offset + (span - c.duration) / 2  # type: ignore[operator]
+        if start_s is None:  # placed: at its offset, or centred where the drifting clip's middle is
+            offset = c.offset or 0.0
+            start_s = offset if keep_drift else offset + (span - c.duration) / 2
         length = _frames(span if keep_drift else c.duration, rate)
         return Take(index=i, entry=c, start=_frames(start_s - origin, rate), length=max(1, length),
                     url=media_url(c.path, relative_to),
@@ -100,9 +101,7 @@ def plan(m: Manifest, *, name: str, relative_to: str | None = None,
 
     # one track per camera in order of first appearance; a camera whose takes overlap (which the
     # solve rejects) spills onto a second track rather than hiding a take under another
-    lanes: dict[str, list[list[Take]]] = {}
-    for i, c in placed:
-        lanes.setdefault(c.camera, [])
+    lanes: dict[str, list[list[Take]]] = {c.camera: [] for _, c in placed}
     for i, c in sorted(placed, key=lambda ic: (ic[1].offset, ic[0])):
         t = take(i, c, None)
         rows = lanes[c.camera]
@@ -111,8 +110,8 @@ def plan(m: Manifest, *, name: str, relative_to: str | None = None,
             rows.append([t])
         else:
             row.append(t)
-    tracks = [Track(name if k == 0 else f"{name} ({k + 1})", tuple(row), True)
-              for name, rows in lanes.items() for k, row in enumerate(rows)]
+    tracks = [Track(cam if k == 0 else f"{cam} ({k + 1})", tuple(row), True)
+              for cam, rows in lanes.items() for k, row in enumerate(rows)]
 
     unplaced = [(i, c) for i, c in enumerate(m.clips) if not (c.placed and c.offset is not None)]
     if unplaced:
