@@ -133,3 +133,28 @@ def test_use_metadata_places_a_take_nothing_heard(metadata_event: tuple[str, flo
     assert take9["offset"] == pytest.approx(take1["offset"] + after, abs=1e-6)
     assert m["settings"]["use_metadata"] is True
     assert [m["clips"][k]["name"] for k in m["cameras"][0]["takes"]] == ["take1.mp4", "take9.mp4"]
+
+
+def test_clips_carrying_one_serial_number_are_one_camera(takes_event: Event, tmp_path) -> None:
+    """ffprobe shows a file's serial-number tag; probe names the device, and align makes the clips
+    that share it one camera (takes never matched with each other)."""
+    import subprocess
+
+    from syncam.media import ffmpeg
+    from syncam.media.probe import probe
+
+    copies = []
+    for k, (i, serial) in enumerate([(0, "SN-1"), (1, "SN-1"), (6, None)]):
+        dst = str(tmp_path / f"c{k}.mp4")
+        tags = ["-movflags", "use_metadata_tags", "-metadata", "make=Acme",
+                "-metadata", "model=Cam 1"] + (["-metadata", f"serial={serial}"] if serial else [])
+        subprocess.run([ffmpeg.find_binary("ffmpeg"), "-nostdin", "-v", "error", "-i",
+                        takes_event.paths[i], "-map", "0", "-c", "copy", *tags, dst], check=True)
+        copies.append(dst)
+    assert [probe(p).device for p in copies] == ["Acme Cam 1 SN-1", "Acme Cam 1 SN-1", None]
+    out = str(tmp_path / "m.json")
+    proc = run_cli("align", *copies, "-o", out)
+    assert proc.returncode == 0, proc.stderr
+    m = load(out)
+    assert [c["camera"] for c in m["clips"]] == ["Acme Cam 1 SN-1", "Acme Cam 1 SN-1", "c2"]
+    assert all({x["a"], x["b"]} != {0, 1} for x in m["matches"])

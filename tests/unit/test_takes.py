@@ -40,3 +40,14 @@ def test_one_camera_per_clip_names_are_distinct() -> None:
     assert assign(paths, rules=[("x", "/f/b/*.mov")]) == ["a/GOPR0001", "b/GOPR0001", "x", "c/x"]
     assert assign(paths, devices=["Sony 12", None, "Sony 12", None]) == [
         "Sony 12", "GOPR0001", "Sony 12", "x"]
+
+
+def test_a_device_is_named_by_its_serial_number_only() -> None:
+    from syncam.cameras import device_of
+
+    assert device_of({"com.apple.quicktime.make": "Apple", "com.apple.quicktime.model":
+                      "iPhone 15", "com.apple.quicktime.camera.identifier": "Back"}) \
+        == "Apple iPhone 15 Back"
+    assert device_of({"make": "Sony", "model": "FX3", "SERIAL": "5012345"}) == "Sony FX3 5012345"
+    assert device_of({"make": "Apple", "model": "iPhone 15"}) is None  # two guests, two cameras
+    assert device_of({"handler_name": "VideoHandler"}) is None
