@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import glob
 import importlib
 import json
 import logging
@@ -31,7 +32,9 @@ from typing import Any
 from syncam import config, manifest
 from syncam.atomic import write_text
 from syncam.cache import KeepingCache, SignatureCache
+from syncam.cameras import assign
 from syncam.errors import ManifestError, SyncamError, UsageError
+from syncam.export import check_format, export as export_timeline
 from syncam.pipeline import align
 from syncam.render.mosaic import render as render_mosaic
 from syncam.report.build import check_extras
@@ -66,6 +69,15 @@ class Job:
     reference: str | None = None
     method: str | None = None
     max_offset: float | None = None
+    cameras: tuple[str, ...] | None = None  # each clip's camera; None = align's default
+
+    def timeline(self, ext: str) -> str:
+        """Where ``--export`` puts this event's timeline: beside its manifest, with the same tag
+        (syncam-manifest.N.json -> syncam-timeline.N.otio); .edl adds .<camera> per track."""
+        folder, base = os.path.split(self.manifest)
+        stem, mext = os.path.splitext(config.MANIFEST_NAME)
+        tag = base[len(stem):-len(mext)] if base.startswith(stem) and base.endswith(mext) else ""
+        return os.path.join(folder, config.TIMELINE_STEM + tag + ext)
 
     @property
     def mosaic(self) -> str:
@@ -100,13 +112,15 @@ class EventResult:
     cache_misses: int = 0  # signatures decoded
     mosaic: str | None = None
     report: str | None = None  # its evidence page (``--report``)
+    timeline: tuple[str, ...] = ()  # files written by --export
 
     def to_dict(self) -> dict[str, Any]:
         """The ``--json`` line: a stable set of keys whatever the status."""
         return {"event": self.name, "status": self.status.value, "manifest": self.manifest,
                 "unplaced": list(self.unplaced), "error": self.error,
                 "seconds": round(self.seconds, 3), "cache_hits": self.cache_hits,
-                "cache_misses": self.cache_misses, "mosaic": self.mosaic, "report": self.report}
+                "cache_misses": self.cache_misses, "mosaic": self.mosaic, "report": self.report,
+                "timeline": list(self.timeline)}
 
 
 @dataclass(frozen=True)
@@ -137,6 +151,8 @@ class Options:
     render: bool = False
     report: bool = False
     threads: int = 1  # probe/decode threads inside one event
+    export: str | None = None  # timeline format (extension) to write beside each manifest
+    use_metadata: bool = False  # align --use-metadata
 
 
 # --- finding events ----------------------------------------------------------------------------------
@@ -162,12 +178,20 @@ def _manifest_for(name: str, clip_folder: str, out: str | None, *, in_clip_folde
     return os.path.join(clip_folder, in_clip_folder)
 
 
-def discover(roots: Sequence[str], *, out: str | None = None) -> list[Job]:
+def discover(roots: Sequence[str], *, out: str | None = None,
+             camera_folders: bool = False) -> list[Job]:
     """One job per folder (each ROOT and every folder below it) that directly holds clips.
 
     Names are the folder's path relative to its ROOT (the ROOT itself is named after its folder);
     with several ROOTs each name starts with its ROOT's folder name. Hidden folders are not walked.
+
+    ``camera_folders``: a folder holding clips is a *camera* and its parent folder the event (the
+    ROOT itself, when it holds clips, is an event); clips lying directly in an event folder are one
+    camera each. A tree cannot tell ``event/camA/`` from ``events/wedding/`` by itself, so the user
+    says which it is.
     """
+    if camera_folders:
+        return _discover_camera_folders(roots, out=out)
     jobs: list[Job] = []
     seen: dict[str, str] = {}
     for root in roots:
@@ -194,8 +218,39 @@ def discover(roots: Sequence[str], *, out: str | None = None) -> list[Job]:
     return jobs
 
 
-_JOB_KEYS = {"name", "clips", "reference", "method", "max_offset"}
-_CSV_ALIASES = {"event": "name", "clip": "clips", "max-offset": "max_offset"}
+def _discover_camera_folders(roots: Sequence[str], *, out: str | None) -> list[Job]:
+    """:func:`discover` for trees whose folders of clips are cameras: the event of a folder of clips
+    is its parent folder (a ROOT holding clips is an event itself, each of those clips a camera)."""
+    jobs: list[Job] = []
+    seen: dict[str, str] = {}
+    for root in roots:
+        top = os.path.abspath(root)
+        base = os.path.basename(top.rstrip(os.sep)) or top
+        events: dict[str, dict[str, str]] = {}  # event folder -> clip -> camera
+        for found in discover([root]):
+            folder = os.path.dirname(found.clips[0])
+            event = folder if folder == top else os.path.dirname(folder)
+            for clip in found.clips:
+                events.setdefault(event, {})[clip] = (
+                    os.path.splitext(os.path.basename(clip))[0] if folder == top
+                    else os.path.basename(folder))
+        for event, cams in sorted(events.items()):
+            rel = os.path.relpath(event, top).replace(os.sep, "/")
+            name = base if rel == "." else rel if len(roots) == 1 else f"{base}/{rel}"
+            if name in seen:
+                raise UsageError(f"{event}: event name '{name}' is also {seen[name]}; give ROOTs "
+                                 "with different folder names")
+            seen[name] = event
+            clips = tuple(cams)  # camera folders in name order, takes in file-name order
+            jobs.append(Job(name=name, clips=clips, cameras=tuple(cams[c] for c in clips),
+                            manifest=_manifest_for(name, event, out,
+                                                   in_clip_folder=config.MANIFEST_NAME)))
+    return jobs
+
+
+_JOB_KEYS = {"name", "clips", "reference", "method", "max_offset", "cameras"}
+_CSV_ALIASES = {"event": "name", "clip": "clips", "max-offset": "max_offset", "cameras": "camera"}
+_CSV_KEYS = (_JOB_KEYS - {"cameras"}) | {"camera"}
 
 
 def methods() -> tuple[str, ...]:
@@ -224,8 +279,28 @@ def _max_offset(value: Any, where: str) -> float | None:
     return number
 
 
+def _cameras(value: Any, paths: tuple[str, ...], base: str, where: str) -> tuple[str, ...] | None:
+    """A JSON jobs file's cameras: {"NAME": "GLOB" or ["GLOB", ...]} (globs relative to the jobs
+    file's folder, or file names)."""
+    if value is None:
+        return None
+    if not isinstance(value, dict) or not all(
+            isinstance(k, str) and (isinstance(v, str) or isinstance(v, list) and all(
+                isinstance(g, str) for g in v)) for k, v in value.items()):
+        raise UsageError(f"{where}: \"cameras\" must map camera names to a glob or a list of globs, "
+                         "e.g. {\"A\": \"camA/*.mp4\"}")
+    rules = [(cam, g if os.path.isabs(g) or "/" not in g else os.path.join(base, g))
+             for cam, globs in value.items() for g in ([globs] if isinstance(globs, str) else globs)]
+    try:
+        return tuple(assign(paths, rules=rules))
+    except UsageError as exc:
+        raise UsageError(f"{where}: {str(exc).replace('--camera ', 'camera ')}") from None
+
+
 def _job(name: Any, clips: list[Any], reference: Any, method: Any, max_offset: Any, *,
-         base: str, out: str | None, where: str) -> Job:
+         base: str, out: str | None, where: str, cameras: Any = None,
+         camera_names: list[str] | None = None) -> Job:
+    """``cameras``: JSON's rules; ``camera_names``: CSV's camera per clip ("" = not given)."""
     if not isinstance(name, str):
         raise UsageError(f"{where}: every event needs a \"name\" (text)")
     name = _check_name(name, where)
@@ -239,6 +314,9 @@ def _job(name: Any, clips: list[Any], reference: Any, method: Any, max_offset: A
     flat = f"{stem}.{name.replace('/', '_')}{ext}"
     return Job(name=name, clips=paths, reference=ref, method=_method(method, where),
                max_offset=_max_offset(max_offset, where),
+               cameras=_cameras(cameras, paths, base, where) if not any(camera_names or ()) else
+               tuple(n or os.path.splitext(os.path.basename(p))[0]
+                     for n, p in zip(camera_names or (), paths)),
                manifest=_manifest_for(name, os.path.dirname(paths[0]), out, in_clip_folder=flat))
 
 
@@ -263,7 +341,8 @@ def _json_jobs(path: str, text: str, out: str | None) -> list[Job]:
                              f"{', '.join(sorted(_JOB_KEYS))}")
         clips = ev.get("clips")
         jobs.append(_job(ev.get("name"), clips if isinstance(clips, list) else [], ev.get("reference"),
-                         ev.get("method"), ev.get("max_offset"), base=base, out=out, where=where))
+                         ev.get("method"), ev.get("max_offset"), base=base, out=out, where=where,
+                         cameras=ev.get("cameras")))
     return jobs
 
 
@@ -272,18 +351,20 @@ def _csv_jobs(path: str, text: str, out: str | None) -> list[Job]:
     header = [_CSV_ALIASES.get(h.strip().lower(), h.strip().lower()) for h in next(rows, [])]
     if "name" not in header or "clips" not in header:
         raise UsageError(f"{path}: the first line must name the columns: name,clips[,reference,"
-                         "method,max_offset]")
-    unknown = set(header) - _JOB_KEYS
+                         "method,max_offset,camera]")
+    unknown = set(header) - _CSV_KEYS
     if unknown:
         raise UsageError(f"{path}: unknown column(s) {', '.join(sorted(unknown))}; the columns are "
-                         f"{', '.join(sorted(_JOB_KEYS))}")
+                         f"{', '.join(sorted(_CSV_KEYS))}")
     events: dict[str, dict[str, Any]] = {}
     for line, row in enumerate(rows, start=2):
         if not any(cell.strip() for cell in row):
             continue
         cells = dict(zip(header, (c.strip() for c in row)))
-        ev = events.setdefault(cells.get("name", ""), {"clips": [], "line": line})
-        ev["clips"] += [c for c in cells.get("clips", "").split(";") if c.strip()]
+        ev = events.setdefault(cells.get("name", ""), {"clips": [], "cameras": [], "line": line})
+        row_clips = [c for c in cells.get("clips", "").split(";") if c.strip()]
+        ev["clips"] += row_clips
+        ev["cameras"] += [cells.get("camera", "")] * len(row_clips)
         for key in ("reference", "method", "max_offset"):
             if cells.get(key):
                 if ev.get(key) not in (None, cells[key]):
@@ -292,7 +373,8 @@ def _csv_jobs(path: str, text: str, out: str | None) -> list[Job]:
                 ev[key] = cells[key]
     base = os.path.dirname(path)
     return [_job(name, ev["clips"], ev.get("reference"), ev.get("method"), ev.get("max_offset"),
-                 base=base, out=out, where=f"{path}:{ev['line']}") for name, ev in events.items()]
+                 base=base, out=out, where=f"{path}:{ev['line']}", camera_names=ev["cameras"])
+            for name, ev in events.items()]
 
 
 def read_jobs_file(path: str, *, out: str | None = None) -> list[Job]:
@@ -348,7 +430,22 @@ def up_to_date(job: Job, options: Options) -> manifest.Manifest | None:
         return None
     if options.report and not os.path.exists(job.report):
         return None
+    if job.cameras is not None and [c.camera for c in m.clips] != list(job.cameras):
+        return None
+    if bool(s.get("use_metadata")) != options.use_metadata:
+        return None
+    if options.export and not _timeline_files(job, options.export):
+        return None
     return m
+
+
+def _timeline_files(job: Job, ext: str) -> tuple[str, ...]:
+    """The timeline files of an earlier --export of this event (.edl: one per camera track)."""
+    path = job.timeline(ext)
+    if ext != ".edl":
+        return (path,) if os.path.exists(path) else ()
+    stem = glob.escape(os.path.splitext(path)[0])
+    return tuple(sorted(glob.glob(f"{stem}.*{ext}")))
 
 
 def _align_kwargs(job: Job, options: Options) -> dict[str, Any]:
@@ -356,7 +453,8 @@ def _align_kwargs(job: Job, options: Options) -> dict[str, Any]:
     defaults. Resume compares a manifest's settings against these same values."""
     return {"reference": job.reference, "min_confidence": options.min_confidence,
             "max_offset": job.max_offset if job.max_offset is not None else options.max_offset,
-            "workers": options.threads, "method": job.method or options.method or config.METHOD}
+            "workers": options.threads, "method": job.method or options.method or config.METHOD,
+            "cameras": job.cameras, "use_metadata": options.use_metadata}
 
 
 @dataclass(frozen=True)
@@ -404,9 +502,18 @@ def align_event(job: Job, options: Options) -> Outcome:
         except (SyncamError, OSError) as exc:
             return Outcome(done(Status.FAILED, manifest=job.manifest, unplaced=unplaced,
                                 error=f"report not written: {exc}"), m.to_json())
+    timeline: tuple[str, ...] = ()
+    if options.export:  # like the mosaic: a failed export fails the event, the manifest stays
+        try:
+            os.makedirs(os.path.dirname(job.manifest), exist_ok=True)
+            timeline = export_timeline(m, job.timeline(options.export)).paths
+        except (SyncamError, OSError) as exc:
+            return Outcome(done(Status.FAILED, manifest=job.manifest, unplaced=unplaced,
+                                error=f"timeline not exported: {exc}"), m.to_json())
     return Outcome(done(status, manifest=job.manifest, unplaced=unplaced,
                         mosaic=job.mosaic if options.render else None,
-                        report=job.report if options.report else None), m.to_json())
+                        report=job.report if options.report else None, timeline=timeline),
+                   m.to_json())
 
 
 def _finish(job: Job, outcome: Outcome) -> EventResult:
@@ -523,13 +630,15 @@ def run(events: Sequence[Job], *, jobs: int | None = None, scheduler: str | None
         force: bool = False, cache: bool = True, cache_dir: str | None = None,
         max_offset: float | None = config.MAX_OFFSET,
         min_confidence: float = config.MIN_CONFIDENCE, method: str | None = None,
-        render: bool = False, report: bool = False,
+        render: bool = False, report: bool = False, export: str | None = None,
+        use_metadata: bool = False,
         on_event: Callable[[EventResult], None] | None = None) -> BatchResult:
     """Align every event; return each one's result in the order given.
 
     ``jobs``: events aligned at once (default: one per core). ``scheduler``: a Dask scheduler address
     ("tcp://host:8786") or "local" for a local Dask cluster; None runs on local processes.
     ``method``/``max_offset``: for events whose job does not set its own (None = align's default).
+    ``export``: a timeline format (otio, fcpxml, xml, edl, aaf) written beside each manifest.
     ``on_event`` is called in this process as each event finishes (skipped ones first).
     A failing event is reported, never raised; only bad arguments raise (UsageError).
     """
@@ -542,8 +651,10 @@ def run(events: Sequence[Job], *, jobs: int | None = None, scheduler: str | None
         check_extras()  # likewise syncam[report]
     if method is not None:
         method = _method(method, "method")
+    if export is not None:
+        export = check_format(config.TIMELINE_STEM + "." + export.lstrip(".").lower())
     options = Options(max_offset=max_offset, min_confidence=min_confidence, method=method,
-                      render=render, report=report,
+                      render=render, report=report, export=export, use_metadata=use_metadata,
                       cache_dir=(cache_dir or SignatureCache().directory) if cache else None)
     notify = on_event or (lambda _: None)
     results: dict[str, EventResult] = {}
@@ -556,7 +667,8 @@ def run(events: Sequence[Job], *, jobs: int | None = None, scheduler: str | None
         results[job.name] = EventResult(name=job.name, status=Status.SKIPPED, manifest=job.manifest,
                                         unplaced=tuple(c.path for c in m.unplaced),
                                         mosaic=job.mosaic if render else None,
-                                        report=job.report if report else None)
+                                        report=job.report if report else None,
+                                        timeline=_timeline_files(job, export) if export else ())
         notify(results[job.name])
     parallel = min(jobs, len(todo))
     if scheduler is not None:
@@ -586,13 +698,13 @@ def report_index(events: Sequence[Job]) -> str:
 
 
 def plan(roots: Sequence[str] = (), *, jobs_file: str | None = None,
-         out: str | None = None) -> list[Job]:
+         out: str | None = None, camera_folders: bool = False) -> list[Job]:
     """The events of ROOT folders and/or a jobs file (see :func:`discover`, :func:`read_jobs_file`)."""
     if not roots and jobs_file is None:
         raise UsageError("nothing to do: give ROOT folders or --jobs-file")
     if out is not None and os.path.exists(out) and not os.path.isdir(out):
         raise UsageError(f"{out}: --out must be a folder")
-    found = discover(roots, out=out) if roots else []
+    found = discover(roots, out=out, camera_folders=camera_folders) if roots else []
     if jobs_file is not None:
         found += read_jobs_file(jobs_file, out=out)
     names = [j.name for j in found]
@@ -610,16 +722,18 @@ def batch(roots: Sequence[str] = (), *, jobs_file: str | None = None, out: str |
           cache: bool = True, cache_dir: str | None = None,
           max_offset: float | None = config.MAX_OFFSET,
           min_confidence: float = config.MIN_CONFIDENCE, method: str | None = None,
-          render: bool = False, report: bool = False,
+          render: bool = False, report: bool = False, export: str | None = None,
+          camera_folders: bool = False, use_metadata: bool = False,
           on_event: Callable[[EventResult], None] | None = None) -> BatchResult:
-    """Align every event under ``roots`` and/or in ``jobs_file``; see :func:`run` for the options.
+    """Align every event under ``roots`` and/or in ``jobs_file``; see :func:`run` for the options
+    and :func:`discover` for ``camera_folders``.
 
     Each event's manifest goes beside its clips, or under ``out/<event name>/``.
     """
-    return run(plan(roots, jobs_file=jobs_file, out=out), jobs=jobs, scheduler=scheduler,
-               force=force, cache=cache, cache_dir=cache_dir, max_offset=max_offset,
-               min_confidence=min_confidence, method=method, render=render, report=report,
-               on_event=on_event)
+    return run(plan(roots, jobs_file=jobs_file, out=out, camera_folders=camera_folders), jobs=jobs,
+               scheduler=scheduler, force=force, cache=cache, cache_dir=cache_dir,
+               max_offset=max_offset, min_confidence=min_confidence, method=method, render=render,
+               report=report, export=export, use_metadata=use_metadata, on_event=on_event)
 
 
 __all__ = ["BatchResult", "EventResult", "Job", "Status", "batch", "discover", "plan",

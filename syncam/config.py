@@ -249,3 +249,32 @@ REPORT_WAVE_SPAN = 0.05  # seconds
 # Where `syncam batch --report` puts each event's page (beside its manifest) and the index of them all.
 REPORT_NAME = "syncam-report.html"
 REPORT_INDEX_NAME = "syncam-report-index.html"
+# --- export (syncam export, align --export, batch --export) -------------------------------------------
+# Formats by the output's extension. EDL holds one video track, so .edl writes one file per camera
+# (OUT.<camera>.edl).
+EXPORT_FORMATS = (".otio", ".fcpxml", ".xml", ".edl", ".aaf")
+# Timeline frame rate when no placed clip has video (recorders only): the PAL/European video rate;
+# every NLE opens it, and a sound-only timeline has no frames to misplace.
+EXPORT_FPS = 25
+# Unplaced clips sit on a track of their own that starts this long after the last placed clip ends
+# (and with this much between them): clearly apart from synchronized material, never at time 0, where
+# they would look placed.
+EXPORT_UNPLACED_GAP = 10.0  # seconds
+EXPORT_UNPLACED_TRACK = "unplaced (not synchronized)"
+
+# --- cameras and takes -----------------------------------------------------------------------------
+# Two takes of one camera may touch (a recorder splitting its file every 2 GB starts the next file on
+# the frame after) but not overlap. Placements are good to ~1 ms by sound and ~20 ms by picture, so an
+# overlap beyond 0.1 s is a wrong placement, not measurement noise.
+TAKE_OVERLAP_TOLERANCE = 0.1  # seconds
+# The timeline `syncam batch --export FORMAT` writes beside each manifest (syncam-timeline.otio, ...).
+TIMELINE_STEM = "syncam-timeline"
+
+# --- metadata priors (align --use-metadata) -----------------------------------------------------------
+# A take placed from its camera's clock alone gets this confidence: below MIN_CONFIDENCE, so nobody
+# mistakes it for a measured placement, and above 0, so it is told from unplaced.
+METADATA_CONFIDENCE = 0.1
+# Creation times are whole seconds, and cameras write them at the start or up to a second or two
+# later (when the file is opened): two takes' clocks that disagree with their measured places by more
+# than this are reported as contradicting the evidence.
+METADATA_TOLERANCE = 2.0  # seconds

@@ -10,6 +10,7 @@ import json
 import os
 from dataclasses import asdict, dataclass, field, fields
 from fractions import Fraction
+from collections.abc import Sequence
 from typing import Any
 
 from syncam import __version__, config
@@ -26,13 +27,13 @@ class ClipEntry:
 
     path: str
     name: str
-    camera: str  # track name; several clips of one camera share it (today: the file's stem)
+    camera: str  # track name; the takes of one camera share it (see syncam/cameras.py)
     placed: bool
     offset: float | None  # null when unplaced
     offset_frames: float | None  # offset in the clip's own frames (offset * fps)
     drift_ppm: float | None  # clock drift of the linear time map; 0.0 = not estimated yet
     confidence: float
-    method: str | None  # evidence that placed it: "audio" | "motion"
+    method: str | None  # evidence that placed it: "audio" | "motion" | "metadata" (--use-metadata)
     reason: str | None  # why it is unplaced
     duration: float
     frame_rate: str | None  # exact, as a fraction "30000/1001"
@@ -68,6 +69,24 @@ class MatchEntry:
 
 
 @dataclass(frozen=True)
+class CameraEntry:
+    """One camera: its takes (indices into clips) in timeline order, unplaced ones last."""
+
+    name: str
+    takes: tuple[int, ...]
+
+
+def camera_entries(clips: Sequence[ClipEntry]) -> tuple[CameraEntry, ...]:
+    """The cameras of ``clips`` in order of first appearance, each with its takes in time order."""
+    order: dict[str, list[int]] = {}
+    for i, c in enumerate(clips):
+        order.setdefault(c.camera, []).append(i)
+    return tuple(CameraEntry(name, tuple(sorted(
+        idx, key=lambda i: (clips[i].offset is None, clips[i].offset or 0.0, i))))
+        for name, idx in order.items())
+
+
+@dataclass(frozen=True)
 class Manifest:
     reference: int
     clips: tuple[ClipEntry, ...]
@@ -79,6 +98,7 @@ class Manifest:
     schema: str = SCHEMA
     version: int = VERSION
     settings: dict[str, Any] = field(default_factory=dict)
+    cameras: tuple[CameraEntry, ...] = ()
 
     @property
     def unplaced(self) -> list[ClipEntry]:
@@ -87,7 +107,7 @@ class Manifest:
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         order = ["schema", "version", "tool_version", "reference", "timeline_start", "timeline_end",
-                 "clips", "matches", "notes", "settings"]
+                 "cameras", "clips", "matches", "notes", "settings"]
         return {k: d[k] for k in order}
 
     def to_json(self) -> str:
@@ -95,14 +115,17 @@ class Manifest:
 
 
 def build(clips: list[Clip], solution: Solution, *, reasons: dict[int, str],
-          settings: dict[str, Any]) -> Manifest:
-    """Assemble the manifest from probed clips and the solver's answer."""
+          settings: dict[str, Any], cameras: Sequence[str] | None = None,
+          notes: Sequence[str] = ()) -> Manifest:
+    """Assemble the manifest from probed clips and the solver's answer. ``cameras``: each clip's
+    camera name (default: its file's stem, one camera per clip)."""
     entries = []
     for i, (clip, pl) in enumerate(zip(clips, solution.placements)):
         fps: Fraction | None = clip.fps
         v = clip.video[0] if clip.video else None
         entries.append(ClipEntry(
-            path=clip.path, name=clip.name, camera=os.path.splitext(clip.name)[0],
+            path=clip.path, name=clip.name,
+            camera=cameras[i] if cameras is not None else os.path.splitext(clip.name)[0],
             placed=pl is not None,
             offset=pl.offset if pl else None,
             offset_frames=pl.offset * float(fps) if pl and fps else None,
@@ -129,14 +152,14 @@ def build(clips: list[Clip], solution: Solution, *, reasons: dict[int, str],
         for v_ in solution.verdicts)
     placed = [(pl.offset, pl.to_timeline(clip.duration))
               for clip, pl in zip(clips, solution.placements) if pl is not None]
-    notes = []
+    notes = list(notes)
     if solution.requested_reference is not None:
         notes.append(f"the reference {clips[solution.requested_reference].name} matched no other "
                      f"clip; {clips[solution.reference].name} is the reference instead")
     return Manifest(reference=solution.reference, clips=tuple(entries), matches=matches,
                     timeline_start=min(p[0] for p in placed) if placed else None,
                     timeline_end=max(p[1] for p in placed) if placed else None,
-                    notes=tuple(notes), settings=settings)
+                    notes=tuple(notes), settings=settings, cameras=camera_entries(entries))
 
 
 def _clip_candidates(i: int, solution: Solution) -> tuple[dict[str, Any], ...]:
@@ -177,7 +200,11 @@ def from_dict(data: Any, *, source: str = "manifest") -> Manifest:
         reference = int(data["reference"])
         if not 0 <= reference < len(clips):
             raise ValueError(f"reference {reference} names no clip")
-        return Manifest(reference=reference, clips=clips, matches=matches,
+        cameras = (tuple(CameraEntry(name=str(c["name"]), takes=tuple(int(t) for t in c["takes"]))
+                         for c in data["cameras"]) if "cameras" in data else camera_entries(clips))
+        if any(not 0 <= t < len(clips) for c in cameras for t in c.takes):
+            raise ValueError("a camera's take names no clip")
+        return Manifest(reference=reference, clips=clips, matches=matches, cameras=cameras,
                         timeline_start=data.get("timeline_start"),
                         timeline_end=data.get("timeline_end"), notes=tuple(data.get("notes", [])),
                         tool_version=str(data.get("tool_version", "")),

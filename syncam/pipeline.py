@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from typing import Any, Protocol
 
+from syncam import cameras as cameras_mod
 from syncam import config, manifest
 from syncam.errors import MediaError, UsageError
 from syncam.media import ffmpeg
@@ -22,6 +23,8 @@ from syncam.signals.audio import audio_signature, is_silent
 from syncam.signals.motion import is_still, motion_signature
 from syncam.sync.correlate import match
 from syncam.sync.solve import solve
+from syncam.sync import priors as priors_mod
+from syncam.sync.takes import reject_overlaps, siblings
 from syncam.types import Clip, Match, Method, Progress, Signature
 
 log = logging.getLogger(__name__)
@@ -185,13 +188,19 @@ def align(paths: Sequence[str], *, method: str = config.METHOD, reference: str |
           min_confidence: float = config.MIN_CONFIDENCE,
           workers: int = config.WORKERS,
           cache: SignatureCache | None = None,
-          progress: ProgressCallback | None = None) -> manifest.Manifest:
+          progress: ProgressCallback | None = None,
+          cameras: Sequence[str] | None = None,
+          use_metadata: bool = False) -> manifest.Manifest:
     """Place every clip on one timeline by its sound and/or its motion; return the offsets manifest.
 
     ``method``: "auto" (sound where both clips of a pair have usable sound, motion otherwise), "audio",
     "motion" or "both" (see the module docstring). ``reference`` is the path of the clip that defines
     timeline zero (default: the first). Clips that match nothing are reported unplaced (``offset``
-    None) with a reason, never given a guessed offset. Raises MediaError/UsageError/FFmpegError for
+    None) with a reason, never given a guessed offset. ``cameras``: each clip's camera name (see
+    syncam/cameras.py; default: its device's serial number where the file has one, else one camera per
+    clip); takes of one camera are never matched with each other nor placed overlapping.
+    ``use_metadata``: a take that nothing heard or saw is placed from its camera's clock relative to a
+    placed sibling (syncam/sync/priors.py), and clocks that contradict the evidence are noted. Raises MediaError/UsageError/FFmpegError for
     input that cannot be aligned at all.
     """
     method = method.value if isinstance(method, Method) else str(method)
@@ -201,6 +210,8 @@ def align(paths: Sequence[str], *, method: str = config.METHOD, reference: str |
     abs_paths = check_paths(paths)
     ref = _reference_index(abs_paths, reference)
     n = len(abs_paths)
+    if cameras is not None and len(cameras) != n:
+        raise UsageError(f"{len(cameras)} camera names for {n} clips; give one per clip")
 
     pool = ThreadPoolExecutor(max_workers=max(1, workers))
     try:
@@ -209,6 +220,8 @@ def align(paths: Sequence[str], *, method: str = config.METHOD, reference: str |
             clips.append(clip)
             report(Progress("probe", i + 1, n, clip.name))
         _check_method(method, clips)  # fail before decoding anything
+        cams = list(cameras) if cameras is not None else cameras_mod.assign(
+            abs_paths, devices=[c.device for c in clips])
         silent = [False] * n
         sound = [False] * n
         audio: dict[int, Signature] = {}
@@ -221,7 +234,7 @@ def align(paths: Sequence[str], *, method: str = config.METHOD, reference: str |
             sound[i] = not silent[i]
             audio[i] = sig
             if sound[i]:
-                for j in (j for j in audio if j != i and sound[j]):
+                for j in (j for j in audio if j != i and sound[j] and not siblings(cams, i, j)):
                     a, b = min(i, j), max(i, j)
                     audio_jobs[a, b] = pool.submit(match, audio[a], audio[b], a, b,
                                                    max_offset=max_offset)
@@ -229,7 +242,8 @@ def align(paths: Sequence[str], *, method: str = config.METHOD, reference: str |
         if method != "motion":
             _extract_all(pool, clips, [i for i in range(n) if clips[i].audio], Method.AUDIO, cache,
                          report, "signature", on_ready=sound_ready)
-        planned = _pair_methods(method, clips, sound)
+        planned = [(i, j, m) for i, j, m in _pair_methods(method, clips, sound)
+                   if not siblings(cams, i, j)]
         need_motion = sorted({c for i, j, m in planned if m is Method.MOTION for c in (i, j)})
         motion = _extract_all(pool, clips, need_motion, Method.MOTION, cache, report, "motion")
         audio_found = {pair: job.result() for pair, job in audio_jobs.items()}
@@ -259,9 +273,24 @@ def align(paths: Sequence[str], *, method: str = config.METHOD, reference: str |
         report(Progress("match", k + 1, len(pairs), f"{clips[i].name} ~ {clips[j].name}"))
 
     solution = solve(n, matches, ref, min_confidence=min_confidence)
+    solution, overlapping = reject_overlaps(solution, [c.duration for c in clips], cams,
+                                            [c.name for c in clips],
+                                            tolerance=config.TAKE_OVERLAP_TOLERANCE)
     report(Progress("solve", 1, 1))
     reasons = {i: _unmatched_reason(clips[i], method, silent[i], still.get(i), tried[i])
                for i in range(n)}
+    reasons.update(overlapping)
+    notes: list[str] = []
+    if use_metadata:
+        clip_priors = [priors_mod.prior(c.creation_time, c.timecode, c.fps) for c in clips]
+        solution, prior_reasons, notes = priors_mod.apply(
+            solution, clip_priors, cams, [c.duration for c in clips], [c.name for c in clips],
+            confidence=config.METADATA_CONFIDENCE, tolerance=config.METADATA_TOLERANCE,
+            overlap_tolerance=config.TAKE_OVERLAP_TOLERANCE)
+        reasons.update(prior_reasons)
     settings = {"method": method, "audio_rate": config.AUDIO_RATE, "motion_rate": config.MOTION_RATE,
                 "max_offset": max_offset, "min_confidence": min_confidence}
-    return manifest.build(clips, solution, reasons=reasons, settings=settings)
+    if use_metadata:
+        settings["use_metadata"] = True
+    return manifest.build(clips, solution, reasons=reasons, settings=settings, cameras=cams,
+                          notes=notes)

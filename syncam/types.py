@@ -29,6 +29,7 @@ class Method(str, Enum):
 
     AUDIO = "audio"
     MOTION = "motion"
+    METADATA = "metadata"  # a placement only: from the camera's clock, relative to a sibling take
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,7 @@ class Clip:
     audio: tuple[AudioStream, ...] = ()
     creation_time: str | None = None
     timecode: str | None = None
+    device: str | None = None  # make/model and serial number, when the file names its device
 
     @property
     def name(self) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from dataclasses import asdict
 from fractions import Fraction
@@ -12,9 +13,14 @@ import click
 
 from syncam import config
 from syncam.atomic import check_writable, write_text
+from syncam.batch import is_clip_name
 from syncam.cache import KeepingCache, SignatureCache
+from syncam.cameras import assign, expand_folder, parse_rule
 from syncam.cli import EXIT_OK, EXIT_UNPLACED, ProgressBar, handle_errors, main
+from syncam.cli.export import export_summary
 from syncam.cli.render import summary, warn
+from syncam.errors import MediaError
+from syncam.export import check_format, export
 from syncam.manifest import Manifest
 from syncam.media.probe import probe
 from syncam.pipeline import align
@@ -105,16 +111,52 @@ def manifest_table(m: Manifest) -> str:
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the signature cache.")
 @click.option("--cache-dir", type=click.Path(file_okay=False), help=f"Signature cache folder "
               f"(default: ${config.CACHE_ENV}, else $XDG_CACHE_HOME/syncam, else ~/.cache/syncam).")
+@click.option("--camera", "camera_rules", multiple=True, metavar="NAME=GLOB",
+              help="Clips matching GLOB (path or file name) are takes of camera NAME; repeatable. "
+                   "Takes of one camera are never matched with each other nor overlap.")
+@click.option("--export", "export_to", type=click.Path(), metavar="OUT",
+              help="Also export the timeline to OUT (.otio .fcpxml .xml .edl .aaf), as 'syncam "
+                   "export' does.")
+@click.option("--relative", is_flag=True, help="With --export: media paths relative to OUT's folder.")
+@click.option("--use-metadata", is_flag=True, help="Place a take that shares no sound or picture "
+              "with anything from its camera's clock (timecode, else creation time), relative to a "
+              "placed take of the same camera; note clocks that contradict the evidence.")
 @handle_errors
 def align_cmd(clips: tuple[str, ...], reference: str | None, method: str,
               max_offset: float | None, min_confidence: float, output: str, as_json: bool,
               render_to: str | None, report_to: str | None, no_cache: bool,
-              cache_dir: str | None) -> None:
+              cache_dir: str | None, camera_rules: tuple[str, ...], export_to: str | None,
+              relative: bool, use_metadata: bool) -> None:
     """Find where every clip sits on one timeline and write the offsets manifest.
+
+    CLIPS are files, or an event folder: its media files are one camera each, and each sub-folder
+    holding media files is one camera (named by the folder) whose clips are its takes.
 
     Exit code 0 when every clip is placed, 3 when some clip could not be placed.
     """
+    rules = [parse_rule(r) for r in camera_rules]
+    paths: list[str] = []
+    folders: dict[str, str] = {}
+    for given in clips:
+        if os.path.isdir(given):
+            try:
+                found, cams = expand_folder(given, is_clip_name)
+            except OSError as exc:
+                raise MediaError(f"{given}: cannot read the folder ({exc.strerror}); check its "
+                                 "permissions") from None
+            if not found:
+                raise MediaError(f"{given}: is a directory with no media files in it or in its "
+                                 "camera sub-folders; give clips, or an event folder")
+            paths += found
+            folders.update(cams)
+        else:
+            paths.append(given)
+    cameras = (assign(paths, rules=rules, folders=folders) if rules or folders else None)
+    clips = tuple(paths)
     target = check_writable(output, inputs=clips)
+    if export_to is not None:  # a bad timeline path or format fails now, not after the alignment
+        check_format(export_to)
+        check_writable(export_to, inputs=(*clips, target))
     if render_to is not None:  # a bad video path fails now, not after the alignment
         check_writable(render_to, inputs=(*clips, target))
     if report_to is not None:  # likewise a bad page path, or a missing syncam[report]
@@ -127,7 +169,8 @@ def align_cmd(clips: tuple[str, ...], reference: str | None, method: str,
     cache = KeepingCache(disk) if report_to is not None else disk
     try:
         result = align(list(clips), method=method, reference=reference, max_offset=max_offset,
-                       min_confidence=min_confidence, progress=bar, cache=cache)
+                       min_confidence=min_confidence, progress=bar, cache=cache, cameras=cameras,
+                       use_metadata=use_metadata)
     finally:
         bar.close()
     write_text(target, result.to_json(), inputs=clips)
@@ -154,4 +197,6 @@ def align_cmd(clips: tuple[str, ...], reference: str | None, method: str,
         from syncam.report import report
         page = report(result, report_to, manifest_path=target, cache=cache)
         click.echo(f"report: {page.output}", err=as_json)
+    if export_to is not None:
+        click.echo(export_summary(export(result, export_to, relative=relative)), err=as_json)
     sys.exit(EXIT_UNPLACED if result.unplaced else EXIT_OK)

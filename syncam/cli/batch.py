@@ -68,11 +68,20 @@ def summary_table(result: BatchResult) -> str:
               f"(default: ${config.CACHE_ENV}, else $XDG_CACHE_HOME/syncam, else ~/.cache/syncam).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON line per finished event and "
               "nothing else on stdout.")
+@click.option("--export", "export_format", metavar="FORMAT",
+              type=click.Choice([e.lstrip(".") for e in config.EXPORT_FORMATS]),
+              help=f"Also export each event's timeline ({config.TIMELINE_STEM}.FORMAT beside its "
+                   "manifest): otio, fcpxml, xml (FCP 7), edl (one per camera), aaf.")
+@click.option("--camera-folders", is_flag=True, help="Folders of clips are cameras (their clips "
+              "are takes) and their parent folder is the event: ROOT/wedding/camA/*.mp4.")
+@click.option("--use-metadata", is_flag=True, help="As 'syncam align --use-metadata': place "
+              "takes nothing heard or saw from their camera's clock.")
 @handle_errors
 def batch_cmd(roots: tuple[str, ...], jobs_file: str | None, out: str | None, jobs: int | None,
               scheduler: str | None, force: bool, render: bool, report: bool, method: str | None,
               max_offset: float | None,
-              min_confidence: float, no_cache: bool, cache_dir: str | None, as_json: bool) -> None:
+              min_confidence: float, no_cache: bool, cache_dir: str | None, as_json: bool,
+              export_format: str | None, camera_folders: bool, use_metadata: bool) -> None:
     """Align every event under ROOT folders: each folder holding clips is one event.
 
     A manifest (syncam-manifest.json) is written per event as soon as it is aligned; an event whose
@@ -81,7 +90,7 @@ def batch_cmd(roots: tuple[str, ...], jobs_file: str | None, out: str | None, jo
     Exit code 0 when every event aligned fully, 3 when some clip stayed unplaced, 1 when some event
     failed (the others still finish), 2 for bad arguments.
     """
-    events = plan(roots, jobs_file=jobs_file, out=out)
+    events = plan(roots, jobs_file=jobs_file, out=out, camera_folders=camera_folders)
     if scheduler is not None and not click.get_current_context().find_root().params.get("debug"):
         # Dask logs every cluster step at INFO on stderr; keep its warnings only, unless the user's
         # own Dask configuration says otherwise
@@ -99,7 +108,8 @@ def batch_cmd(roots: tuple[str, ...], jobs_file: str | None, out: str | None, jo
     try:
         result = run(events, jobs=jobs, scheduler=scheduler, force=force, cache=not no_cache,
                      cache_dir=cache_dir, max_offset=max_offset, min_confidence=min_confidence,
-                     method=method, render=render, report=report, on_event=on_event)
+                     method=method, render=render, report=report, export=export_format,
+                     use_metadata=use_metadata, on_event=on_event)
     except KeyboardInterrupt:
         bar.close()
         kept = sum(e.status is not Status.FAILED for e in finished)

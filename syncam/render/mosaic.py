@@ -22,6 +22,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import Any
 
 import ffmpeg as ffmpeg_python
 
@@ -77,8 +78,9 @@ class Source:
     video_stream: int | None = None  # absolute stream index, None: no picture
     audio_stream: int | None = None
     audio_start: float = 0.0  # container time of the first decoded audio sample
-    tile: bool = True  # has a tile in the mosaic
+    tile: bool = True  # has a tile in the mosaic (shared by the takes of one camera: same label)
     audio: bool = False  # its sound is in the output
+    take: str = ""  # the take's file name, shown small under the camera's name ("" = none)
 
 
 @dataclass(frozen=True)
@@ -153,6 +155,18 @@ def label(stream, text: str, font: str, tile_height: int):  # type: ignore[no-un
                            boxborderw=max(2, size // 4), x=size // 2, y=size // 2)
 
 
+def take_label(stream, text: str, font: str, tile_height: int,  # type: ignore[no-untyped-def]
+               enable: str | None = None):
+    """The take's file name, small, under the camera's name (see :func:`label`)."""
+    size = max(10, tile_height // 14)
+    small = max(8, size * 2 // 3)
+    extra = {"enable": enable} if enable else {}
+    return stream.drawtext(text=_printable(text), fontfile=font, fontsize=small,
+                           fontcolor="white", box=1, boxcolor="black@0.55",
+                           boxborderw=max(2, small // 4), x=size // 2,
+                           y=size // 2 + size + max(2, size // 4) * 2, **extra)
+
+
 def _card(stream, text: str, plan: Plan, enable: str | None):  # type: ignore[no-untyped-def]
     size = max(10, plan.mosaic.tile_size[1] // 12)
     extra = {"enable": enable} if enable else {}
@@ -165,8 +179,10 @@ def _printable(text: str) -> str:
     return "".join(" " if ord(ch) < 32 or ord(ch) == 127 else ch for ch in text)
 
 
-def _tile(src: Source, inp, plan: Plan, window: tuple[float, float] | None):  # type: ignore[no-untyped-def]
-    """One tile's stream: the clip on the output clock, letterboxed, black outside its time."""
+def _tile(src: Source, inp, plan: Plan, window: tuple[float, float] | None,  # type: ignore[no-untyped-def]
+          decorate: bool = True):
+    """One tile's stream: the clip on the output clock, letterboxed, black outside its time.
+    ``decorate``: with its "no signal" card and labels (a camera's tile adds its own instead)."""
     tw, th = plan.mosaic.tile_size
     fps = plan.fps
     if inp is None or window is None or src.video_stream is None:
@@ -191,12 +207,45 @@ def _tile(src: Source, inp, plan: Plan, window: tuple[float, float] | None):  # 
     v = v.filter("setsar", "1")
     v = v.filter("pad", tw, th, "(ow-iw)/2", "(oh-ih)/2", color="black")
     v = v.filter("tpad", start=black, stop=-1, color="black")
-    if plan.font:
+    if plan.font and decorate:
         on = black / float(fps)
         off = src.shift + src.duration
         v = _card(v, NO_SIGNAL, plan, f"lt(t,{_num(on)})+gte(t,{_num(off)})")
         if plan.labels:
             v = label(v, src.label, plan.font, th)
+            if src.take:
+                v = take_label(v, src.take, plan.font, th)
+    return v
+
+
+def _shown(src: Source, plan: Plan) -> tuple[float, float]:
+    """Output times from the first frame showing the clip to its end (see :func:`_tile`)."""
+    on = round(src.shift * plan.fps) / float(plan.fps) if src.shift >= 0 else 0.0
+    return on, src.shift + src.duration
+
+
+def _camera_tile(takes: list[tuple[Source, Any, tuple[float, float] | None]],  # type: ignore[no-untyped-def]
+                 plan: Plan):
+    """A camera's tile: each take over a black "no signal" tile while it runs (takes of one camera
+    never overlap), under the camera's name and the running take's file name."""
+    tw, th = plan.mosaic.tile_size
+    v = ffmpeg_python.input(f"color=c=black:s={tw}x{th}:r={plan.fps}", f="lavfi")
+    if plan.font:
+        v = _card(v, NO_SIGNAL, plan, None)
+    running = []
+    for src, inp, window in takes:
+        if inp is None or window is None or src.video_stream is None:
+            continue
+        on, off = _shown(src, plan)
+        when = f"gte(t,{_num(on)})*lt(t,{_num(off)})"
+        v = ffmpeg_python.overlay(v, _tile(src, inp, plan, window, decorate=False), x=0, y=0,
+                                  enable=when, eof_action="pass")
+        running.append((src, when))
+    if plan.font and plan.labels:
+        v = label(v, takes[0][0].label, plan.font, th)
+        for src, when in running:
+            if src.take:
+                v = take_label(v, src.take, plan.font, th, enable=when)
     return v
 
 
@@ -238,8 +287,14 @@ def build_args(plan: Plan, output: str, *, cmd: str = "ffmpeg") -> list[str]:
             opts["ss"] = _num(ss)
         inputs[i] = ffmpeg_python.input(src.path, **opts)
 
-    tiles = [_tile(src, inputs.get(i), plan, windows.get(i))
-             for i, src in enumerate(plan.sources) if src.tile]
+    cameras: dict[str, list[int]] = {}  # tiles in order, each with its camera's takes
+    for i, src in enumerate(plan.sources):
+        if src.tile:
+            cameras.setdefault(src.label, []).append(i)
+    tiles = [_tile(plan.sources[ks[0]], inputs.get(ks[0]), plan, windows.get(ks[0]))
+             if len(ks) == 1 else
+             _camera_tile([(plan.sources[k], inputs.get(k), windows.get(k)) for k in ks], plan)
+             for ks in cameras.values()]
     m = plan.mosaic
     x0, y0 = min(t.x for t in m.tiles), min(t.y for t in m.tiles)
     if len(tiles) == 1:
@@ -422,6 +477,10 @@ def plan(m: Manifest, output: str, options: RenderOptions = RenderOptions(), *,
                [_display_aspect(c) for c in clips.values()] if a]
     audio = set(_pick_audio(options.audio, entries, clips, m.reference, warnings))
 
+    takes: dict[str, int] = {}
+    for i, e in enumerate(entries):
+        if i in clips and clips[i].video:
+            takes[e.camera] = takes.get(e.camera, 0) + 1
     sources = []
     for i, e in enumerate(entries):
         c = clips.get(i)
@@ -438,8 +497,11 @@ def plan(m: Manifest, output: str, options: RenderOptions = RenderOptions(), *,
             video_stream=c.video[0].index if c.video else None,
             audio_stream=c.audio[0].index if c.audio else None,
             audio_start=c.audio[0].start if c.audio else 0.0,
-            tile=bool(c.video), audio=i in audio))
-    n_tiles = sum(s.tile for s in sources)
+            tile=bool(c.video), audio=i in audio,
+            # the file name under the camera's name when the camera is more than this one file
+            take=e.name if takes.get(e.camera, 0) > 1 or os.path.splitext(e.name)[0] != e.camera
+            else ""))
+    n_tiles = len({s.label for s in sources if s.tile})
     geometry = mosaic(n_tiles, options.layout, width=options.width, height=options.height,
                       cols=options.cols, rows=options.rows, tile_aspect=aspects[0] if aspects else 16 / 9)
     font = find_font()
@@ -490,6 +552,7 @@ def render(source: str | Manifest, output: str, options: RenderOptions = RenderO
         progress(Progress("render", total, total, os.path.basename(target)))
     return RenderResult(output=target, width=the_plan.mosaic.width, height=the_plan.mosaic.height,
                         fps=the_plan.fps, start=the_plan.start, duration=the_plan.duration,
-                        frames=total, tiles=tuple(s.label for s in the_plan.sources if s.tile),
+                        frames=total,
+                        tiles=tuple(dict.fromkeys(s.label for s in the_plan.sources if s.tile)),
                         audio=tuple(s.label for s in the_plan.sources if s.audio),
                         warnings=tuple(warnings))
