@@ -123,6 +123,11 @@ def build(clips: list[Clip], solution: Solution, *, reasons: dict[int, str],
     for i, (clip, pl) in enumerate(zip(clips, solution.placements)):
         fps: Fraction | None = clip.fps
         v = clip.video[0] if clip.video else None
+        candidates = () if pl else _clip_candidates(i, solution)
+        reason = None if pl else reasons.get(i, "matched no other clip with enough confidence")
+        if candidates:
+            reason = (f"{reason}; its sound fits {len(candidates)} places about equally well (a "
+                      "repeat): see its candidates")
         entries.append(ClipEntry(
             path=clip.path, name=clip.name,
             camera=cameras[i] if cameras is not None else os.path.splitext(clip.name)[0],
@@ -134,13 +139,13 @@ def build(clips: list[Clip], solution: Solution, *, reasons: dict[int, str],
                 (v_.match.confidence for v_ in solution.verdicts if i in (v_.match.a, v_.match.b)),
                 default=0.0), 4),
             method=pl.method.value if pl and pl.method else None,
-            reason=None if pl else reasons.get(i, "matched no other clip with enough confidence"),
+            reason=reason,
             duration=clip.duration,
             frame_rate=str(fps) if fps else None, fps=float(fps) if fps else None,
             sample_rate=clip.sample_rate, width=v.width if v else None, height=v.height if v else None,
             rotation=v.rotation if v else 0, has_audio=bool(clip.audio), has_video=bool(clip.video),
             size=clip.size, mtime=clip.mtime,
-            candidates=() if pl else _clip_candidates(i, solution)))
+            candidates=candidates))
     matches = tuple(MatchEntry(
         a=v_.match.a, b=v_.match.b, lag=v_.match.lag, confidence=round(v_.match.confidence, 4),
         method=v_.match.method.value, used=v_.used, residual=v_.residual,
