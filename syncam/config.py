@@ -29,6 +29,11 @@ WHITEN_GATE = -60.0  # dBFS
 # an overlap of minutes carries sqrt(minutes / 40 s) times the evidence of the hall's 40 s, which
 # makes up for the narrower band; the 8 kHz windows then refine the lag to microseconds.
 SCAN_FULL_SECONDS = 600.0  # the two clips' durations added
+# Pairs longer together than this (two hour-long recorders) are scanned at half LONG_SCAN_RATE (1 kHz,
+# 100-450 Hz): one pair's correlation at 2 kHz peaks at 270 MB for 1 h + 1 h, which with three hours of
+# signatures breaks the 700 MB budget; at 1 kHz it is half, and an hour of overlap is still ~6x the
+# bandwidth x time of the 8 kHz, 40 s hall case above.
+SCAN_HALF_SECONDS = 5400.0
 LONG_SCAN_RATE = 2000
 # Threads per FFT: both cores, since pairs are correlated while other clips still decode.
 FFT_WORKERS = 2
