@@ -6,7 +6,7 @@ Sections (each prints a table; all figures also go to bench/out/results.json):
   memory   three 60-minute clips: wall time (target: at most 1.0x the sequential decode) and peak RSS
            of the whole alignment (target: 700 MB)
   hard     the hard recording conditions: syncam beside plain whole-clip GCC-PHAT (bench_hard.py)
-  calibrate  the confidence of 240 unrelated real pairs: the false-placement rate (calibrate.py)
+  calibrate  the confidence of 600 unrelated real pairs: the false-placement rate (calibrate.py)
   render, motion, batch: the feature benches beside this file, when present
 
 Usage: python bench/bench.py [--minutes 10] [--long-minutes 60] [--only align,methods] [--scale 1]
@@ -180,7 +180,7 @@ def main() -> None:
     if want("calibrate"):
         print("\n[calibrate] unrelated real recordings: how confident can a wrong match look?")
         from bench import calibrate
-        results["calibrate"] = calibrate.run(240, seed=1)
+        results["calibrate"] = calibrate.run(600, seed=2)
     for name in ("render", "motion", "batch"):
         if want(name) and os.path.exists(os.path.join(ROOT, "bench", f"bench_{name}.py")):
             print(f"\n[{name}]")

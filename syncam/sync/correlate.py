@@ -82,7 +82,7 @@ def window_search(a: Signature, b: Signature, *, max_offset: float | None = None
     cum = np.concatenate(([0.0], np.cumsum(np.square(long_, dtype=np.float64))))
     e_long = cum[n: n + lags] - cum[:lags]  # energy of long_[j: j + n]
     excl = int(round(config.PEAK_EXCLUSION * rate))
-    noise = noise_max(lags * len(starts))
+    noise = noise_max(lags * len(starts)) * config.WINDOW_NOISE_FACTOR
     best: _Verdict | None = None
     for t in starts:
         i0 = int(round((t - s_start) * rate))
