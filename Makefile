@@ -38,6 +38,7 @@ demo: system-deps $(STAMP) $(DEMO_MEDIA)
 
 ## test: the whole suite, end-to-end tests on real encoded media included
 test: system-deps $(STAMP)
+	@PYTHON=$(PYTHON) bash scripts/system-deps.sh --test
 	$(PY) -m pytest -q
 
 ## test-fast: every test that decodes no media (-m "not slow"; tests/conftest.py fails a test that
@@ -53,6 +54,7 @@ lint: $(STAMP)
 ## bench: speed and memory against ffmpeg alone, in one run
 bench: system-deps $(STAMP)
 	$(PY) bench/bench.py
+	$(PY) bench/bench_report.py
 
 ## clean: the venv, the demo (its clips, outputs and signature cache), benchmark outputs
 clean:

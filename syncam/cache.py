@@ -118,7 +118,7 @@ class SignatureCache:
                         "again and rewriting it", path, clip.path, exc)
             return None
         if values.dtype != np.float32 or values.ndim != 1 or (
-                fine is not None and (fine.dtype != np.float32 or fine.ndim != 1)):
+                fine is not None and (fine.dtype not in (np.float32, np.float16) or fine.ndim != 1)):
             self._count(corrupt=1)
             log.warning("%s: malformed signature cache entry for %s; decoding the clip again and "
                         "rewriting it", path, clip.path)
@@ -159,4 +159,26 @@ class SignatureCache:
         self._count(misses=1)
         sig = compute()
         self.put(clip, method, params, sig)
+        return sig
+
+
+class KeepingCache:
+    """Keeps every signature it hands out in memory, in front of an optional on-disk cache: what
+    ``align --report`` passes to align and then to the report, which so decodes nothing twice."""
+
+    def __init__(self, inner: SignatureCache | None = None) -> None:
+        self.inner = inner
+        self._kept: dict[tuple[str, str], Signature] = {}
+        self._lock = threading.Lock()
+
+    def get_or_compute(self, clip: Clip, method: Method, params: dict[str, Any],
+                       compute: Callable[[], Signature]) -> Signature:
+        key = (os.path.realpath(clip.path), Method(method).value)
+        with self._lock:
+            sig = self._kept.get(key)
+        if sig is None:
+            sig = (self.inner.get_or_compute(clip, method, params, compute) if self.inner
+                   else compute())
+            with self._lock:
+                self._kept[key] = sig
         return sig

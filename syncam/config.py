@@ -11,13 +11,32 @@ import os
 # clip is 115 MB at this rate, which keeps three such clips well under 1 GB.
 AUDIO_RATE = 8000
 
-# The coarse search runs on an onset envelope (spectral flux) at 100 frames/s: 10 ms steps are fine
-# enough to land the fine search, and a 60-minute clip is only 360 000 values, so correlating every pair
-# over the whole clip costs milliseconds. Flux (log band energy, differenced, rectified) ignores gain and
-# the microphone's frequency response, which is what differs between cameras.
-ENVELOPE_RATE = 100
-ENVELOPE_FFT = 256  # 32 ms window at 8 kHz: resolves syllable onsets
-ENVELOPE_BANDS = 16  # log-spaced bands between 80 Hz and 4 kHz
+# Both signals of an audio signature are whitened in short time (signals/audio.py): 32 ms frames (256
+# samples at 8 kHz) are short enough that speech, music and noise are each near-stationary inside one,
+# so normalising each frame's spectrum flattens them all; hop = half a frame (sqrt-Hann windows, exact
+# overlap-add). Below 100 Hz sits mains hum, wind and handling rumble and almost no timing information.
+# Frames under -60 dBFS (digital silence, a muted channel) are zeroed rather than amplified into noise.
+WHITEN_FRAME = 256
+WHITEN_LOW = 100.0  # Hz
+WHITEN_GATE = -60.0  # dBFS
+
+# The search over every lag runs on the whitened 8 kHz signal (band 100-3600 Hz): measured on the
+# reverberant hall of the hard conditions (RT60 2 s, direct path 10 dB under the reverberation, babble
+# 5 dB above the music, 40 s clips), a 4 kHz scan put its best peak 27 ms off the truth while the 8 kHz
+# one is exact (make bench, section hard). It costs ~0.07 s per minute of the two clips together, so
+# pairs longer together than SCAN_FULL_SECONDS are searched at LONG_SCAN_RATE (2 kHz, 100-900 Hz), four
+# times cheaper in time and memory (3 x 60 min at 8 kHz would need 700 MB for one pair's correlation):
+# an overlap of minutes carries sqrt(minutes / 40 s) times the evidence of the hall's 40 s, which
+# makes up for the narrower band; the 8 kHz windows then refine the lag to microseconds.
+SCAN_FULL_SECONDS = 600.0  # the two clips' durations added
+# Pairs longer together than this (two hour-long recorders) are scanned at half LONG_SCAN_RATE (1 kHz,
+# 100-450 Hz): one pair's correlation at 2 kHz peaks at 270 MB for 1 h + 1 h, which with three hours of
+# signatures breaks the 700 MB budget; at 1 kHz it is half, and an hour of overlap is still ~6x the
+# bandwidth x time of the 8 kHz, 40 s hall case above.
+SCAN_HALF_SECONDS = 5400.0
+LONG_SCAN_RATE = 2000
+# Threads per FFT: both cores, since pairs are correlated while other clips still decode.
+FFT_WORKERS = 2
 
 # --- motion signature ------------------------------------------------------------------------------
 # Frames are decoded by ffmpeg straight to 96x64 grey: enough to see a person move in a 4x4 grid cell
@@ -50,39 +69,77 @@ MOTION_LIGHT_CLIP = 20.0
 MOTION_STILL = 0.5
 
 # --- matching ----------------------------------------------------------------------------------------
-# A match must rest on at least this much shared material; lags with less overlap are not searched
-# (a correlation over two seconds is noise-dominated and would produce confident-looking flukes).
-MIN_OVERLAP = 5.0  # seconds
+# A lag is searched when it gives at least this much shared sound. Below 2 s a whitened correlation has
+# too few independent values for its z-score to be normal; above it, whether a match counts is decided
+# by its calibrated confidence, not by its length (a 4.5 s clip that matches clearly is placed).
+MIN_OVERLAP = 2.0  # seconds
+# Motion keeps 5 s: its 100/s signal has far fewer independent values per second than sound.
+MOTION_MIN_OVERLAP = 5.0  # seconds
 
 # Peaks within this distance of the best one belong to it; the runner-up is searched outside it.
-# 0.1 s is wider than the envelope's smoothing, and narrower than any musical beat period.
+# 0.1 s is wider than a whitened peak and its early reflections, and narrower than any musical beat.
 PEAK_EXCLUSION = 0.1  # seconds
 # Motion peaks are broader: a difference spans a whole frame interval (up to 42 ms at 24 fps) and
 # motion is smooth over several frames, so the peak's own flank reaches further than audio's.
 PEAK_EXCLUSION_MOTION = 0.25  # seconds
 
-# The fine (waveform) stage correlates at most this much of the overlap, taken from its middle; a
-# minute of audio at 8 kHz pins the lag to far below a millisecond even at 0 dB SNR.
-FINE_WINDOW = 60.0  # seconds
-FINE_SEARCH = 0.03  # +- seconds searched around the coarse lag (coarse step is 10 ms)
-# A whitened peak this many robust standard deviations high is a real alignment; below it the coarse
-# lag stands. Noise over the +-30 ms window (481 lags) peaks near 3.5; real matches score 20-250.
+# Only windows whose own lag is within AGREE of the chosen lag are added up to refine it: a window
+# of unrelated sound would otherwise pull the peak (measured: 28 ms, on a 5 s shared burst in 60 s).
+AGREE = 0.001  # seconds
+# A window of digitally identical sound has a z-score in the millions (its noise is rounding): scores
+# are capped here, far above any real recording's, so manifests stay readable.
+MAX_SCORE = 999.0
+
+# Windowed evidence (sync/windows.py): the overlap at the chosen lag is cut into 4 s windows, each
+# correlated on the 8 kHz whitened signal within +-FINE_SEARCH of the lag. 4 s of sound gives a
+# window z-score of 10-40 on a real match (noise over +-30 ms peaks near 3.5), and 128 windows (the
+# most kept; evenly spread over longer overlaps) fit a drift line to a fraction of a ppm. A window is
+# never shorter than MIN_WINDOW.
+OBS_WINDOW = 4.0  # seconds
+OBS_MAX_WINDOWS = 128
+MIN_WINDOW = 1.5  # seconds
+FINE_SEARCH = 0.03  # +- seconds around the scan's lag (its step is 0.25 ms; 30 ms leaves room for drift)
+# The summed windows' peak must stand this many robust standard deviations high to move the scan's
+# lag; noise over +-30 ms (481 lags) peaks near 3.5.
 FINE_MIN_Z = 8.0
 
-# When the best envelope lag is not clearly ahead of the others (confidence below AMBIGUOUS_BELOW: a
-# loop of music, a repeated chant), every envelope lag scoring at least CANDIDATE_RATIO of the best (at
-# most CANDIDATES of them: a 2 s bar repeated over 80 s gives ~40) is judged again on RANK_WINDOW
-# seconds of whitened waveform, where the repeats of a live performance still differ (~3 ms each).
-CANDIDATES = 64
-CANDIDATE_RATIO = 0.8
-RANK_WINDOW = 10.0  # seconds
+# Window search (search 2 of sync/correlate.py): 4 s windows every 2 s of the shorter clip, each
+# against every lag of the other. Its cost is windows x the longer clip's samples; above this budget
+# (about 2.5 minutes against 2.5 minutes, ~1 s of CPU) only the scan runs, and long clips rely on it:
+# there, even a few seconds of shared sound add up over the scan's long overlap.
+SEARCH_WINDOW = 4.0  # seconds
+SEARCH_MAX_WINDOWS = 200
+WINDOW_SEARCH_BUDGET = 1.0e8  # window-samples
+# The window search's noise maximum is raised by this factor: its windows overlap by half and 4 s of
+# whitened sound has heavier tails than a normal distribution, so its null scores reach higher than
+# the scan's (bench/calibrate.py, 900 unrelated pairs: the highest window verdict 0.214 without it,
+# the highest scan verdict 0.137). Real window matches (a 5 s burst in 60 s) score 0.89 and lose 0.01.
+WINDOW_NOISE_FACTOR = 1.1
+
+# When the scan's best lag is not clearly ahead (confidence below AMBIGUOUS_BELOW) but stands
+# AMBIGUOUS_MIN_PEAK times above the noise maximum, every lag scoring at least CANDIDATE_RATIO of the
+# best (at most CANDIDATES) is compared window by window (the loop tournament). 1 s windows: one
+# transient (a shout, a drum fill) is a large part of a 1 s window, a small part of a 4 s one.
+CANDIDATES = 32
+CANDIDATE_RATIO = 0.6
 AMBIGUOUS_BELOW = 0.5
-# ...and only when the best envelope peak stands this many times above the noise maximum: a loop gives
-# 3.5-10x, unrelated clips or a pair whose real overlap is too short to search ~1.2x.
 AMBIGUOUS_MIN_PEAK = 2.0
+LOOP_WINDOW = 1.0  # seconds
+LOOP_SEARCH = 0.005  # +- seconds: the scan's lags are good to 0.25 ms
+LOOP_MAX_WINDOWS = 400
+# A floor on the spread of window score differences: a digital loop with no noise at all would
+# otherwise divide by zero and make any difference look infinitely significant.
+LOOP_MIN_SPREAD = 0.5
+# Lags listed in the manifest for a person to choose from when no search was sure.
+CANDIDATES_REPORTED = 8
 
 # Matches below this confidence are not used by the solver. The score is 1 - runner_up/peak (see
-# sync/correlate.py): unrelated clips score below 0.1, a clear real match above 0.5.
+# sync/score.py). Measured on 900 pairs of unrelated real recordings, 3 to 120 s each (speech against
+# speech, music, whale song, a bird, babble, a loop, near-silence with hum: bench/calibrate.py, seeds 1
+# and 2), the highest confidence any search gave was 0.137 (99th percentile 0.07-0.08): none reached
+# 0.25, which bounds the false-placement rate per pair below 1 in 300 (95 %). Real matches in the hard
+# conditions (a hall at RT60 2 s with babble, a GSM phone, 5 s shared in 60 s, a live loop, 4.5 s
+# clips) score 0.42-0.96.
 MIN_CONFIDENCE = 0.25
 
 # --- solving ----------------------------------------------------------------------------------------
@@ -175,3 +232,60 @@ FONT_NAMES = ("DejaVuSans.ttf", "LiberationSans-Regular.ttf", "FreeSans.ttf", "N
 # The mosaic `syncam batch --render` writes beside each manifest. Files named syncam-* are outputs, so
 # batch never mistakes them for clips when it walks a folder tree again.
 MOSAIC_NAME = "syncam-mosaic.mp4"
+
+# --- report -----------------------------------------------------------------------------------------
+# The contact sheet shows every camera at this many timeline instants (one row each): 8 rows of
+# thumbnails fit a laptop screen or two, and still sample a long event every few minutes.
+REPORT_INSTANTS = 8
+REPORT_INSTANTS_RANGE = (6, 12)  # what --instants accepts: fewer shows too little, more is a video
+# One contact-sheet cell: 16:9, big enough to read a slate or a face, small enough that 8 rows of 6
+# cameras stay a few hundred KB of PNG inside the page.
+REPORT_CELL = (240, 135)  # width, height
+# A frame is taken as on screen at an instant when it starts at most this long after it: ffmpeg's trim
+# rounds to the stream's time base, a whole millisecond in WebM/Matroska.
+REPORT_FRAME_SLACK = 0.001  # seconds
+# How far before an instant ffmpeg starts looking for the frame on screen then: longer than one frame
+# interval at any rate a camera records (a 2 fps time-lapse still has a frame in it).
+REPORT_FRAME_LOOKBACK = 0.5  # seconds
+# Correlation curves are drawn from at most this many points (each the highest of its stretch of
+# lags, so no peak is lost): a 10-minute pair has 120 000 lags, more than a plot has pixels.
+REPORT_CURVE_POINTS = 2000
+# The zoom around a match's peak spans +- this much lag: several beats of speech or motion, enough to
+# see the runner-up of a near-tie and the width of the peak.
+REPORT_ZOOM = 2.0  # seconds
+# The overlaid sound envelopes span +- this much timeline around the strongest shared event, and the
+# waveforms +- REPORT_WAVE_SPAN: an envelope shows the event's shape, a waveform millisecond agreement.
+REPORT_EVENT_SPAN = 1.5  # seconds
+REPORT_WAVE_SPAN = 0.05  # seconds
+# Where `syncam batch --report` puts each event's page (beside its manifest) and the index of them all.
+REPORT_NAME = "syncam-report.html"
+REPORT_INDEX_NAME = "syncam-report-index.html"
+# --- export (syncam export, align --export, batch --export) -------------------------------------------
+# Formats by the output's extension. EDL holds one video track, so .edl writes one file per camera
+# (OUT.<camera>.edl).
+EXPORT_FORMATS = (".otio", ".fcpxml", ".xml", ".edl", ".aaf")
+# Timeline frame rate when no placed clip has video (recorders only): the PAL/European video rate;
+# every NLE opens it, and a sound-only timeline has no frames to misplace.
+EXPORT_FPS = 25
+# Unplaced clips sit on a track of their own that starts this long after the last placed clip ends
+# (and with this much between them): clearly apart from synchronized material, never at time 0, where
+# they would look placed.
+EXPORT_UNPLACED_GAP = 10.0  # seconds
+EXPORT_UNPLACED_TRACK = "unplaced (not synchronized)"
+
+# --- cameras and takes -----------------------------------------------------------------------------
+# Two takes of one camera may touch (a recorder splitting its file every 2 GB starts the next file on
+# the frame after) but not overlap. Placements are good to ~1 ms by sound and ~20 ms by picture, so an
+# overlap beyond 0.1 s is a wrong placement, not measurement noise.
+TAKE_OVERLAP_TOLERANCE = 0.1  # seconds
+# The timeline `syncam batch --export FORMAT` writes beside each manifest (syncam-timeline.otio, ...).
+TIMELINE_STEM = "syncam-timeline"
+
+# --- metadata priors (align --use-metadata) -----------------------------------------------------------
+# A take placed from its camera's clock alone gets this confidence: below MIN_CONFIDENCE, so nobody
+# mistakes it for a measured placement, and above 0, so it is told from unplaced.
+METADATA_CONFIDENCE = 0.1
+# Creation times are whole seconds, and cameras write them at the start or up to a second or two
+# later (when the file is opened): two takes' clocks that disagree with their measured places by more
+# than this are reported as contradicting the evidence.
+METADATA_TOLERANCE = 2.0  # seconds

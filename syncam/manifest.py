@@ -9,10 +9,12 @@ from __future__ import annotations
 import json
 import math
 import os
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, fields
 from fractions import Fraction
 from typing import Any
 
+from syncam import config
 from syncam._version import __version__
 from syncam.errors import ManifestError, UsageError
 from syncam.settings import Settings
@@ -28,13 +30,13 @@ class ClipEntry:
 
     path: str
     name: str
-    camera: str  # track name; several clips of one camera share it (today: the file's stem)
+    camera: str  # track name; the takes of one camera share it (see syncam/cameras.py)
     placed: bool
     offset: float | None  # null when unplaced
     offset_frames: float | None  # offset in the clip's own frames (offset * fps)
     drift_ppm: float | None  # clock drift of the linear time map; 0.0 = not estimated yet
     confidence: float
-    method: str | None  # evidence that placed it: "audio" | "motion"
+    method: str | None  # evidence that placed it: "audio" | "motion" | "metadata" (--use-metadata)
     reason: str | None  # why it is unplaced
     duration: float
     frame_rate: str | None  # exact, as a fraction "30000/1001"
@@ -47,6 +49,8 @@ class ClipEntry:
     has_video: bool
     size: int
     mtime: float
+    # unplaced clips: where its ambiguous matches point, best first (see ClipCandidate)
+    candidates: tuple[dict[str, Any], ...] = ()
     # what render decodes, so it need not probe again (null in manifests from before these fields)
     audio_stream: int | None = None  # the file's stream index (ffprobe's) align listened to
     video_stream: int | None = None  # the file's stream index of the picture
@@ -67,6 +71,28 @@ class MatchEntry:
     peak: float
     runner_up: float
     overlap: float
+    search: str = ""  # "scan" | "windows" | "loop": which search decided the lag
+    # one (clip-a time s, lag s, z-score) per window of the overlap: where the lag was measured
+    observations: tuple[tuple[float, float, float], ...] = ()
+    candidates: tuple[dict[str, float], ...] = ()  # {"lag", "score"}: lags that competed, best first
+
+
+@dataclass(frozen=True)
+class CameraEntry:
+    """One camera: its takes (indices into clips) in timeline order, unplaced ones last."""
+
+    name: str
+    takes: tuple[int, ...]
+
+
+def camera_entries(clips: Sequence[ClipEntry]) -> tuple[CameraEntry, ...]:
+    """The cameras of ``clips`` in order of first appearance, each with its takes in time order."""
+    order: dict[str, list[int]] = {}
+    for i, c in enumerate(clips):
+        order.setdefault(c.camera, []).append(i)
+    return tuple(CameraEntry(name, tuple(sorted(
+        idx, key=lambda i: (clips[i].offset is None, clips[i].offset or 0.0, i))))
+        for name, idx in order.items())
 
 
 @dataclass(frozen=True)
@@ -81,6 +107,7 @@ class Manifest:
     schema: str = SCHEMA
     version: int = VERSION
     settings: Settings = field(default_factory=Settings)
+    cameras: tuple[CameraEntry, ...] = ()
 
     @property
     def unplaced(self) -> list[ClipEntry]:
@@ -89,7 +116,7 @@ class Manifest:
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         order = ["schema", "version", "tool_version", "reference", "timeline_start", "timeline_end",
-                 "clips", "matches", "notes", "settings"]
+                 "cameras", "clips", "matches", "notes", "settings"]
         return {k: d[k] for k in order}
 
     def to_json(self) -> str:
@@ -110,17 +137,25 @@ def _finite_or_null(value: Any) -> Any:
 
 
 def build(clips: list[Clip], solution: Solution, *, reasons: dict[int, str],
-          settings: Settings | None = None, audio_streams: dict[int, int] | None = None) -> Manifest:
+          settings: Settings | None = None, audio_streams: dict[int, int] | None = None,
+          cameras: Sequence[str] | None = None, notes: Sequence[str] = ()) -> Manifest:
     """Assemble the manifest from probed clips and the solver's answer. ``audio_streams[i]``: the
-    stream index clip i was aligned by (default: its first audio stream)."""
+    stream index clip i was aligned by (default: its first audio stream). ``cameras``: each clip's
+    camera name (default: its file's stem, one camera per clip)."""
     entries = []
     for i, (clip, pl) in enumerate(zip(clips, solution.placements)):
         fps: Fraction | None = clip.fps
         v = clip.video[0] if clip.video else None
+        candidates = () if pl else _clip_candidates(i, solution)
+        reason = None if pl else reasons.get(i, "matched no other clip with enough confidence")
+        if candidates:
+            reason = (f"{reason}; its sound fits {len(candidates)} places about equally well (a "
+                      "repeat): see its candidates")
         chosen = (audio_streams or {}).get(i)
         a = next((s for s in clip.audio if s.index == chosen), clip.audio[0] if clip.audio else None)
         entries.append(ClipEntry(
-            path=clip.path, name=clip.name, camera=os.path.splitext(clip.name)[0],
+            path=clip.path, name=clip.name,
+            camera=cameras[i] if cameras is not None else os.path.splitext(clip.name)[0],
             placed=pl is not None,
             offset=pl.offset if pl else None,
             offset_frames=pl.offset * float(fps) if pl and fps else None,
@@ -129,29 +164,52 @@ def build(clips: list[Clip], solution: Solution, *, reasons: dict[int, str],
                 (v_.match.confidence for v_ in solution.verdicts if i in (v_.match.a, v_.match.b)),
                 default=0.0), 4),
             method=pl.method.value if pl and pl.method else None,
-            reason=None if pl else reasons.get(i, "matched no other clip with enough confidence"),
+            reason=reason,
             duration=clip.duration,
             frame_rate=str(fps) if fps else None, fps=float(fps) if fps else None,
             sample_rate=clip.sample_rate, width=v.width if v else None, height=v.height if v else None,
             rotation=v.rotation if v else 0, has_audio=bool(clip.audio), has_video=bool(clip.video),
             size=clip.size, mtime=clip.mtime, audio_stream=a.index if a else None,
             video_stream=v.index if v else None, origin=clip.origin, container_start=clip.start,
-            audio_start=a.start if a else None))
+            audio_start=a.start if a else None, candidates=candidates))
     matches = tuple(MatchEntry(
         a=v_.match.a, b=v_.match.b, lag=v_.match.lag, confidence=round(v_.match.confidence, 4),
         method=v_.match.method.value, used=v_.used, residual=v_.residual,
         peak=round(v_.match.peak, 3), runner_up=round(v_.match.runner_up, 3),
-        overlap=round(v_.match.overlap, 3)) for v_ in solution.verdicts)
+        overlap=round(v_.match.overlap, 3), search=v_.match.search,
+        observations=tuple((round(o.time, 3), round(o.lag, 7), o.score)
+                           for o in v_.match.observations),
+        candidates=tuple({"lag": c.lag, "score": c.score} for c in v_.match.candidates))
+        for v_ in solution.verdicts)
     placed = [(pl.offset, pl.to_timeline(clip.duration))
               for clip, pl in zip(clips, solution.placements) if pl is not None]
-    notes = []
+    notes = list(notes)
     if solution.requested_reference is not None:
         notes.append(f"the reference {clips[solution.requested_reference].name} matched no other "
                      f"clip; {clips[solution.reference].name} is the reference instead")
     return Manifest(reference=solution.reference, clips=tuple(entries), matches=matches,
                     timeline_start=min(p[0] for p in placed) if placed else None,
                     timeline_end=max(p[1] for p in placed) if placed else None,
-                    notes=tuple(notes), settings=settings or Settings())
+                    notes=tuple(notes), settings=settings or Settings(),
+                    cameras=camera_entries(entries))
+
+
+def _clip_candidates(i: int, solution: Solution) -> tuple[dict[str, Any], ...]:
+    """Where the ambiguous matches of unplaced clip ``i`` would put it, best score first."""
+    out: list[dict[str, Any]] = []
+    for v in solution.verdicts:
+        m = v.match
+        if i not in (m.a, m.b):
+            continue
+        j = m.b if m.a == i else m.a
+        other = solution.placements[j]
+        for c in m.candidates:
+            lag = -c.lag if m.a == i else c.lag  # offset_i - offset_j
+            out.append({"against": j, "lag": round(lag, 6),
+                        "offset": None if other is None else round(other.offset + lag, 6),
+                        "score": c.score})
+    out.sort(key=lambda d: -d["score"])
+    return tuple(out[: config.CANDIDATES_REPORTED])
 
 
 def _known(cls: type, data: dict[str, Any]) -> Any:
@@ -233,12 +291,16 @@ def from_dict(data: Any, *, source: str = "manifest") -> Manifest:
     except UsageError as exc:
         raise ManifestError(f"{source}: settings.{exc.option}: {exc.message}; re-run 'syncam "
                             "align'") from None
-    return Manifest(reference=data["reference"],
-                    clips=tuple(_known(ClipEntry, c) for c in data["clips"]),
+    clips = tuple(_known(ClipEntry, c) for c in data["clips"])
+    cameras = (tuple(CameraEntry(name=str(c["name"]), takes=tuple(int(t) for t in c["takes"]))
+                     for c in data["cameras"]) if "cameras" in data else camera_entries(clips))
+    if any(not 0 <= t < len(clips) for c in cameras for t in c.takes):
+        raise ManifestError(f"{source}: cameras: a camera's take names no clip; re-run 'syncam align'")
+    return Manifest(reference=data["reference"], clips=clips,
                     matches=tuple(_known(MatchEntry, m) for m in data["matches"]),
                     timeline_start=data["timeline_start"], timeline_end=data["timeline_end"],
                     notes=tuple(data.get("notes", [])), tool_version=data["tool_version"],
-                    settings=settings)
+                    settings=settings, cameras=cameras)
 
 
 def load(path: str) -> Manifest:

@@ -15,15 +15,18 @@ from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Protocol
 
+from syncam import cameras as cameras_mod
 from syncam import config, manifest
 from syncam.errors import FFmpegError, MediaError, SyncamError, UsageError
 from syncam.media import ffmpeg
 from syncam.media.probe import probe
 from syncam.settings import Settings
-from syncam.signals.audio import audio_signature, is_silent
+from syncam.signals.audio import is_silent, signature, whitener
 from syncam.signals.motion import is_still, motion_signature
+from syncam.sync import priors as priors_mod
 from syncam.sync.correlate import match
 from syncam.sync.solve import solve
+from syncam.sync.takes import reject_overlaps, siblings
 from syncam.types import Clip, Match, Method, Progress, Signature
 
 if TYPE_CHECKING:
@@ -99,11 +102,13 @@ def audio_signature_of(clip: Clip, audio_stream: int | None = None) -> Signature
     """The signature of one of a clip's audio streams (clip time of sample 0 included).
 
     ``audio_stream`` N picks the clip's N-th audio stream (0 = the first). None picks the first one
-    that is not silent (signals.audio.is_silent: no 0.1 s block above -60 dBFS RMS): a professional
-    camera's unused XLR input records only its noise floor, far below that, while any microphone
-    in a room rises above it. The first stream stays the choice whenever it is usable (it is the
-    camera's main track), and a later one costs a decode only when the ones before it are silent.
-    All silent: the first, which align then reports as silent. ``Signature.stream`` says which.
+    that is not silent (signals.audio.is_silent: no 0.1 s block above -60 dBFS RMS; whitening zeroes
+    every frame under the same level): a professional camera's unused XLR input records only its
+    noise floor, far below that, while any microphone in a room rises above it. The first stream
+    stays the choice whenever it is usable (it is the camera's main track), and a later one costs a
+    decode only when the ones before it are silent. All silent: the first, which align then reports
+    as silent. ``Signature.stream`` says which. The sound is whitened piece by piece as ffmpeg
+    decodes it, so the clip's PCM never exists whole.
     """
     _require(clip, Method.AUDIO)
     if audio_stream is not None and audio_stream >= len(clip.audio):
@@ -112,15 +117,18 @@ def audio_signature_of(clip: Clip, audio_stream: int | None = None) -> Signature
                          option="audio_stream")
     first = None
     for stream in clip.audio if audio_stream is None else (clip.audio[audio_stream],):
+        w = whitener(config.AUDIO_RATE, expected=int(clip.duration * config.AUDIO_RATE))
         try:
-            pcm = ffmpeg.decode_audio(clip.path, config.AUDIO_RATE, stream.index, clip.duration)
+            for piece in ffmpeg.stream_pcm(ffmpeg.audio_args(clip.path, config.AUDIO_RATE,
+                                                             stream.index), what=clip.path):
+                w.feed(piece)
         except FFmpegError as exc:
             raise MediaError(f"{clip.path}: its sound (stream #{stream.index}) cannot be decoded "
                              f"({exc.stderr_tail or exc}); export the clip again, or align it by "
                              "picture only") from None
-        sig = replace(audio_signature(pcm, config.AUDIO_RATE, start=stream.start - clip.origin),
+        sig = replace(signature(w, config.AUDIO_RATE, start=stream.start - clip.origin),
                       stream=stream.index)
-        if audio_stream is not None or not is_silent(pcm):
+        if audio_stream is not None or sig.fine is None or not is_silent(sig.fine):
             return sig
         first = first or sig
         log.debug("%s: audio stream #%d is silent", clip.path, stream.index)
@@ -152,11 +160,11 @@ class SignatureCache(Protocol):
 
 
 # The parameters that change each kind of signature (the cache key); bump a version when its
-# algorithm changes (audio 2: the stream is chosen per clip, and the signature says which).
+# algorithm changes (audio 3: short-time whitened sound, the stream chosen per clip).
 _PARAMS: dict[Method, dict[str, Any]] = {
-    Method.AUDIO: {"audio_version": 2, "audio_rate": config.AUDIO_RATE,
-                   "envelope_rate": config.ENVELOPE_RATE, "envelope_fft": config.ENVELOPE_FFT,
-                   "envelope_bands": config.ENVELOPE_BANDS},
+    Method.AUDIO: {"audio_version": 3, "audio_rate": config.AUDIO_RATE,
+                   "long_scan_rate": config.LONG_SCAN_RATE, "whiten_frame": config.WHITEN_FRAME,
+                   "whiten_low": config.WHITEN_LOW, "whiten_gate": config.WHITEN_GATE},
     Method.MOTION: {"motion_version": 1, "motion_size": list(config.MOTION_SIZE),
                     "motion_scaler": config.MOTION_SCALER, "motion_grid": list(config.MOTION_GRID),
                     "motion_rate": config.MOTION_RATE, "motion_baseline": config.MOTION_BASELINE,
@@ -247,24 +255,33 @@ def align(paths: Sequence[str], *, method: str = config.METHOD, reference: str |
           audio_stream: int | Mapping[str, int] | None = None,
           workers: int = config.WORKERS,
           cache: SignatureCache | None = None,
-          progress: ProgressCallback | None = None) -> manifest.Manifest:
+          progress: ProgressCallback | None = None,
+          cameras: Sequence[str] | None = None,
+          use_metadata: bool = False) -> manifest.Manifest:
     """Place every clip on one timeline by its sound and/or its motion; return the offsets manifest.
 
     ``method``: "auto" (sound where both clips of a pair have usable sound, motion otherwise), "audio",
     "motion" or "both" (see the module docstring). ``reference`` is the path of the clip that defines
     timeline zero (default: the first). Clips that match nothing are reported unplaced (``offset``
-    None) with a reason, never given a guessed offset. Raises MediaError/UsageError/FFmpegError for
-    input that cannot be aligned at all.
+    None) with a reason, never given a guessed offset. ``cameras``: each clip's camera name (see
+    syncam/cameras.py; default: its device's serial number where the file has one, else one camera per
+    clip); takes of one camera are never matched with each other nor placed overlapping.
+    ``use_metadata``: a take that nothing heard or saw is placed from its camera's clock relative to a
+    placed sibling (syncam/sync/priors.py), and clocks that contradict the evidence are noted.
+    Raises MediaError/UsageError/FFmpegError for input that cannot be aligned at all.
     """
     method = method.value if isinstance(method, Method) else str(method)
     report = progress or _noop
     abs_paths = check_paths(paths)
     ref = _reference_index(abs_paths, reference)
     n = len(abs_paths)
+    if cameras is not None and len(cameras) != n:
+        raise UsageError(f"{len(cameras)} camera names for {n} clips; give one per clip")
     streams = _audio_streams(abs_paths, audio_stream)
     settings = Settings(method=method, max_offset=max_offset, min_confidence=min_confidence,
                         audio_stream=audio_stream if not isinstance(audio_stream, Mapping) else
-                        {p: s for p, s in zip(abs_paths, streams) if s is not None})
+                        {p: s for p, s in zip(abs_paths, streams) if s is not None},
+                        use_metadata=use_metadata)
     max_offset, min_confidence = settings.max_offset, settings.min_confidence
 
     pool = ThreadPoolExecutor(max_workers=max(1, workers))
@@ -274,6 +291,8 @@ def align(paths: Sequence[str], *, method: str = config.METHOD, reference: str |
             clips.append(clip)
             report(Progress("probe", i + 1, n, clip.name))
         _check_method(method, clips)  # fail before decoding anything
+        cams = list(cameras) if cameras is not None else cameras_mod.assign(
+            abs_paths, devices=[c.device for c in clips])
         silent = [False] * n
         sound = [False] * n
         audio: dict[int, Signature] = {}
@@ -286,7 +305,7 @@ def align(paths: Sequence[str], *, method: str = config.METHOD, reference: str |
             sound[i] = not silent[i]
             audio[i] = sig
             if sound[i]:
-                for j in (j for j in audio if j != i and sound[j]):
+                for j in (j for j in audio if j != i and sound[j] and not siblings(cams, i, j)):
                     a, b = min(i, j), max(i, j)
                     audio_jobs[a, b] = pool.submit(match, audio[a], audio[b], a, b,
                                                    max_offset=max_offset)
@@ -294,7 +313,8 @@ def align(paths: Sequence[str], *, method: str = config.METHOD, reference: str |
         if method != "motion":
             _extract_all(pool, clips, [i for i in range(n) if clips[i].audio], Method.AUDIO, cache,
                          report, "signature", on_ready=sound_ready, audio_streams=streams)
-        planned = _pair_methods(method, clips, sound)
+        planned = [(i, j, m) for i, j, m in _pair_methods(method, clips, sound)
+                   if not siblings(cams, i, j)]
         need_motion = sorted({c for i, j, m in planned if m is Method.MOTION for c in (i, j)})
         motion = _extract_all(pool, clips, need_motion, Method.MOTION, cache, report, "motion")
         audio_found = {pair: job.result() for pair, job in audio_jobs.items()}
@@ -324,12 +344,25 @@ def align(paths: Sequence[str], *, method: str = config.METHOD, reference: str |
         report(Progress("match", k + 1, len(pairs), f"{clips[i].name} ~ {clips[j].name}"))
 
     solution = solve(n, matches, ref, min_confidence=min_confidence)
+    solution, overlapping = reject_overlaps(solution, [c.duration for c in clips], cams,
+                                            [c.name for c in clips],
+                                            tolerance=config.TAKE_OVERLAP_TOLERANCE)
     report(Progress("solve", 1, 1))
     reasons = {i: _unmatched_reason(clips[i], method, silent[i], still.get(i), tried[i])
                for i in range(n)}
+    reasons.update(overlapping)
+    notes: list[str] = []
+    if use_metadata:
+        clip_priors = [priors_mod.prior(c.creation_time, c.timecode, c.fps) for c in clips]
+        solution, prior_reasons, notes = priors_mod.apply(
+            solution, clip_priors, cams, [c.duration for c in clips], [c.name for c in clips],
+            confidence=config.METADATA_CONFIDENCE, tolerance=config.METADATA_TOLERANCE,
+            overlap_tolerance=config.TAKE_OVERLAP_TOLERANCE)
+        reasons.update(prior_reasons)
     return manifest.build(clips, solution, reasons=reasons, settings=settings,
                           audio_streams={i: sig.stream for i, sig in audio.items()
-                                         if sig.stream is not None})
+                                         if sig.stream is not None},
+                          cameras=cams, notes=notes)
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,7 @@ class Settings:
     audio_stream: int | dict[str, int] | None = None
     audio_rate: int = config.AUDIO_RATE
     motion_rate: int = config.MOTION_RATE
+    use_metadata: bool = False  # creation times and timecode as priors (align --use-metadata)
 
     def __post_init__(self) -> None:
         if self.method not in config.METHODS:

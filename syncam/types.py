@@ -29,6 +29,7 @@ class Method(str, Enum):
 
     AUDIO = "audio"
     MOTION = "motion"
+    METADATA = "metadata"  # a placement only: from the camera's clock, relative to a sibling take
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,7 @@ class Clip:
     audio: tuple[AudioStream, ...] = ()
     creation_time: str | None = None
     timecode: str | None = None
+    device: str | None = None  # make/model and serial number, when the file names its device
 
     @property
     def name(self) -> str:
@@ -116,6 +118,23 @@ class Signature:
 
 
 @dataclass(frozen=True)
+class Observation:
+    """One window's evidence: at clip-a time ``time`` the sound of b matched best at ``lag``."""
+
+    time: float  # seconds, clip time of the window's centre in clip a
+    lag: float  # offset_b - offset_a that this window alone measured, seconds
+    score: float  # the window's z-score (whitened correlation peak in robust standard deviations)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A lag that competed for a match, with its score (z for the search that found it)."""
+
+    lag: float  # offset_b - offset_a, seconds
+    score: float
+
+
+@dataclass(frozen=True)
 class Match:
     """Evidence that ``b`` sits ``lag`` seconds after ``a``: lag = offset_b - offset_a."""
 
@@ -127,6 +146,11 @@ class Match:
     peak: float = 0.0  # normalised height of the best peak (z-score)
     runner_up: float = 0.0  # normalised height of the best peak away from it
     overlap: float = 0.0  # seconds of shared material at this lag
+    # where the lag was measured: one observation per window of the overlap (audio), in clip-a time
+    observations: tuple[Observation, ...] = ()
+    # lags that competed for it (best first) when they came close: a person can choose among them
+    candidates: tuple[Candidate, ...] = ()
+    search: str = ""  # which search decided: "scan" | "windows" | "loop" (motion: "scan")
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from syncam.batch.discover import (
                                    read_jobs_file,
 )
 from syncam.batch.event import EventResult, Status, up_to_date
-from syncam.batch.execute import BatchResult, batch, run
+from syncam.batch.execute import BatchResult, batch, report_index, run
 
 __all__ = ["MEDIA_EXTENSIONS", "BatchResult", "EventResult", "Job", "Status", "batch", "discover",
-           "find_events", "is_clip_name", "read_jobs_file", "run", "up_to_date"]
+           "find_events", "is_clip_name", "read_jobs_file", "report_index", "run", "up_to_date"]

@@ -4,6 +4,7 @@ CSV) that lists events with their clips and settings."""
 from __future__ import annotations
 
 import csv
+import glob
 import json
 import os
 from collections.abc import Sequence
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from syncam import config
+from syncam.cameras import assign
 from syncam.errors import UsageError
 from syncam.settings import finite
 
@@ -31,6 +33,23 @@ class Job:
     reference: str | None = None
     method: str | None = None
     max_offset: float | None = None
+    cameras: tuple[str, ...] | None = None  # each clip's camera; None = align's default
+
+    def timeline(self, ext: str) -> str:
+        """Where ``--export`` puts this event's timeline: beside its manifest, with the same tag
+        (syncam-manifest.N.json -> syncam-timeline.N.otio); .edl adds .<camera> per track."""
+        folder, base = os.path.split(self.manifest)
+        stem, mext = os.path.splitext(config.MANIFEST_NAME)
+        tag = base[len(stem):-len(mext)] if base.startswith(stem) and base.endswith(mext) else ""
+        return os.path.join(folder, config.TIMELINE_STEM + tag + ext)
+
+    def timeline_files(self, ext: str) -> tuple[str, ...]:
+        """The timeline files of an earlier --export of this event (.edl: one per camera track)."""
+        path = self.timeline(ext)
+        if ext != ".edl":
+            return (path,) if os.path.exists(path) else ()
+        stem = glob.escape(os.path.splitext(path)[0])
+        return tuple(sorted(glob.glob(f"{stem}.*{ext}")))
 
     @property
     def mosaic(self) -> str:
@@ -42,6 +61,13 @@ class Job:
         mosaic_stem, mosaic_ext = os.path.splitext(config.MOSAIC_NAME)
         return os.path.join(folder, mosaic_stem + tag + mosaic_ext)
 
+    @property
+    def report(self) -> str:
+        """Where ``--report`` puts this event's page, named like its mosaic (syncam-report.N.html)."""
+        folder, base = os.path.split(self.mosaic)
+        tag = base[len(os.path.splitext(config.MOSAIC_NAME)[0]):-len(os.path.splitext(base)[1])]
+        stem, ext = os.path.splitext(config.REPORT_NAME)
+        return os.path.join(folder, stem + tag + ext)
 
 
 def is_clip_name(name: str) -> bool:
@@ -65,12 +91,20 @@ def _manifest_for(name: str, clip_folder: str, out: str | None, *, in_clip_folde
     return os.path.join(clip_folder, in_clip_folder)
 
 
-def discover(roots: Sequence[str], *, out: str | None = None) -> list[Job]:
+def discover(roots: Sequence[str], *, out: str | None = None,
+             camera_folders: bool = False) -> list[Job]:
     """One job per folder (each ROOT and every folder below it) that directly holds clips.
 
     Names are the folder's path relative to its ROOT (the ROOT itself is named after its folder);
     with several ROOTs each name starts with its ROOT's folder name. Hidden folders are not walked.
+
+    ``camera_folders``: a folder holding clips is a *camera* and its parent folder the event (the
+    ROOT itself, when it holds clips, is an event); clips lying directly in an event folder are one
+    camera each. A tree cannot tell ``event/camA/`` from ``events/wedding/`` by itself, so the user
+    says which it is.
     """
+    if camera_folders:
+        return _discover_camera_folders(roots, out=out)
     jobs: list[Job] = []
     seen: dict[str, str] = {}
     for root in roots:
@@ -97,8 +131,39 @@ def discover(roots: Sequence[str], *, out: str | None = None) -> list[Job]:
     return jobs
 
 
-_JOB_KEYS = {"name", "clips", "reference", "method", "max_offset"}
-_CSV_ALIASES = {"event": "name", "clip": "clips", "max-offset": "max_offset"}
+def _discover_camera_folders(roots: Sequence[str], *, out: str | None) -> list[Job]:
+    """:func:`discover` for trees whose folders of clips are cameras: the event of a folder of clips
+    is its parent folder (a ROOT holding clips is an event itself, each of those clips a camera)."""
+    jobs: list[Job] = []
+    seen: dict[str, str] = {}
+    for root in roots:
+        top = os.path.abspath(root)
+        base = os.path.basename(top.rstrip(os.sep)) or top
+        events: dict[str, dict[str, str]] = {}  # event folder -> clip -> camera
+        for found in discover([root]):
+            folder = os.path.dirname(found.clips[0])
+            event = folder if folder == top else os.path.dirname(folder)
+            for clip in found.clips:
+                events.setdefault(event, {})[clip] = (
+                    os.path.splitext(os.path.basename(clip))[0] if folder == top
+                    else os.path.basename(folder))
+        for event, cams in sorted(events.items()):
+            rel = os.path.relpath(event, top).replace(os.sep, "/")
+            name = base if rel == "." else rel if len(roots) == 1 else f"{base}/{rel}"
+            if name in seen:
+                raise UsageError(f"{event}: event name '{name}' is also {seen[name]}; give ROOTs "
+                                 "with different folder names")
+            seen[name] = event
+            clips = tuple(cams)  # camera folders in name order, takes in file-name order
+            jobs.append(Job(name=name, clips=clips, cameras=tuple(cams[c] for c in clips),
+                            manifest=_manifest_for(name, event, out,
+                                                   in_clip_folder=config.MANIFEST_NAME)))
+    return jobs
+
+
+_JOB_KEYS = {"name", "clips", "reference", "method", "max_offset", "cameras"}
+_CSV_ALIASES = {"event": "name", "clip": "clips", "max-offset": "max_offset", "cameras": "camera"}
+_CSV_KEYS = (_JOB_KEYS - {"cameras"}) | {"camera"}
 
 
 def _method(value: Any, where: str) -> str | None:
@@ -120,8 +185,28 @@ def _max_offset(value: Any, where: str) -> float | None:
             from None
 
 
+def _cameras(value: Any, paths: tuple[str, ...], base: str, where: str) -> tuple[str, ...] | None:
+    """A JSON jobs file's cameras: {"NAME": "GLOB" or ["GLOB", ...]} (globs relative to the jobs
+    file's folder, or file names)."""
+    if value is None:
+        return None
+    if not isinstance(value, dict) or not all(
+            isinstance(k, str) and (isinstance(v, str) or isinstance(v, list) and all(
+                isinstance(g, str) for g in v)) for k, v in value.items()):
+        raise UsageError(f"{where}: \"cameras\" must map camera names to a glob or a list of globs, "
+                         "e.g. {\"A\": \"camA/*.mp4\"}")
+    rules = [(cam, g if os.path.isabs(g) or "/" not in g else os.path.join(base, g))
+             for cam, globs in value.items() for g in ([globs] if isinstance(globs, str) else globs)]
+    try:
+        return tuple(assign(paths, rules=rules))
+    except UsageError as exc:
+        raise UsageError(f"{where}: {str(exc).replace('--camera ', 'camera ')}") from None
+
+
 def _job(name: Any, clips: list[Any], reference: Any, method: Any, max_offset: Any, *,
-         base: str, out: str | None, where: str) -> Job:
+         base: str, out: str | None, where: str, cameras: Any = None,
+         camera_names: list[str] | None = None) -> Job:
+    """``cameras``: JSON's rules; ``camera_names``: CSV's camera per clip ("" = not given)."""
     if not isinstance(name, str):
         raise UsageError(f"{where}: every event needs a \"name\" (text)")
     name = _check_name(name, where)
@@ -135,6 +220,9 @@ def _job(name: Any, clips: list[Any], reference: Any, method: Any, max_offset: A
     flat = f"{stem}.{name.replace('/', '_')}{ext}"
     return Job(name=name, clips=paths, reference=ref, method=_method(method, where),
                max_offset=_max_offset(max_offset, where),
+               cameras=_cameras(cameras, paths, base, where) if not any(camera_names or ()) else
+               tuple(n or os.path.splitext(os.path.basename(p))[0]
+                     for n, p in zip(camera_names or (), paths)),
                manifest=_manifest_for(name, os.path.dirname(paths[0]), out, in_clip_folder=flat))
 
 
@@ -159,7 +247,8 @@ def _json_jobs(path: str, text: str, out: str | None) -> list[Job]:
                              f"{', '.join(sorted(_JOB_KEYS))}")
         clips = ev.get("clips")
         jobs.append(_job(ev.get("name"), clips if isinstance(clips, list) else [], ev.get("reference"),
-                         ev.get("method"), ev.get("max_offset"), base=base, out=out, where=where))
+                         ev.get("method"), ev.get("max_offset"), base=base, out=out, where=where,
+                         cameras=ev.get("cameras")))
     return jobs
 
 
@@ -168,18 +257,20 @@ def _csv_jobs(path: str, text: str, out: str | None) -> list[Job]:
     header = [_CSV_ALIASES.get(h.strip().lower(), h.strip().lower()) for h in next(rows, [])]
     if "name" not in header or "clips" not in header:
         raise UsageError(f"{path}: the first line must name the columns: name,clips[,reference,"
-                         "method,max_offset]")
-    unknown = set(header) - _JOB_KEYS
+                         "method,max_offset,camera]")
+    unknown = set(header) - _CSV_KEYS
     if unknown:
         raise UsageError(f"{path}: unknown column(s) {', '.join(sorted(unknown))}; the columns are "
-                         f"{', '.join(sorted(_JOB_KEYS))}")
+                         f"{', '.join(sorted(_CSV_KEYS))}")
     events: dict[str, dict[str, Any]] = {}
     for line, row in enumerate(rows, start=2):
         if not any(cell.strip() for cell in row):
             continue
         cells = dict(zip(header, (c.strip() for c in row)))
-        ev = events.setdefault(cells.get("name", ""), {"clips": [], "line": line})
-        ev["clips"] += [c for c in cells.get("clips", "").split(";") if c.strip()]
+        ev = events.setdefault(cells.get("name", ""), {"clips": [], "cameras": [], "line": line})
+        row_clips = [c for c in cells.get("clips", "").split(";") if c.strip()]
+        ev["clips"] += row_clips
+        ev["cameras"] += [cells.get("camera", "")] * len(row_clips)
         for key in ("reference", "method", "max_offset"):
             if cells.get(key):
                 if ev.get(key) not in (None, cells[key]):
@@ -188,7 +279,8 @@ def _csv_jobs(path: str, text: str, out: str | None) -> list[Job]:
                 ev[key] = cells[key]
     base = os.path.dirname(path)
     return [_job(name, ev["clips"], ev.get("reference"), ev.get("method"), ev.get("max_offset"),
-                 base=base, out=out, where=f"{path}:{ev['line']}") for name, ev in events.items()]
+                 base=base, out=out, where=f"{path}:{ev['line']}", camera_names=ev["cameras"])
+            for name, ev in events.items()]
 
 
 def read_jobs_file(path: str, *, out: str | None = None) -> list[Job]:
@@ -218,13 +310,13 @@ def read_jobs_file(path: str, *, out: str | None = None) -> list[Job]:
 
 
 def find_events(roots: Sequence[str] = (), *, jobs_file: str | None = None,
-         out: str | None = None) -> list[Job]:
+                out: str | None = None, camera_folders: bool = False) -> list[Job]:
     """The events of ROOT folders and/or a jobs file (see :func:`discover`, :func:`read_jobs_file`)."""
     if not roots and jobs_file is None:
         raise UsageError("nothing to do: give ROOT folders or a jobs file", option="jobs_file")
     if out is not None and os.path.exists(out) and not os.path.isdir(out):
         raise UsageError(f"{out}: is a file; give a folder for the manifests", option="out")
-    found = discover(roots, out=out) if roots else []
+    found = discover(roots, out=out, camera_folders=camera_folders) if roots else []
     if jobs_file is not None:
         found += read_jobs_file(jobs_file, out=out)
     names = [j.name for j in found]

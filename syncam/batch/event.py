@@ -1,5 +1,6 @@
-"""One event of a batch, the unit of work: is its manifest up to date, align it (and render its mosaic),
-in a worker process; then write its manifest, in the coordinating one."""
+"""One event of a batch, the unit of work: is its manifest up to date, align it (and render its mosaic,
+write its report page, export its timeline), in a worker process; then write its manifest, in the
+coordinating one."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from typing import Any
 from syncam import config, manifest
 from syncam.atomic import write_text
 from syncam.batch.discover import Job
-from syncam.cache import SignatureCache
+from syncam.cache import KeepingCache, SignatureCache
 from syncam.errors import ManifestError, SyncamError
 from syncam.identity import unchanged
 from syncam.pipeline import align_then_render
@@ -44,13 +45,16 @@ class EventResult:
     cache_hits: int = 0  # signatures read from the cache instead of decoded
     cache_misses: int = 0  # signatures decoded
     mosaic: str | None = None
+    report: str | None = None  # its evidence page (``--report``)
+    timeline: tuple[str, ...] = ()  # files written by --export
 
     def to_dict(self) -> dict[str, Any]:
         """The ``--json`` line: a stable set of keys whatever the status."""
         return {"event": self.name, "status": self.status.value, "manifest": self.manifest,
                 "unplaced": list(self.unplaced), "error": self.error,
                 "seconds": round(self.seconds, 3), "cache_hits": self.cache_hits,
-                "cache_misses": self.cache_misses, "mosaic": self.mosaic}
+                "cache_misses": self.cache_misses, "mosaic": self.mosaic, "report": self.report,
+                "timeline": list(self.timeline)}
 
 
 
@@ -63,7 +67,10 @@ class Options:
     method: str | None = None  # None = align's default
     cache_dir: str | None = None  # None = no cache
     render: bool = False
+    report: bool = False
     threads: int = 1  # probe/decode threads inside one event
+    export: str | None = None  # timeline format (extension) to write beside each manifest
+    use_metadata: bool = False  # align --use-metadata
 
 
 
@@ -88,6 +95,14 @@ def up_to_date(job: Job, options: Options) -> manifest.Manifest | None:
         return None
     if options.render and not os.path.exists(job.mosaic):
         return None
+    if options.report and not os.path.exists(job.report):
+        return None
+    if job.cameras is not None and [c.camera for c in m.clips] != list(job.cameras):
+        return None
+    if s.use_metadata != options.use_metadata:
+        return None
+    if options.export and not job.timeline_files(options.export):
+        return None
     return m
 
 
@@ -96,7 +111,8 @@ def _align_kwargs(job: Job, options: Options) -> dict[str, Any]:
     defaults. Resume compares a manifest's settings against these same values."""
     return {"reference": job.reference, "min_confidence": options.min_confidence,
             "max_offset": job.max_offset if job.max_offset is not None else options.max_offset,
-            "workers": options.threads, "method": job.method or options.method or config.METHOD}
+            "workers": options.threads, "method": job.method or options.method or config.METHOD,
+            "cameras": job.cameras, "use_metadata": options.use_metadata}
 
 
 @dataclass(frozen=True)
@@ -110,12 +126,14 @@ class Outcome:
 def align_event(job: Job, options: Options) -> Outcome:
     """Align one event (the unit of work; runs in a worker). Never raises for a bad event."""
     t0 = time.monotonic()
-    cache = SignatureCache(options.cache_dir) if options.cache_dir else None
+    disk = SignatureCache(options.cache_dir) if options.cache_dir else None
+    # with --report, what align computes is kept for the report, which so decodes nothing again
+    cache: SignatureCache | KeepingCache | None = KeepingCache(disk) if options.report else disk
 
     def done(status: Status, **kw: Any) -> EventResult:
         return EventResult(name=job.name, status=status, seconds=time.monotonic() - t0,
-                           cache_hits=cache.stats.hits if cache else 0,
-                           cache_misses=cache.stats.misses if cache else 0, **kw)
+                           cache_hits=disk.stats.hits if disk else 0,
+                           cache_misses=disk.stats.misses if disk else 0, **kw)
 
     try:
         if options.render:
@@ -137,8 +155,30 @@ def align_event(job: Job, options: Options) -> Outcome:
     if aligned.render_error is not None:  # fails the event but keeps its manifest (resume redoes it)
         return Outcome(done(Status.FAILED, manifest=job.manifest, unplaced=unplaced,
                             error=f"mosaic not rendered: {aligned.render_error}"), m.to_json())
+    if options.report:  # likewise a failed report
+        from syncam.report.build import report as write_report  # matplotlib, Jinja2: only here
+
+        try:
+            os.makedirs(os.path.dirname(job.report), exist_ok=True)
+            write_report(m, job.report, manifest_path=job.manifest, title=job.name, cache=cache,
+                         workers=options.threads)
+        except (SyncamError, OSError) as exc:
+            return Outcome(done(Status.FAILED, manifest=job.manifest, unplaced=unplaced,
+                                error=f"report not written: {exc}"), m.to_json())
+    timeline: tuple[str, ...] = ()
+    if options.export:  # like the mosaic: a failed export fails the event, the manifest stays
+        from syncam.export import export as export_timeline  # OpenTimelineIO: only here
+
+        try:
+            os.makedirs(os.path.dirname(job.manifest), exist_ok=True)
+            timeline = export_timeline(m, job.timeline(options.export)).paths
+        except (SyncamError, OSError) as exc:
+            return Outcome(done(Status.FAILED, manifest=job.manifest, unplaced=unplaced,
+                                error=f"timeline not exported: {exc}"), m.to_json())
     return Outcome(done(status, manifest=job.manifest, unplaced=unplaced,
-                        mosaic=job.mosaic if aligned.video is not None else None), m.to_json())
+                        mosaic=job.mosaic if aligned.video is not None else None,
+                        report=job.report if options.report else None, timeline=timeline),
+                   m.to_json())
 
 
 def _finish(job: Job, outcome: Outcome) -> EventResult:

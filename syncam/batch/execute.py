@@ -145,13 +145,16 @@ def run(events: Sequence[Job], *, jobs: int | None = None, scheduler: str | None
         force: bool = False, cache: bool = True, cache_dir: str | None = None,
         max_offset: float | None = config.MAX_OFFSET,
         min_confidence: float = config.MIN_CONFIDENCE, method: str | None = None,
-        render: bool = False,
+        render: bool = False, report: bool = False, export: str | None = None,
+        use_metadata: bool = False,
         on_event: Callable[[EventResult], None] | None = None) -> BatchResult:
     """Align every event; return each one's result in the order given.
 
     ``jobs``: events aligned at once (default: one per core). ``scheduler``: a Dask scheduler address
     ("tcp://host:8786") or "local" for a local Dask cluster; None runs on local processes.
     ``method``/``max_offset``: for events whose job does not set its own (None = align's default).
+    ``export``: a timeline format (otio, fcpxml, xml, edl, aaf) written beside each manifest.
+    ``report``: an evidence page per event beside its manifest, and an index of them all.
     ``on_event`` is called in this process as each event finishes (skipped ones first).
     A failing event is reported, never raised; only bad arguments raise (UsageError).
     """
@@ -160,12 +163,20 @@ def run(events: Sequence[Job], *, jobs: int | None = None, scheduler: str | None
     jobs = max(1, jobs if jobs is not None else cores)
     if scheduler is not None:
         _dask()  # fail before any work when Dask is missing
+    if report:
+        from syncam.report.build import check_extras
+
+        check_extras()  # likewise syncam[report]
     if method is not None:
         method = _method(method, "method")
+    if export is not None:
+        from syncam.export import check_format
+
+        export = check_format(config.TIMELINE_STEM + "." + export.lstrip(".").lower())
     options = Options(max_offset=max_offset, min_confidence=min_confidence, method=method,
-                      render=render,
+                      render=render, report=report, export=export, use_metadata=use_metadata,
                       cache_dir=(cache_dir or SignatureCache().directory) if cache else None)
-    report = on_event or (lambda _: None)
+    notify = on_event or (lambda _: None)
     results: dict[str, EventResult] = {}
     todo: list[Job] = []
     for job in events:
@@ -175,8 +186,10 @@ def run(events: Sequence[Job], *, jobs: int | None = None, scheduler: str | None
             continue
         results[job.name] = EventResult(name=job.name, status=Status.SKIPPED, manifest=job.manifest,
                                         unplaced=tuple(c.path for c in m.unplaced),
-                                        mosaic=job.mosaic if render else None)
-        report(results[job.name])
+                                        mosaic=job.mosaic if render else None,
+                                        report=job.report if report else None,
+                                        timeline=job.timeline_files(export) if export else ())
+        notify(results[job.name])
     parallel = min(jobs, len(todo))
     if scheduler is not None:
         # a local cluster shares this machine's decoders among its workers; a remote worker has its own
@@ -190,9 +203,20 @@ def run(events: Sequence[Job], *, jobs: int | None = None, scheduler: str | None
     with contextlib.closing(stream):  # on Ctrl-C, stop the workers before returning
         for job, outcome in stream:
             results[job.name] = _finish(job, outcome)
-            report(results[job.name])
-    return BatchResult(events=tuple(results[j.name] for j in events),
-                       seconds=time.monotonic() - t0)
+            notify(results[job.name])
+    ordered = tuple(results[j.name] for j in events)
+    if report and ordered:
+        from syncam.report.build import index as write_index
+
+        write_index([(e.name, e.status.value, e.report if e.status is not Status.FAILED else None,
+                      len(e.unplaced)) for e in ordered], report_index(events))
+    return BatchResult(events=ordered, seconds=time.monotonic() - t0)
+
+
+def report_index(events: Sequence[Job]) -> str:
+    """Where ``--report`` puts the index of the events' pages: the deepest folder holding them all."""
+    folder = os.path.commonpath([os.path.dirname(j.report) for j in events])
+    return os.path.join(folder, config.REPORT_INDEX_NAME)
 
 
 
@@ -201,13 +225,16 @@ def batch(roots: Sequence[str] = (), *, jobs_file: str | None = None, out: str |
           cache: bool = True, cache_dir: str | None = None,
           max_offset: float | None = config.MAX_OFFSET,
           min_confidence: float = config.MIN_CONFIDENCE, method: str | None = None,
-          render: bool = False,
+          render: bool = False, report: bool = False, export: str | None = None,
+          camera_folders: bool = False, use_metadata: bool = False,
           on_event: Callable[[EventResult], None] | None = None) -> BatchResult:
-    """Align every event under ``roots`` and/or in ``jobs_file``; see :func:`run` for the options.
+    """Align every event under ``roots`` and/or in ``jobs_file``; see :func:`run` for the options
+    and :func:`discover` for ``camera_folders``.
 
     Each event's manifest goes beside its clips, or under ``out/<event name>/``.
     """
-    return run(find_events(roots, jobs_file=jobs_file, out=out), jobs=jobs, scheduler=scheduler,
-               force=force, cache=cache, cache_dir=cache_dir, max_offset=max_offset,
-               min_confidence=min_confidence, method=method, render=render, on_event=on_event)
+    return run(find_events(roots, jobs_file=jobs_file, out=out, camera_folders=camera_folders),
+               jobs=jobs, scheduler=scheduler, force=force, cache=cache, cache_dir=cache_dir,
+               max_offset=max_offset, min_confidence=min_confidence, method=method, render=render,
+               report=report, export=export, use_metadata=use_metadata, on_event=on_event)
 

@@ -204,4 +204,6 @@ def main(debug: bool) -> None:
 # command modules register themselves on `main` when imported
 from syncam.cli import align as _align  # noqa: E402,F401
 from syncam.cli import batch as _batch  # noqa: E402,F401
+from syncam.cli import export as _export  # noqa: E402,F401
 from syncam.cli import render as _render  # noqa: E402,F401
+from syncam.cli import report as _report  # noqa: E402,F401

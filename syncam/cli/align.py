@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from dataclasses import asdict
 from fractions import Fraction
@@ -24,6 +25,7 @@ from syncam.cli import (
     warn,
 )
 from syncam.cli.render import summary
+from syncam.errors import MediaError
 
 if TYPE_CHECKING:
     from syncam.manifest import Manifest
@@ -121,6 +123,34 @@ def manifest_table(m: Manifest) -> str:
     return "\n".join(lines)
 
 
+def _expand_clips(given: tuple[str, ...], camera_rules: tuple[str, ...]
+                  ) -> tuple[tuple[str, ...], list[str] | None]:
+    """CLIPS with each event folder replaced by its media files, and each clip's camera from
+    ``--camera`` rules and camera sub-folders (None: align's default, one camera per device)."""
+    from syncam.batch.discover import is_clip_name
+    from syncam.cameras import assign, expand_folder, parse_rule
+
+    rules = [parse_rule(r) for r in camera_rules]
+    paths: list[str] = []
+    folders: dict[str, str] = {}
+    for path in given:
+        if os.path.isdir(path):
+            try:
+                found, cams = expand_folder(path, is_clip_name)
+            except OSError as exc:
+                raise MediaError(f"{path}: cannot read the folder ({exc.strerror}); check its "
+                                 "permissions") from None
+            if not found:
+                raise MediaError(f"{path}: is a directory with no media files in it or in its "
+                                 "camera sub-folders; give clips, or an event folder")
+            paths += found
+            folders.update(cams)
+        else:
+            paths.append(path)
+    cameras = assign(paths, rules=rules, folders=folders) if rules or folders else None
+    return tuple(paths), cameras
+
+
 @main.command("align", short_help="Place clips on one timeline; write the offsets manifest.")
 @click.argument("clips", nargs=-1, required=True, type=PATH)
 @click.option("--reference", "-r", type=PATH, help="Clip that defines timeline zero "
@@ -137,34 +167,61 @@ def manifest_table(m: Manifest) -> str:
 @click.option("--json", "as_json", is_flag=True, help="Print the manifest to stdout, nothing else.")
 @click.option("--render", "render_to", type=PATH, metavar="OUT",
               help="Also render the mosaic video to OUT with the defaults of 'syncam render'.")
+@click.option("--report", "report_to", type=click.Path(), metavar="HTML",
+              help="Also write the evidence report (an HTML page) to HTML; needs syncam[report].")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the signature cache.")
 @click.option("--cache-dir", type=FOLDER, help=f"Signature cache folder "
               f"(default: ${config.CACHE_ENV}, else $XDG_CACHE_HOME/syncam, else ~/.cache/syncam).")
 @click.option("--audio-stream", "audio_streams", multiple=True, metavar="[CLIP=]N",
               help="Align CLIP by its audio stream N (0 = its first; repeat for other clips), or "
               "every clip by its stream N. Default: per clip, the first stream that is not silent.")
+@click.option("--camera", "camera_rules", multiple=True, metavar="NAME=GLOB",
+              help="Clips matching GLOB (path or file name) are takes of camera NAME; repeatable. "
+                   "Takes of one camera are never matched with each other nor overlap.")
+@click.option("--export", "export_to", type=PATH, metavar="OUT",
+              help="Also export the timeline to OUT (.otio .fcpxml .xml .edl .aaf), as 'syncam "
+                   "export' does.")
+@click.option("--relative", is_flag=True, help="With --export: media paths relative to OUT's folder.")
+@click.option("--use-metadata", is_flag=True, help="Place a take that shares no sound or picture "
+              "with anything from its camera's clock (timecode, else creation time), relative to a "
+              "placed take of the same camera; note clocks that contradict the evidence.")
 @handle_errors
 def align_cmd(clips: tuple[str, ...], reference: str | None, method: str,
               max_offset: float | None, min_confidence: float, output: str, as_json: bool,
-              render_to: str | None, no_cache: bool, cache_dir: str | None,
-              audio_streams: tuple[str, ...]) -> None:
+              render_to: str | None, report_to: str | None, no_cache: bool, cache_dir: str | None,
+              audio_streams: tuple[str, ...], camera_rules: tuple[str, ...], export_to: str | None,
+              relative: bool, use_metadata: bool) -> None:
     """Find where every clip sits on one timeline and write the offsets manifest.
+
+    CLIPS are files, or an event folder: its media files are one camera each, and each sub-folder
+    holding media files is one camera (named by the folder) whose clips are its takes.
 
     \b
     Examples:
       syncam align event/*.mp4 -o event/manifest.json
       syncam align a.mov b.mp4 --reference b.mp4 --max-offset 600 --render mosaic.mp4
+      syncam align wedding/ --camera A='camA*' --export wedding.otio
 
     Exit codes: 0 every clip placed, 3 some clip could not be placed (the manifest says why),
     1 an input cannot be read or aligned, 2 bad arguments, 130/143/129 stopped by Ctrl-C/SIGTERM/SIGHUP.
     """
-    from syncam.cache import SignatureCache
+    from syncam.cache import KeepingCache, SignatureCache
     from syncam.pipeline import align_then_render
 
     audio_stream = _audio_stream_option(audio_streams)
+    clips, cameras = _expand_clips(clips, camera_rules)
     target = check_writable(output, inputs=clips)
+    if export_to is not None:  # a bad timeline path or format fails now, not after the alignment
+        from syncam.export import check_format
+
+        check_format(export_to)
+        check_writable(export_to, inputs=(*clips, target))
     if render_to is not None:  # a bad video path fails now, not after the alignment
         check_writable(render_to, inputs=(*clips, target))
+    if report_to is not None:  # likewise a bad page path, or a missing syncam[report]
+        from syncam.report.build import check_extras, check_output
+        check_output(report_to, inputs=(*clips, target))
+        check_extras()
     bar = ProgressBar()
 
     def keep(result: Manifest) -> None:
@@ -181,12 +238,15 @@ def align_cmd(clips: tuple[str, ...], reference: str | None, method: str,
         for c in result.unplaced:
             warn(f"{c.path}: not placed ({c.reason})")
 
+    disk = None if no_cache else SignatureCache(cache_dir)
+    # with --report, keep what align computes: the report then decodes nothing again
+    cache = KeepingCache(disk) if report_to is not None else disk
     try:
         done = align_then_render(list(clips), render_to, keep=keep, manifest_path=target,
                                  progress=bar, method=method, reference=reference,
                                  max_offset=max_offset, min_confidence=min_confidence,
-                                 audio_stream=audio_stream,
-                                 cache=None if no_cache else SignatureCache(cache_dir))
+                                 audio_stream=audio_stream, cache=cache, cameras=cameras,
+                                 use_metadata=use_metadata)
     finally:
         bar.close()
     if done.render_error is not None:
@@ -195,4 +255,15 @@ def align_cmd(clips: tuple[str, ...], reference: str | None, method: str,
         for message in done.video.warnings:
             warn(message)
         click.echo(summary(done.video, render_to), err=as_json)
+    if report_to is not None:
+        from syncam.report import report
+
+        page = report(done.manifest, report_to, manifest_path=target, cache=cache)
+        click.echo(f"report: {page.output}", err=as_json)
+    if export_to is not None:
+        from syncam.cli.export import export_summary
+        from syncam.export import export
+
+        click.echo(export_summary(export(done.manifest, export_to, relative=relative)),
+                   err=as_json)
     sys.exit(EXIT_UNPLACED if done.manifest.unplaced else EXIT_OK)

@@ -45,7 +45,8 @@ def summary_table(result: BatchResult) -> str:
 @main.command("batch", short_help="Align many events (folders or a jobs file), resumably.")
 @click.argument("roots", nargs=-1, type=PATH)
 @click.option("--jobs-file", type=PATH, help="JSON or CSV file listing events: name, clips, "
-              "and optionally reference, method, max_offset per event.")
+              "and optionally reference, method, max_offset, and cameras (JSON) or a camera "
+              "column (CSV) per event.")
 @click.option("-o", "--output", "--out", "out", type=FOLDER, metavar="FOLDER",
               help="Write each event's manifest to FOLDER/<event>/ instead of beside its clips.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
@@ -56,6 +57,9 @@ def summary_table(result: BatchResult) -> str:
               "up to date with its clips.")
 @click.option("--render", is_flag=True, help=f"Also render each event's mosaic "
               f"({config.MOSAIC_NAME} beside its manifest).")
+@click.option("--report", is_flag=True, help=f"Also write each event's evidence page "
+              f"({config.REPORT_NAME} beside its manifest) and an index of them all "
+              f"({config.REPORT_INDEX_NAME}); needs syncam[report].")
 @click.option("--method", "-m", type=click.Choice(config.METHODS), default=None,
               help="Evidence to align by (default: align's); a jobs file can set it per event.")
 @click.option("--max-offset", type=Finite(low=0), default=config.MAX_OFFSET,
@@ -68,11 +72,20 @@ def summary_table(result: BatchResult) -> str:
               f"(default: ${config.CACHE_ENV}, else $XDG_CACHE_HOME/syncam, else ~/.cache/syncam).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON line per finished event and "
               "nothing else on stdout.")
+@click.option("--export", "export_format", metavar="FORMAT",
+              type=click.Choice([e.lstrip(".") for e in config.EXPORT_FORMATS]),
+              help=f"Also export each event's timeline ({config.TIMELINE_STEM}.FORMAT beside its "
+                   "manifest): otio, fcpxml, xml (FCP 7), edl (one per camera), aaf.")
+@click.option("--camera-folders", is_flag=True, help="Folders of clips are cameras (their clips "
+              "are takes) and their parent folder is the event: ROOT/wedding/camA/*.mp4.")
+@click.option("--use-metadata", is_flag=True, help="As 'syncam align --use-metadata': place "
+              "takes nothing heard or saw from their camera's clock.")
 @handle_errors
 def batch_cmd(roots: tuple[str, ...], jobs_file: str | None, out: str | None, jobs: int | None,
-              scheduler: str | None, force: bool, render: bool, method: str | None,
+              scheduler: str | None, force: bool, render: bool, report: bool, method: str | None,
               max_offset: float | None,
-              min_confidence: float, no_cache: bool, cache_dir: str | None, as_json: bool) -> None:
+              min_confidence: float, no_cache: bool, cache_dir: str | None, as_json: bool,
+              export_format: str | None, camera_folders: bool, use_metadata: bool) -> None:
     """Align every event under ROOT folders: each folder holding clips is one event.
 
     A manifest (syncam-manifest.json) is written per event as soon as it is aligned; an event whose
@@ -87,10 +100,10 @@ def batch_cmd(roots: tuple[str, ...], jobs_file: str | None, out: str | None, jo
     others still finish), 2 bad arguments, 130/143/129 stopped by Ctrl-C/SIGTERM/SIGHUP (finished
     events keep their manifests: the same command resumes).
     """
-    from syncam.batch import Status, find_events, run
+    from syncam.batch import Status, find_events, report_index, run
     from syncam.types import Progress
 
-    events = find_events(roots, jobs_file=jobs_file, out=out)
+    events = find_events(roots, jobs_file=jobs_file, out=out, camera_folders=camera_folders)
     if scheduler is not None and not click.get_current_context().find_root().params.get("debug"):
         # Dask logs every cluster step at INFO on stderr; keep its warnings only, unless the user's
         # own Dask configuration says otherwise
@@ -108,7 +121,8 @@ def batch_cmd(roots: tuple[str, ...], jobs_file: str | None, out: str | None, jo
     try:
         result = run(events, jobs=jobs, scheduler=scheduler, force=force, cache=not no_cache,
                      cache_dir=cache_dir, max_offset=max_offset, min_confidence=min_confidence,
-                     method=method, render=render, on_event=on_event)
+                     method=method, render=render, report=report, export=export_format,
+                     use_metadata=use_metadata, on_event=on_event)
     except KeyboardInterrupt as exc:
         bar.close()
         kept = sum(e.status is not Status.FAILED for e in finished)
@@ -118,4 +132,6 @@ def batch_cmd(roots: tuple[str, ...], jobs_file: str | None, out: str | None, jo
         bar.close()
     if not as_json:
         click.echo(summary_table(result))
+        if report and result.events:
+            click.echo(f"report index: {report_index(events)}")
     sys.exit(result.exit_code)

@@ -6,6 +6,7 @@ import os
 from concurrent.futures import ThreadPoolExecutor
 from fractions import Fraction
 
+from syncam.cameras import device_of
 from syncam.errors import FFmpegError, MediaError
 from syncam.media import ffmpeg
 from syncam.types import AudioStream, Clip, VideoStream
@@ -95,7 +96,10 @@ def clip_from_probe(path: str, data: dict, *, size: int, mtime: float,
     duration = max(ends) - origin if ends else 0.0
     return Clip(path=path, container=container, duration=max(duration, 0.0), start=fmt_start,
                 size=size, mtime=mtime, video=tuple(videos), audio=tuple(audios),
-                creation_time=(fmt.get("tags") or {}).get("creation_time"), timecode=timecode)
+                creation_time=(fmt.get("tags") or {}).get("creation_time"), timecode=timecode,
+                device=device_of({**{k: v for st in data.get("streams", [])
+                                     for k, v in (st.get("tags") or {}).items()},
+                                  **(fmt.get("tags") or {})}))
 
 
 def check_readable(path: str) -> os.stat_result:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
 import ffmpeg as ffmpeg_python
 
@@ -35,8 +36,9 @@ class Source:
     video_stream: int | None = None  # absolute stream index, None: no picture
     audio_stream: int | None = None
     audio_start: float = 0.0  # container time of the first decoded audio sample
-    tile: bool = True  # has a tile in the mosaic
+    tile: bool = True  # has a tile in the mosaic (shared by the takes of one camera: same label)
     audio: bool = False  # its sound is in the output
+    take: str = ""  # the take's file name, shown small under the camera's name ("" = none)
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,18 @@ def label(stream, text: str, font: str, tile_height: int):  # type: ignore[no-un
                            boxborderw=max(2, size // 4), x=size // 2, y=size // 2)
 
 
+def take_label(stream, text: str, font: str, tile_height: int,  # type: ignore[no-untyped-def]
+               enable: str | None = None):
+    """The take's file name, small, under the camera's name (see :func:`label`)."""
+    size = max(10, tile_height // 14)
+    small = max(8, size * 2 // 3)
+    extra = {"enable": enable} if enable else {}
+    return stream.drawtext(text=_printable(text), fontfile=font, fontsize=small,
+                           fontcolor="white", box=1, boxcolor="black@0.55",
+                           boxborderw=max(2, small // 4), x=size // 2,
+                           y=size // 2 + size + max(2, size // 4) * 2, **extra)
+
+
 def _card(stream, text: str, plan: Plan, enable: str | None):  # type: ignore[no-untyped-def]
     size = max(10, plan.mosaic.tile_size[1] // 12)
     extra = {"enable": enable} if enable else {}
@@ -130,9 +144,10 @@ def _has_picture(src: Source, inp, window: tuple[float, float] | None) -> bool: 
 
 
 def _tile(src: Source, inp, plan: Plan, window: tuple[float, float] | None,  # type: ignore[no-untyped-def]
-          blank=None):
+          blank=None, decorate: bool = True):
     """One tile's stream: the clip on the output clock, letterboxed, black outside its time.
-    ``blank`` is the black stream a tile without picture in the window is drawn on."""
+    ``blank`` is the black stream a tile without picture in the window is drawn on. ``decorate``:
+    with its "no signal" card and labels (a camera's tile adds its own instead)."""
     tw, th = plan.mosaic.tile_size
     fps = plan.fps
     if inp is None or window is None or src.video_stream is None:  # as _has_picture
@@ -157,12 +172,45 @@ def _tile(src: Source, inp, plan: Plan, window: tuple[float, float] | None,  # t
     v = v.filter("setsar", "1")
     v = v.filter("pad", tw, th, "(ow-iw)/2", "(oh-ih)/2", color="black")
     v = v.filter("tpad", start=black, stop=-1, color="black")
-    if plan.font:
+    if plan.font and decorate:
         on = black / float(fps)
         off = src.shift + src.duration
         v = _card(v, NO_SIGNAL, plan, f"lt(t,{_num(on)})+gte(t,{_num(off)})")
         if plan.labels:
             v = label(v, src.label, plan.font, th)
+            if src.take:
+                v = take_label(v, src.take, plan.font, th)
+    return v
+
+
+def _shown(src: Source, plan: Plan) -> tuple[float, float]:
+    """Output times from the first frame showing the clip to its end (see :func:`_tile`)."""
+    on = round(src.shift * plan.fps) / float(plan.fps) if src.shift >= 0 else 0.0
+    return on, src.shift + src.duration
+
+
+def _camera_tile(takes: list[tuple[Source, Any, tuple[float, float] | None]],  # type: ignore[no-untyped-def]
+                 plan: Plan, blank):
+    """A camera's tile: each take over a black "no signal" tile (``blank``) while it runs (takes of
+    one camera never overlap), under the camera's name and the running take's file name."""
+    th = plan.mosaic.tile_size[1]
+    v = blank
+    if plan.font:
+        v = _card(v, NO_SIGNAL, plan, None)
+    running = []
+    for src, inp, window in takes:
+        if not _has_picture(src, inp, window):
+            continue
+        on, off = _shown(src, plan)
+        when = f"gte(t,{_num(on)})*lt(t,{_num(off)})"
+        v = ffmpeg_python.overlay(v, _tile(src, inp, plan, window, decorate=False), x=0, y=0,
+                                  enable=when, eof_action="pass")
+        running.append((src, when))
+    if plan.font and plan.labels:
+        v = label(v, takes[0][0].label, plan.font, th)
+        for src, when in running:
+            if src.take:
+                v = take_label(v, src.take, plan.font, th, enable=when)
     return v
 
 
@@ -205,10 +253,20 @@ def build_args(plan: Plan, output: str, *, cmd: str = "ffmpeg") -> list[str]:
             seek["ss"] = _num(ss)
         inputs[i] = ffmpeg_python.input(src.path, **seek)
 
-    shown = [i for i, src in enumerate(plan.sources) if src.tile]
-    empty = [i for i in shown if not _has_picture(plan.sources[i], inputs.get(i), windows.get(i))]
-    blanks = dict(zip(empty, _blanks(len(empty), plan)))
-    tiles = [_tile(plan.sources[i], inputs.get(i), plan, windows.get(i), blanks.get(i)) for i in shown]
+    cameras: dict[str, list[int]] = {}  # tiles in order, each with its camera's takes
+    for i, src in enumerate(plan.sources):
+        if src.tile:
+            cameras.setdefault(src.label, []).append(i)
+    groups = list(cameras.values())
+    # a black stream for each camera of several takes, and each single clip without picture
+    drawn_on = [g for g, ks in enumerate(groups) if len(ks) > 1 or not _has_picture(
+        plan.sources[ks[0]], inputs.get(ks[0]), windows.get(ks[0]))]
+    blanks = dict(zip(drawn_on, _blanks(len(drawn_on), plan)))
+    tiles = [_tile(plan.sources[ks[0]], inputs.get(ks[0]), plan, windows.get(ks[0]), blanks.get(g))
+             if len(ks) == 1 else
+             _camera_tile([(plan.sources[k], inputs.get(k), windows.get(k)) for k in ks], plan,
+                          blanks[g])
+             for g, ks in enumerate(groups)]
     m = plan.mosaic
     x0, y0 = min(t.x for t in m.tiles), min(t.y for t in m.tiles)
     if len(tiles) == 1:

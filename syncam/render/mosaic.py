@@ -83,7 +83,8 @@ def render(source: str | Manifest, output: str, options: RenderOptions | None = 
         progress(Progress("render", total, total, os.path.basename(target)))
     return RenderResult(output=target, width=the_plan.mosaic.width, height=the_plan.mosaic.height,
                         fps=the_plan.fps, start=the_plan.start, duration=the_plan.duration,
-                        frames=total, tiles=tuple(s.label for s in the_plan.sources if s.tile),
+                        frames=total,
+                        tiles=tuple(dict.fromkeys(s.label for s in the_plan.sources if s.tile)),
                         audio=tuple(s.label for s in the_plan.sources if s.audio),
                         warnings=tuple(warnings))
 

@@ -204,6 +204,10 @@ def plan(m: Manifest, output: str, options: RenderOptions = RenderOptions(), *,
                [_display_aspect(c) for c in clips.values()] if a]
     audio = set(_pick_audio(options.audio, entries, clips, m.reference, warnings))
 
+    takes: dict[str, int] = {}
+    for i, e in enumerate(entries):
+        if i in clips and clips[i].video:
+            takes[e.camera] = takes.get(e.camera, 0) + 1
     sources: list[Source] = []
     for i, e in enumerate(entries):
         if i not in clips:
@@ -222,8 +226,11 @@ def plan(m: Manifest, output: str, options: RenderOptions = RenderOptions(), *,
             video_stream=c.video[0].index if c.video else None,
             audio_stream=sound.index if sound else None,
             audio_start=sound.start if sound else 0.0,
-            tile=bool(c.video), audio=i in audio))
-    n_tiles = sum(s.tile for s in sources)
+            tile=bool(c.video), audio=i in audio,
+            # the file name under the camera's name when the camera is more than this one file
+            take=e.name if takes.get(e.camera, 0) > 1 or os.path.splitext(e.name)[0] != e.camera
+            else ""))
+    n_tiles = len({s.label for s in sources if s.tile})
     geometry = mosaic(n_tiles, options.layout, width=options.width, height=options.height,
                       cols=options.cols, rows=options.rows,
                       tile_aspect=aspects[0] if aspects else 16 / 9)

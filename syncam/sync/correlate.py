@@ -1,29 +1,25 @@
-"""match(a, b) -> Match: FFT cross-correlation with a confidence score. Pure numpy/scipy.
+"""match(a, b) -> Match: where clip b sits relative to clip a, with a calibrated confidence.
 
-Two stages:
+Motion signatures: one normalised cross-correlation over every lag (sync/scan.py).
 
-1. **Coarse**, over every possible lag: normalised cross-correlation of the two feature sequences,
-   computed with one FFT. Each lag's value is turned into a z-score, ``ncc * sqrt(overlap)``, which
-   under "unrelated" is roughly standard normal whatever the overlap, then re-standardised with the
-   median and MAD over all lags (features are not white; this absorbs it). Lags with less than
-   ``min_overlap`` seconds of shared material are not searched.
+Audio signatures (whitened sound, see signals/audio.py) go through up to three searches, and the one
+that is surest decides:
 
-2. **Fine**, when both signatures carry a waveform: GCC-PHAT (phase transform, i.e. whitened
-   cross-correlation) of up to ``FINE_WINDOW`` seconds of the overlap, searched within
-   ``FINE_SEARCH`` of the coarse lag, with parabolic sub-sample interpolation. Whitening makes the peak
-   one sample wide whatever the microphones' frequency responses (`make bench` measures it against
-   plain correlation).
+1. **Scan**: the whole overlap's whitened correlation over every lag, at 8 kHz (long pairs: 2 kHz).
+   As sensitive as whole-clip GCC-PHAT (it *is* GCC-PHAT, whitened frame by frame), in bounded memory.
+2. **Windows** (pairs short enough, WINDOW_SEARCH_BUDGET): each few-second window of the shorter clip
+   searched over every lag of the other on the 8 kHz signal. A few seconds of shared sound inside
+   minutes of unrelated sound stand out in their own window, where the whole overlap drowns them.
+3. **Loop**: when the scan finds several strong lags it cannot tell apart (a loop of music), every
+   window is scored at each of them, and a lag wins only where windows prefer it clearly over each
+   rival (the shout, the fill, the phrase that differs between repeats). Windows that fit every
+   repeat equally set the noise of that comparison. No clear winner: the lags go into
+   ``Match.candidates`` for a person to choose from.
 
-**Confidence** (0..1), comparable across clip lengths::
-
-    confidence = 1 - max(runner_up, noise_max) / peak
-
-``peak`` is the best z-score, ``runner_up`` the best one farther than the exclusion zone from it
-(``PEAK_EXCLUSION`` for audio, the wider ``PEAK_EXCLUSION_MOTION`` for motion's broader peaks), and
-``noise_max = sqrt(2 ln L)`` the height that the largest of ``L`` searched lags of pure noise reaches.
-An unrelated pair has a peak near the noise maximum: confidence ~0. A periodic signal (repetitive
-music) has a runner-up as high as the peak: confidence ~0, however strong the peak. A real match's
-peak grows with the shared duration while the noise maximum grows only with sqrt(log L).
+Then the chosen lag is refined on the 8 kHz signal, window by window (sync/windows.py): the windows'
+own lags are the match's ``observations`` (clock drift is fitted on them), and their summed curve
+gives the lag to a few microseconds. Every confidence is the rule of sync/score.py; how high unrelated
+recordings reach with it was measured (bench/calibrate.py), and config.MIN_CONFIDENCE rests on that.
 """
 
 from __future__ import annotations
@@ -33,232 +29,209 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 import scipy.fft
-from scipy.signal import fftconvolve, resample
+from scipy.signal import resample_poly
 
 from syncam import config
-from syncam.types import Match, Method, Signature
+from syncam.sync.scan import coarse_peaks
+from syncam.sync.score import Peak, confidence, noise_max, robust_standardise
+from syncam.sync.windows import curves, evidence, overlap, window_starts
+from syncam.types import Candidate, Match, Method, Signature
+
+EXCLUSION = {Method.AUDIO: config.PEAK_EXCLUSION, Method.MOTION: config.PEAK_EXCLUSION_MOTION}
+MIN_OVERLAP = {Method.AUDIO: config.MIN_OVERLAP, Method.MOTION: config.MOTION_MIN_OVERLAP}
 
 
 @dataclass(frozen=True)
-class Peak:
-    lag: float  # seconds, offset_b - offset_a
-    z: float
+class _Verdict:
+    """One search's answer: a lag, its confidence, and the scores it rests on."""
+
+    lag: float
+    confidence: float
+    peak: float
     runner_up: float
-    noise_max: float
-    overlap: float  # seconds
-
-    @property
-    def confidence(self) -> float:
-        return confidence(self.z, self.runner_up, self.noise_max)
+    search: str
 
 
-def confidence(peak: float, runner_up: float, noise_max: float) -> float:
-    """The module docstring's score: 1 - max(runner_up, noise_max) / peak, within 0..1."""
-    if peak <= 0:
-        return 0.0
-    return float(min(1.0, max(0.0, 1.0 - max(runner_up, noise_max) / peak)))
+def _scan_verdict(p: Peak) -> _Verdict:
+    return _Verdict(p.lag, p.confidence, p.z, max(p.runner_up, p.noise_max), "scan")
 
 
-def noise_max(lags: int) -> float:
-    """Height the largest of ``lags`` standard-normal values reaches: sqrt(2 ln L)."""
-    return math.sqrt(2.0 * math.log(max(lags, 2)))
+def window_search(a: Signature, b: Signature, *, max_offset: float | None = None,
+                  window: float = config.SEARCH_WINDOW) -> _Verdict | None:
+    """Search 2: every window of the shorter clip against every lag of the other (8 kHz, whitened).
 
-
-def _parabolic(y: np.ndarray, i: int) -> float:
-    """Sub-sample position of the peak at ``i`` from a parabola through its neighbours."""
-    if i <= 0 or i >= len(y) - 1:
-        return 0.0
-    left, mid, right = float(y[i - 1]), float(y[i]), float(y[i + 1])
-    denom = left - 2.0 * mid + right
-    if denom >= 0:
-        return 0.0
-    return float(np.clip(0.5 * (left - right) / denom, -0.5, 0.5))
-
-
-def _band_limited_peak(r: np.ndarray, m: int, up: int = 32, half: int = 16) -> float:
-    """Peak position of a band-limited correlation, to ~1/100 sample.
-
-    A parabola through three samples of a whitened (sinc-shaped) peak is biased by up to 0.1 sample;
-    upsampling +-``half`` samples around it by ``up`` (FFT interpolation) and then fitting the parabola
-    removes that bias for a few thousand operations.
+    A window is searched at the lags where it lies wholly inside the other clip. Its confidence counts
+    all windows' lags in its noise maximum (the best of n windows of noise is higher than one's), so
+    a long unrelated pair gains nothing from having many windows.
     """
-    lo, hi = max(0, m - half), min(len(r), m + half + 1)
-    if hi - lo < 5:
-        return m + _parabolic(r, m)
-    fine = resample(r[lo:hi], (hi - lo) * up)
-    k = int(np.argmax(fine))
-    return lo + (k + _parabolic(fine, k)) / up
-
-
-def _robust_standardise(z: np.ndarray) -> np.ndarray:
-    med = np.median(z)
-    mad = np.median(np.abs(z - med)) * 1.4826
-    return (z - med) / (mad if mad > 1e-12 else 1.0)
-
-
-def coarse_peaks(x: np.ndarray, y: np.ndarray, rate: float, *, start_x: float = 0.0,
-                 start_y: float = 0.0, min_overlap: float = config.MIN_OVERLAP,
-                 max_offset: float | None = None, exclusion: float = config.PEAK_EXCLUSION,
-                 count: int = 1) -> list[Peak]:
-    """Up to ``count`` best lags (offset_y - offset_x, seconds), best first, each farther than
-    ``exclusion`` from the others; a peak's ``runner_up`` is the best of the others.
-
-    ``x[i]`` is at clip time ``start_x + i/rate`` of clip x, likewise for y. Empty when no lag gives
-    ``min_overlap`` seconds of overlap within ``max_offset``.
-    """
-    x = np.asarray(x, dtype=np.float32)
-    y = np.asarray(y, dtype=np.float32)
-    nx, ny = len(x), len(y)
-    if nx < 2 or ny < 2:
-        return []
-    c = fftconvolve(x, y[::-1], mode="full")  # c[m] = sum_j x[j+k] y[j], k = m - (ny-1)
-    k = np.arange(-(ny - 1), nx)
-    lo = np.maximum(0, k)
-    hi = np.minimum(nx, ny + k)
-    n = hi - lo
-    cx = np.concatenate(([0.0], np.cumsum(x.astype(np.float64) ** 2)))
-    cy = np.concatenate(([0.0], np.cumsum(y.astype(np.float64) ** 2)))
-    ex = cx[hi] - cx[lo]
-    ey = cy[hi - k] - cy[lo - k]
-    lag = (start_x - start_y) + k / rate
-    valid = (n >= max(2, int(math.ceil(min_overlap * rate)))) & (ex > 0) & (ey > 0)
-    if max_offset is not None:
-        valid &= np.abs(lag) <= max_offset + 0.5 / rate
-    if not valid.any():
-        return []
-    z = np.full(len(c), -np.inf)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        z[valid] = c[valid] / np.sqrt(ex[valid] * ey[valid]) * np.sqrt(n[valid])
-    z[valid] = _robust_standardise(z[valid])
-    noise = noise_max(int(valid.sum()))
-    excl = max(1, int(round(exclusion * rate)))
-    work = z.copy()
-    found: list[tuple[float, float, float]] = []  # (lag, z, overlap)
-    for _ in range(max(2, count)):  # always look at two: the runner-up is part of the confidence
-        best = int(np.argmax(work))
-        if not np.isfinite(work[best]):
-            break
-        frac = _parabolic(z, best) if np.isfinite(z[max(best - 1, 0)]) and np.isfinite(
-            z[min(best + 1, len(z) - 1)]) else 0.0
-        found.append((float(lag[best] + frac / rate), float(z[best]), float(n[best] / rate)))
-        work[max(0, best - excl): best + excl + 1] = -np.inf
-    peaks = [Peak(lag=f[0], z=f[1], noise_max=noise, overlap=f[2],
-                  runner_up=max([0.0] + [g[1] for g in found if g is not f]))
-             for f in found]
-    return peaks[:count]
-
-
-def coarse_peak(x: np.ndarray, y: np.ndarray, rate: float, **kw: object) -> Peak | None:
-    """The best lag of :func:`coarse_peaks`, or None."""
-    peaks = coarse_peaks(x, y, rate, count=1, **kw)  # type: ignore[arg-type]
-    return peaks[0] if peaks else None
-
-
-def gcc_phat_refine(fa: np.ndarray, fb: np.ndarray, rate: float, lag0: float, *,
-                    start_a: float = 0.0, start_b: float = 0.0,
-                    window: float = config.FINE_WINDOW, search: float = config.FINE_SEARCH,
-                    beta: float = 1.0) -> tuple[float, float] | None:
-    """Refine ``lag0`` (offset_b - offset_a) with whitened correlation of the waveforms.
-
-    ``beta`` = 1 is the full phase transform, 0 is plain correlation. Returns (lag, peak z-score) or
-    None when the overlap at ``lag0`` is too short to correlate.
-    """
-    # clip-a time ta and clip-b time tb of one event: tb = ta - lag. Overlap in clip-a time:
-    t0 = max(start_a, start_b + lag0)
-    t1 = min(start_a + len(fa) / rate, start_b + len(fb) / rate + lag0)
-    margin = int(math.ceil(search * rate))
-    if t1 - t0 < 4 * search:
+    fa, fb = a.fine, b.fine
+    assert fa is not None and fb is not None and a.fine_rate is not None
+    rate = float(a.fine_rate)
+    flip = len(fb) < len(fa)  # windows come from the shorter clip
+    short, long_ = ((fb, fa) if flip else (fa, fb))
+    short, long_ = short.astype(np.float32), long_.astype(np.float32)
+    s_start, l_start = (b.fine_start, a.fine_start) if flip else (a.fine_start, b.fine_start)
+    dur = len(short) / rate
+    starts = window_starts(s_start, s_start + dur, window, window / 2, config.SEARCH_MAX_WINDOWS)
+    n = int(round(min(window, dur) * rate))
+    lags = len(long_) - n + 1
+    if len(starts) == 0 or n < config.MIN_WINDOW * rate or lags < 1:
         return None
-    mid = 0.5 * (t0 + t1)
-    half = min(window, t1 - t0) / 2 - search
-    ia = int(round((mid - half - start_a) * rate))
-    n = int(2 * half * rate)
-    ib = int(round((mid - half - lag0 - start_b) * rate))
-    if n < 16 or ia < 0 or ia + n > len(fa):
+    nfft = scipy.fft.next_fast_len(len(long_) + n, real=True)
+    spec_long = scipy.fft.rfft(long_, nfft)
+    cum = np.concatenate(([0.0], np.cumsum(np.square(long_, dtype=np.float64))))
+    e_long = cum[n: n + lags] - cum[:lags]  # energy of long_[j: j + n]
+    excl = int(round(config.PEAK_EXCLUSION * rate))
+    noise = noise_max(lags * len(starts)) * config.WINDOW_NOISE_FACTOR
+    best: _Verdict | None = None
+    for t in starts:
+        i0 = int(round((t - s_start) * rate))
+        seg = short[i0: i0 + n]
+        e_seg = float(np.dot(seg, seg))
+        if e_seg <= 0:
+            continue
+        # r[j] = sum_i seg[i] long_[i + j]; lag (offset_long - offset_short) = t - l_start - j / rate
+        r = scipy.fft.irfft(np.conj(scipy.fft.rfft(seg, nfft)) * spec_long, nfft)[:lags]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            z = np.where(e_long > 0, r / np.sqrt(np.maximum(e_long, 1e-30) * e_seg) * math.sqrt(n),
+                         0.0)
+        lag_of = (t - l_start) - np.arange(lags) / rate
+        if max_offset is not None:
+            z[np.abs(lag_of) > max_offset] = -np.inf
+        finite = z[np.isfinite(z)]
+        if len(finite) < 2:
+            continue
+        sample = finite[:: max(1, len(finite) // 200_000)]
+        med = float(np.median(sample))
+        mad = float(np.median(np.abs(sample - med))) * 1.4826 or 1.0
+        j = int(np.argmax(z))
+        peak = (float(z[j]) - med) / mad
+        z[max(0, j - excl): j + excl + 1] = -np.inf
+        runner = (float(z.max()) - med) / mad
+        lag = float(lag_of[j])
+        v = _Verdict(-lag if flip else lag, confidence(peak, runner, noise), peak,
+                     max(runner, noise), "windows")
+        if best is None or v.confidence > best.confidence:
+            best = v
+    return best
+
+
+def loop_tournament(a: Signature, b: Signature, lags: list[float]) -> _Verdict | None:
+    """Search 3: which of several equally strong lags do the windows that differ prefer?
+
+    Every window valid at all ``lags`` is scored at each (its whitened correlation peak within
+    +-LOOP_SEARCH, in its own robust standard deviations). For lag c against rival r, the windows'
+    score differences d = z(c) - z(r) are scaled by their own spread (most windows fit both: their
+    differences are the noise) and the largest one for c is weighed against the largest one for r
+    and against the noise maximum of that many windows. The winner must beat every rival.
+    """
+    fa, fb = a.fine, b.fine
+    assert fa is not None and fb is not None and a.fine_rate is not None
+    rate = float(a.fine_rate)
+    t0, t1 = -math.inf, math.inf
+    for lag in lags:
+        lo, hi = overlap(len(fa) / rate, len(fb) / rate, a.fine_start, b.fine_start, lag,
+                         config.LOOP_SEARCH)
+        t0, t1 = max(t0, lo), min(t1, hi)
+    starts = window_starts(t0, t1, config.LOOP_WINDOW, config.LOOP_WINDOW / 2, config.LOOP_MAX_WINDOWS)
+    if len(starts) < 4:
         return None
-    x = fa[ia: ia + n]
-    y0 = ib - margin
-    y = fb[max(0, y0): ib + n + margin]
-    pad_front = max(0, -y0)
-    if pad_front or len(y) < n + 2 * margin - pad_front:
-        y = np.concatenate([np.zeros(pad_front, np.float32), y,
-                            np.zeros(max(0, n + 2 * margin - pad_front - len(y)), np.float32)])
-    nfft = scipy.fft.next_fast_len(len(x) + len(y))
-    spec = np.conj(scipy.fft.rfft(x, nfft)) * scipy.fft.rfft(y, nfft)
-    if beta > 0:
-        spec /= np.maximum(np.abs(spec), 1e-12) ** beta
-    r = scipy.fft.irfft(spec, nfft)[: 2 * margin + 1]  # r[m] = sum_n x[n] y[n+m]
-    m = int(np.argmax(r))
-    z = float(_robust_standardise(r)[m])
-    m_frac = _band_limited_peak(r, m)
-    # x[n] = fa[ia+n] matches y[n+m] = fb[y0+n+m]  ->  lag = ta - tb
-    lag = (start_a + ia / rate) - (start_b + (y0 + m_frac) / rate)
-    return float(lag), z
+    z = np.empty((len(lags), len(starts)))
+    for k, lag in enumerate(lags):
+        rows, _ = curves(fa, fb, rate, lag, starts, config.LOOP_WINDOW, config.LOOP_SEARCH,
+                         start_a=a.fine_start, start_b=b.fine_start)
+        z[k] = [robust_standardise(r).max() for r in rows]
+    noise = noise_max(len(starts) * (len(lags) - 1))
+    best: _Verdict | None = None
+    for c in range(len(lags)):
+        worst: _Verdict | None = None
+        for r in range(len(lags)):
+            if r == c:
+                continue
+            d = z[c] - z[r]
+            spread = max(1.4826 * float(np.median(np.abs(d - np.median(d)))), config.LOOP_MIN_SPREAD)
+            for_c, for_r = float(d.max()) / spread, float(-d.min()) / spread
+            v = _Verdict(lags[c], confidence(for_c, for_r, noise), for_c, max(for_r, noise), "loop")
+            if worst is None or v.confidence < worst.confidence:
+                worst = v
+        if worst is not None and (best is None or worst.confidence > best.confidence):
+            best = worst
+    return best
 
 
-EXCLUSION = {Method.AUDIO: config.PEAK_EXCLUSION, Method.MOTION: config.PEAK_EXCLUSION_MOTION}
+def _window_search_affordable(a: Signature, b: Signature) -> bool:
+    assert a.fine is not None and b.fine is not None
+    short, long_ = sorted((len(a.fine), len(b.fine)))
+    windows = max(1, short / (config.SEARCH_WINDOW / 2 * float(a.fine_rate or 1)))
+    return windows * long_ <= config.WINDOW_SEARCH_BUDGET
 
 
 def match(a: Signature, b: Signature, ia: int = 0, ib: int = 1, *,
-          min_overlap: float = config.MIN_OVERLAP, max_offset: float | None = None,
-          min_fine_z: float = config.FINE_MIN_Z, exclusion: float | None = None) -> Match | None:
+          min_overlap: float | None = None, max_offset: float | None = None,
+          exclusion: float | None = None) -> Match | None:
     """Match two signatures of the same method and rate. ``ia``/``ib`` name the clips in the Match.
 
     ``exclusion``: half-width of the best peak in seconds, where no runner-up is sought (default: the
-    method's, see EXCLUSION). Motion signatures carry no waveform, so they stop after the coarse stage,
-    whose parabolic peak interpolation on the 100/s grid is already well inside one frame.
+    method's, see EXCLUSION). ``min_overlap``: lags sharing less are not searched (default: the
+    method's). None when no lag can be searched at all.
     """
     if a.method != b.method:
         raise ValueError("signatures must be of one method")
     if a.rate != b.rate:
         raise ValueError("signatures must share a rate; resample first")
-    peaks = coarse_peaks(a.values, b.values, a.rate, start_x=a.start, start_y=b.start,
-                         min_overlap=min_overlap, max_offset=max_offset,
+    audio = a.fine is not None and b.fine is not None and a.fine_rate == b.fine_rate
+    xa, xb, rate, sa, sb = a.values, b.values, a.rate, a.start, b.start
+    together = (len(a.values) + len(b.values)) / a.rate
+    if audio and together <= config.SCAN_FULL_SECONDS:
+        assert a.fine is not None and b.fine is not None  # audio says both have it
+        xa, xb, rate, sa, sb = a.fine, b.fine, float(a.fine_rate or 1), a.fine_start, b.fine_start
+    elif audio and together > config.SCAN_HALF_SECONDS:  # hours: half the rate, half the memory
+        xa, xb, rate = (resample_poly(a.values, 1, 2).astype(np.float32),
+                        resample_poly(b.values, 1, 2).astype(np.float32), a.rate / 2)
+    peaks = coarse_peaks(xa, xb, rate, start_x=sa, start_y=sb,
+                         min_overlap=MIN_OVERLAP[a.method] if min_overlap is None else min_overlap,
+                         max_offset=max_offset,
                          exclusion=EXCLUSION[a.method] if exclusion is None else exclusion,
-                         count=config.CANDIDATES if a.fine is not None else 1)
-    if not peaks:
+                         count=config.CANDIDATES if audio else 1)
+    verdicts = [_scan_verdict(peaks[0])] if peaks else []
+    if not audio:
+        if not peaks:
+            return None
+        p = peaks[0]
+        return Match(a=ia, b=ib, lag=p.lag, confidence=p.confidence, method=a.method, peak=p.z,
+                     runner_up=max(p.runner_up, p.noise_max), overlap=p.overlap, search="scan")
+    if _window_search_affordable(a, b):
+        w = window_search(a, b, max_offset=max_offset)
+        if w is not None:
+            verdicts.append(w)
+    contenders: list[Peak] = []
+    if peaks:
+        best = peaks[0]
+        contenders = [p for p in peaks if p.z >= config.CANDIDATE_RATIO * best.z]
+        # several strong lags that the scan cannot tell apart: a loop. Weak ones (near the noise
+        # maximum) are no evidence to choose among.
+        if (len(contenders) >= 2 and best.confidence < config.AMBIGUOUS_BELOW
+                and best.z >= config.AMBIGUOUS_MIN_PEAK * best.noise_max):
+            t = loop_tournament(a, b, [p.lag for p in contenders])
+            if t is not None:
+                verdicts.append(t)
+    if not verdicts:
         return None
-    best = peaks[0]
-    result = Match(a=ia, b=ib, lag=best.lag, confidence=best.confidence, method=a.method,
-                   peak=best.z, runner_up=max(best.runner_up, best.noise_max), overlap=best.overlap)
-    if a.fine is None or b.fine is None or a.fine_rate != b.fine_rate:
-        return result
-
-    def refine(lag0: float) -> tuple[float, float] | None:
-        return gcc_phat_refine(a.fine, b.fine, float(a.fine_rate), lag0,  # type: ignore[arg-type]
-                               start_a=a.fine_start, start_b=b.fine_start)
-
-    fine = refine(best.lag)
-    # the coarse lag stays when the waveforms do not correlate clearly (different sounds, or too
-    # little overlap): a weak fine peak is noise and would move a good coarse answer
-    if fine is not None and fine[1] >= min_fine_z:
-        result = replace(result, lag=fine[0])
-    if (best.confidence >= config.AMBIGUOUS_BELOW or len(peaks) < 2
-            or best.z < config.AMBIGUOUS_MIN_PEAK * best.noise_max):
-        return result
-    # The envelope sees strong matches it cannot tell apart: a loop of music, a repeated chant. In a
-    # live recording the repeats still differ (the crowd, the room, the playing), and the whitened
-    # waveforms show it: rank every nearly-as-good envelope lag on a short stretch of waveform, with
-    # the same confidence rule, and refine the winner on the full window. Weak envelope peaks (near
-    # the noise maximum) are no evidence to choose among: there one chance coincidence of two
-    # impulsive sounds on the waveform would make a confident wrong answer.
-    contenders = [p for p in peaks if p.z >= config.CANDIDATE_RATIO * best.z and p.z >= p.noise_max]
-    ranked = []
-    for p in contenders:
-        f = gcc_phat_refine(a.fine, b.fine, float(a.fine_rate), p.lag, start_a=a.fine_start,
-                            start_b=b.fine_start, window=config.RANK_WINDOW)
-        if f is not None:
-            ranked.append((f[1], p))
-    ranked.sort(key=lambda t: -t[0])
-    if len(ranked) < 2 or ranked[0][0] < min_fine_z:
-        return result
-    window = 2 * int(math.ceil(config.FINE_SEARCH * float(a.fine_rate))) + 1
-    noise = noise_max(len(ranked) * window)
-    (z1, winner), (z2, _) = ranked[0], ranked[1]
-    score = confidence(z1, z2, noise)
-    if score <= best.confidence:
-        return result
-    final = refine(winner.lag)
-    return Match(a=ia, b=ib, lag=final[0] if final and final[1] >= min_fine_z else winner.lag,
-                 confidence=score, method=a.method, peak=z1, runner_up=max(z2, noise),
-                 overlap=winner.overlap)
+    chosen = max(verdicts, key=lambda v: v.confidence)
+    rate = float(a.fine_rate or 1)
+    ev = evidence(a.fine, b.fine, rate, chosen.lag, start_a=a.fine_start,  # type: ignore[arg-type]
+                  start_b=b.fine_start)
+    lag = chosen.lag
+    if ev is not None and ev.z >= config.FINE_MIN_Z and abs(ev.lag - chosen.lag) <= config.FINE_SEARCH:
+        lag = ev.lag
+    shared = overlap(len(a.fine) / rate, len(b.fine) / rate,  # type: ignore[arg-type]
+                     a.fine_start, b.fine_start, lag, 0.0)
+    result = Match(a=ia, b=ib, lag=lag, confidence=chosen.confidence, method=a.method,
+                   peak=chosen.peak, runner_up=chosen.runner_up,
+                   overlap=max(0.0, shared[1] - shared[0]),
+                   observations=ev.observations if ev is not None else (), search=chosen.search)
+    if chosen.confidence < config.AMBIGUOUS_BELOW and len(peaks) >= 2:
+        result = replace(result, candidates=tuple(
+            Candidate(lag=round(p.lag, 6), score=round(p.z, 2))
+            for p in (contenders if len(contenders) >= 2 else peaks)[: config.CANDIDATES_REPORTED]))
+    return result

@@ -147,8 +147,8 @@ def test_csv_errors_name_the_line(tmp_path):
     path.write_text("event,path\nx,y\n")
     with pytest.raises(UsageError, match="first line must name the columns"):
         read_jobs_file(str(path))
-    path.write_text("name,clips,camera\nx,y,z\n")
-    with pytest.raises(UsageError, match="unknown column.*camera"):
+    path.write_text("name,clips,colour\nx,y,z\n")
+    with pytest.raises(UsageError, match="unknown column.*colour"):
         read_jobs_file(str(path))
 
 
@@ -179,7 +179,7 @@ def test_json_line_has_the_same_keys_whatever_the_status():
     ok = _result(Status.ALIGNED).to_dict()
     bad = EventResult(name="e", status=Status.FAILED, manifest=None, error="boom").to_dict()
     assert set(ok) == set(bad) == {"event", "status", "manifest", "unplaced", "error", "seconds",
-                                   "cache_hits", "cache_misses", "mosaic"}
+                                   "cache_hits", "cache_misses", "mosaic", "report", "timeline"}
     assert bad["status"] == "failed" and bad["error"] == "boom"
 
 
@@ -189,3 +189,45 @@ def test_dask_is_imported_only_when_a_scheduler_is_asked_for():
             "assert not loaded, loaded\n")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
+
+
+def test_camera_folders_make_one_event_of_a_folder_of_cameras(tmp_path):
+    """--camera-folders: folders of clips are cameras; their parent is the event."""
+    root = str(tmp_path / "season")
+    _touch(root, "stray.mp4")
+    _touch(root, "wedding", "camA", "A1.mp4")
+    _touch(root, "wedding", "camA", "A2.mp4")
+    _touch(root, "wedding", "camB", "B1.mov")
+    _touch(root, "wedding", "phone", "IMG_1.MOV")
+    _touch(root, "talk", "cam 1", "x.mkv")
+    _touch(root, "talk", "cam 2", "y.webm")
+    jobs = {j.name: j for j in discover([root], camera_folders=True)}
+    assert sorted(jobs) == ["season", "talk", "wedding"]
+    wedding = jobs["wedding"]
+    assert [os.path.basename(c) for c in wedding.clips] == ["A1.mp4", "A2.mp4", "B1.mov", "IMG_1.MOV"]
+    assert wedding.cameras == ("camA", "camA", "camB", "phone")
+    assert wedding.manifest == os.path.join(root, "wedding", "syncam-manifest.json")
+    assert jobs["talk"].cameras == ("cam 1", "cam 2")
+    assert jobs["season"].cameras == ("stray",)
+    # without the flag the same tree is one event per folder of clips
+    assert sorted(j.name for j in discover([root])) == [
+        "season", "talk/cam 1", "talk/cam 2", "wedding/camA", "wedding/camB", "wedding/phone"]
+
+
+def test_jobs_file_cameras(tmp_path):
+    path = tmp_path / "jobs.json"
+    path.write_text(json.dumps([{"name": "w", "clips": ["a/1.mp4", "a/2.mp4", "b.mov", "c.mp4"],
+                                 "cameras": {"A": "a/*.mp4", "B": ["b.mov"]}}]))
+    (job,) = read_jobs_file(str(path))
+    assert job.cameras == ("A", "A", "B", "c")
+    path.write_text(json.dumps([{"name": "w", "clips": ["a.mp4", "b.mp4"],
+                                 "cameras": {"A": "z*.mp4"}}]))
+    with pytest.raises(UsageError, match=r"event #1: camera A=z\*.mp4: matches none of the clips"):
+        read_jobs_file(str(path))
+    path.write_text(json.dumps([{"name": "w", "clips": ["a.mp4", "b.mp4"], "cameras": ["A"]}]))
+    with pytest.raises(UsageError, match='"cameras" must map camera names'):
+        read_jobs_file(str(path))
+    csv_path = tmp_path / "jobs.csv"
+    csv_path.write_text("name,clips,camera\nw,/t/1.mp4;/t/2.mp4,A\nw,/t/3.mp4,\nw,/t/4.mp4,B\n")
+    (job,) = read_jobs_file(str(csv_path))
+    assert job.cameras == ("A", "A", "3", "B")

@@ -67,8 +67,9 @@ def test_wrong_values_name_the_field_and_the_clip(change, words) -> None:  # typ
 def test_unknown_fields_are_allowed_in_every_object() -> None:
     doc = _doc()
     doc["future"] = 1
-    doc["clips"][0]["candidates"] = [{"lag": 1.0}]
-    doc["matches"][0]["observations"] = []
+    doc["clips"][0]["later"] = [{"lag": 1.0}]
+    doc["clips"][0]["candidates"] = [{"against": 1, "lag": 1.0, "score": 0.5, "later": True}]
+    doc["matches"][0]["later"] = []
     doc["settings"]["new_knob"] = "x"
     assert manifest.from_dict(doc).clips[0].name == "a.mp4"
 

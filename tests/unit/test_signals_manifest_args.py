@@ -11,20 +11,40 @@ import pytest
 from syncam import manifest
 from syncam.errors import FFmpegMissing, ManifestError
 from syncam.media import ffmpeg
-from syncam.signals.audio import audio_signature, is_silent, onset_envelope
+from syncam.signals.audio import Whitener, audio_signature, is_silent, whiten
 
 
-def test_envelope_ignores_gain() -> None:
+def test_whitening_ignores_gain_and_microphone_colour() -> None:
+    """The phase transform keeps where the wave fronts fall, not how loud or how coloured they are."""
     rng = np.random.default_rng(0)
-    x = (rng.standard_normal(8000 * 10) * np.repeat(rng.uniform(0, 1, 100), 800)).astype(np.float32)
-    loud, quiet = onset_envelope(x, 8000), onset_envelope(x * 0.05, 8000)
-    assert np.corrcoef(loud, quiet)[0, 1] > 0.99
+    x = (rng.standard_normal(8000 * 10) * np.repeat(rng.uniform(0.1, 1, 100), 800)).astype(np.float32)
+    coloured = np.convolve(x, [0.3, 1.0, 0.3], mode="same").astype(np.float32)  # duller, zero-phase
+    (w,), (q,), (c,) = whiten(x, 8000, (8000,)), whiten(x * 0.05, 8000, (8000,)), whiten(
+        coloured, 8000, (8000,))
+    assert np.corrcoef(w, q)[0, 1] > 0.999
+    assert np.corrcoef(w, c)[0, 1] > 0.8
 
 
-def test_envelope_rate_and_length() -> None:
+def test_whitening_in_pieces_is_whitening_whole() -> None:
+    """The decoder's pieces arrive at any length: the result must not depend on where they split."""
+    x = np.random.default_rng(4).standard_normal(8000 * 7).astype(np.float32)
+    whole = whiten(x, 8000, (8000, 2000))
+    w = Whitener(8000, (8000, 2000))
+    for cut in np.split(x, [1, 300, 12345, 12346, 30001]):
+        w.feed(cut)
+    for a, b in zip(whole, w.finish()):
+        assert len(a) == len(b) and np.allclose(a, b, atol=1e-6)
+
+
+def test_whitening_gates_silence_and_keeps_time() -> None:
     sig = audio_signature(np.zeros(8000 * 3, np.float32), 8000, start=1.5)
-    assert sig.rate == 100 and abs(len(sig.values) - 300) <= 3
-    assert sig.fine_start == 1.5 and sig.start == pytest.approx(1.5 + 256 / 16000)
+    assert sig.rate == 2000 and len(sig.values) == 6000 and len(sig.fine) == 24000
+    assert sig.fine_start == 1.5 and sig.start == 1.5
+    assert not np.any(sig.fine) and is_silent(sig.fine)  # digital silence stays silence
+    click = np.zeros(8000 * 2, np.float32)
+    click[5000] = 1.0
+    fine = whiten(click, 8000, (8000,))[0]
+    assert abs(int(np.argmax(np.abs(fine))) - 5000) <= 1  # a click stays where it was
 
 
 def test_silence() -> None:

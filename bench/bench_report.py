@@ -1,0 +1,134 @@
+"""Report speed: `syncam report` of a 4-camera, 10-minute event next to `syncam align` of it.
+
+Target: the report takes under 20 % of the time aligning takes. Both run as a user runs them, each
+in a fresh process (`python -m syncam ...`, interpreter and imports included). align starts from an
+empty signature cache (its first run on the footage); report runs after it, as it would, and reads the
+signatures align left in the cache. Also timed: `align --report` against `align` alone (what asking
+for the page costs within one run). Best of REPEATS for each; clips are generated once into
+bench/out/.
+
+    python bench/bench_report.py [--minutes 10]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+
+from syncam import config  # noqa: E402
+from tests import mediagen  # noqa: E402
+from tests.mediagen import H264_AAC, MOV_H264_PCM, VP9_OPUS, Camera  # noqa: E402
+
+OUT = os.path.join(ROOT, "bench", "out")
+TARGET = 0.20
+REPEATS = 2
+
+
+def event(minutes: float) -> list[str]:
+    """Four cameras of ``minutes`` each, partly overlapping, 320x180 pictures; made once."""
+    folder = os.path.join(OUT, f"report-{minutes:g}min")
+    length = minutes * 60.0
+    starts = [0.0, length * 0.1, length * 0.25, length * 0.4]
+    cams = [Camera("cam1.mp4", starts[0], length, **H264_AAC, size="320x180", seed=1),
+            Camera("cam2.mov", starts[1], length, **MOV_H264_PCM, sample_rate=44100, fps="30",
+                   size="320x180", snr_db=6.0, band=(250.0, 4000.0), seed=2),
+            Camera("cam3.webm", starts[2], length, **VP9_OPUS, fps="30", size="320x180", seed=3),
+            Camera("cam4.mp4", starts[3], length, **H264_AAC, fps="50", size="320x180", seed=4)]
+    return mediagen.record_event(folder, cams, seed=12)
+
+
+def _timed(args: list[str], cache: str) -> float:
+    env = {**os.environ, config.CACHE_ENV: cache}
+    t = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "syncam", *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True)
+    wall = time.perf_counter() - t
+    if done.returncode not in (0, 3):
+        raise SystemExit(f"syncam {args[0]} failed: {done.stderr.strip()}")
+    return wall
+
+
+_STAGES = """
+import json, sys, time
+t0 = time.perf_counter()
+import syncam
+from syncam.cache import SignatureCache
+t1 = time.perf_counter()
+from syncam.report.build import check_extras
+check_extras()
+t2 = time.perf_counter()
+marks = {}
+from syncam.report import report
+report(sys.argv[1], sys.argv[2], cache=SignatureCache(),
+       progress=lambda p: marks.setdefault(p.item, time.perf_counter()))
+t3 = time.perf_counter()
+print(json.dumps({"import syncam": t1 - t0, "import matplotlib, jinja2": t2 - t1,
+                  "probe clips": marks["clips"] - t2,
+                  "signatures from the cache": marks["signatures"] - marks["clips"],
+                  "curves (compute + draw)": marks["curves"] - marks["signatures"],
+                  "timeline, graph, sound, frames": marks["page"] - marks["curves"],
+                  "page": t3 - marks["page"]}))
+"""
+
+
+def stages(manifest: str, out: str, cache: str) -> dict[str, float]:
+    """Where one report's time goes, measured inside a fresh process."""
+    env = {**os.environ, config.CACHE_ENV: cache}
+    done = subprocess.run([sys.executable, "-c", _STAGES, manifest, out], cwd=ROOT, env=env,
+                          capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def run(minutes: float = 10.0) -> dict:
+    paths = event(minutes)
+    aligns, reports, both = [], [], []
+    with tempfile.TemporaryDirectory(prefix="bench report ") as tmp:
+        manifest = os.path.join(tmp, "event.json")
+        for k in range(REPEATS):  # alternate; each align starts from an empty cache
+            cache = os.path.join(tmp, f"cache{k}")
+            aligns.append(_timed(["align", *paths, "-o", manifest], cache))
+            reports.append(_timed(["report", manifest, "-o", os.path.join(tmp, "r.html")], cache))
+            if k == 0:
+                parts = stages(manifest, os.path.join(tmp, "r3.html"), cache)
+            shutil.rmtree(cache)
+            both.append(_timed(["align", *paths, "-o", manifest, "--report",
+                                os.path.join(tmp, "r2.html")], cache + "b"))
+            shutil.rmtree(cache + "b")
+        size = os.path.getsize(os.path.join(tmp, "r.html"))
+    align, rep, combined = min(aligns), min(reports), min(both)
+    return {"cameras": len(paths), "minutes": minutes, "align_s": round(align, 3),
+            "report_s": round(rep, 3), "ratio": round(rep / align, 3),
+            "align_with_report_s": round(combined, 3),
+            "report_share_in_one_run": round((combined - align) / align, 3),
+            "page_kb": round(size / 1024), "target": TARGET,
+            "report_stages_s": {k: round(v, 3) for k, v in parts.items()}}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--minutes", type=float, default=10.0)
+    r = run(ap.parse_args().minutes)
+    print(f"\n[report] {r['cameras']} cameras x {r['minutes']:g} min, best of {REPEATS}, fresh "
+          "processes")
+    print(f"  {'syncam align (empty cache)':<34}{r['align_s']:>8.2f} s")
+    print(f"  {'syncam report (after it)':<34}{r['report_s']:>8.2f} s   page {r['page_kb']} KB")
+    verdict = "met" if r["ratio"] < TARGET else "MISSED"
+    print(f"  {'report / align':<34}{r['ratio'] * 100:>7.0f} %   (target < {TARGET:.0%}: {verdict})")
+    print(f"  {'syncam align --report':<34}{r['align_with_report_s']:>8.2f} s   "
+          f"(+{r['report_share_in_one_run'] * 100:.0f} % over align alone)")
+    print("  where one report's time goes (one run, in its process):")
+    for stage, seconds in r["report_stages_s"].items():
+        print(f"    {stage:<32}{seconds:>8.2f} s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,133 @@
+"""The numbers a report draws, rebuilt from signatures: correlation curves, instants, the shared event.
+
+Pure numpy: no files, no processes, no plotting. The curves are recomputed here from the coarse
+features (sound envelope or motion) rather than kept by ``align``: the report works from a manifest
+and its clips alone, and the signature cache makes recomputing them cost milliseconds.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.signal import fftconvolve
+
+from syncam.types import Signature
+
+
+@dataclass(frozen=True, eq=False)
+class Curve:
+    """Correlation of two clips' features at every lag (lag = offset_b - offset_a, seconds).
+
+    ``z`` is the normalised correlation as a z-score (``ncc * sqrt(overlap)``, re-standardised by its
+    median and MAD over all lags), the scale ``align``'s confidence is computed on. ``noise`` is the
+    height the largest of that many lags of pure noise reaches, ``sqrt(2 ln L)``.
+    """
+
+    lags: np.ndarray
+    z: np.ndarray
+    peak_lag: float
+    peak_z: float
+    runner_lag: float | None  # best lag farther than the exclusion zone from the peak
+    runner_z: float | None
+    noise: float
+
+
+def correlation_curve(a: Signature, b: Signature, *, min_overlap: float,
+                      exclusion: float) -> Curve | None:
+    """The curve of two signatures of one kind and rate; None when no lag overlaps ``min_overlap``."""
+    x = np.asarray(a.values, dtype=np.float64)
+    y = np.asarray(b.values, dtype=np.float64)
+    nx, ny, rate = len(x), len(y), a.rate
+    if nx < 2 or ny < 2 or a.rate != b.rate:
+        return None
+    c = fftconvolve(x, y[::-1], mode="full")  # c[m] = sum_j x[j+k] y[j], k = m - (ny-1)
+    k = np.arange(-(ny - 1), nx)
+    lo, hi = np.maximum(0, k), np.minimum(nx, ny + k)
+    n = hi - lo
+    cx = np.concatenate(([0.0], np.cumsum(x ** 2)))
+    cy = np.concatenate(([0.0], np.cumsum(y ** 2)))
+    ex, ey = cx[hi] - cx[lo], cy[hi - k] - cy[lo - k]
+    valid = (n >= max(2, math.ceil(min_overlap * rate))) & (ex > 0) & (ey > 0)
+    if not valid.any():
+        return None
+    lags = ((a.start - b.start) + k / rate)[valid]
+    z = c[valid] / np.sqrt(ex[valid] * ey[valid]) * np.sqrt(n[valid])
+    med = np.median(z)
+    mad = np.median(np.abs(z - med)) * 1.4826
+    z = (z - med) / (mad if mad > 1e-12 else 1.0)
+    best = int(np.argmax(z))
+    away = np.abs(lags - lags[best]) > exclusion
+    runner = int(np.argmax(np.where(away, z, -np.inf))) if away.any() else None
+    return Curve(lags=lags, z=z, peak_lag=float(lags[best]), peak_z=float(z[best]),
+                 runner_lag=float(lags[runner]) if runner is not None else None,
+                 runner_z=float(z[runner]) if runner is not None else None,
+                 noise=math.sqrt(2.0 * math.log(max(len(z), 2))))
+
+
+def thin(lags: np.ndarray, z: np.ndarray, points: int) -> tuple[np.ndarray, np.ndarray]:
+    """At most ``points`` of a curve for drawing: each the highest of its run of lags, so no peak that
+    a reader must see is lost by the thinning."""
+    if len(z) <= points:
+        return lags, z
+    step = math.ceil(len(z) / points)
+    cut = len(z) // step * step
+    blocks = z[:cut].reshape(-1, step)
+    pick = np.argmax(blocks, axis=1) + np.arange(len(blocks)) * step
+    if cut < len(z):
+        pick = np.append(pick, cut + int(np.argmax(z[cut:])))
+    return lags[pick], z[pick]
+
+
+def around(lags: np.ndarray, z: np.ndarray, centre: float, half: float
+           ) -> tuple[np.ndarray, np.ndarray]:
+    """The part of a curve within ``half`` seconds of ``centre``, at full resolution."""
+    keep = np.abs(lags - centre) <= half
+    return lags[keep], z[keep]
+
+
+def instants(start: float, end: float, count: int) -> list[float]:
+    """``count`` timeline instants spread evenly over [start, end]: the middles of equal stretches,
+    so the first and last are inside the event, not on its edges. Rounded to the millisecond."""
+    span = end - start
+    return [round(start + (k + 0.5) * span / count, 3) for k in range(count)]
+
+
+def clip_time(offset: float, drift_ppm: float | None, timeline: float) -> float:
+    """Clip time at a timeline instant: the inverse of types.Placement.to_timeline."""
+    return (timeline - offset) / (1.0 + (drift_ppm or 0.0) * 1e-6)
+
+
+@dataclass(frozen=True)
+class Track:
+    """A clip's sound envelope placed on the timeline: ``values[k]`` is at ``start + k / rate``."""
+
+    start: float
+    rate: float
+    values: np.ndarray
+
+
+def strongest_shared_event(tracks: list[Track]) -> float | None:
+    """Timeline instant of the loudest onset heard by at least two clips, or None without two that
+    overlap.
+
+    Each envelope is scaled by its own 99th percentile (gain-blind); at each instant the score is the
+    *second* highest of the clips sounding then, so an event loud on one camera only never wins.
+    """
+    if len(tracks) < 2:
+        return None
+    rate = tracks[0].rate
+    t0 = min(t.start for t in tracks)
+    t1 = max(t.start + len(t.values) / rate for t in tracks)
+    n = int(math.ceil((t1 - t0) * rate)) + 1
+    grid = np.full((len(tracks), n), -np.inf)
+    for row, t in zip(grid, tracks):
+        scale = float(np.percentile(t.values, 99)) or 1.0
+        i0 = int(round((t.start - t0) * rate))
+        part = np.asarray(t.values, dtype=np.float64)[: n - i0] / scale
+        row[i0: i0 + len(part)] = part
+    second = np.sort(grid, axis=0)[-2]
+    if not np.isfinite(second).any():
+        return None
+    return float(t0 + int(np.argmax(second)) / rate)

@@ -1,0 +1,105 @@
+"""The report's pure parts: correlation curves, thinning, instants, the shared event, sheet geometry,
+and the ffmpeg arguments that grab frames."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from syncam.media import ffmpeg
+from syncam.report import evidence, sheet
+from syncam.types import Method, Signature
+
+
+def _sig(values: np.ndarray, start: float = 0.0) -> Signature:
+    return Signature(method=Method.AUDIO, rate=100.0, start=start, values=values.astype(np.float32))
+
+
+def test_curve_peaks_at_the_lag_with_the_sign_of_types_py() -> None:
+    rng = np.random.default_rng(1)
+    master = rng.standard_normal(6000)
+    a = master[1000:4000]  # clip a starts at master 10.00 s
+    b = master[1730:5000] + 0.3 * rng.standard_normal(3270)  # clip b at 17.30 s: lag = +7.30 s
+    curve = evidence.correlation_curve(_sig(a), _sig(b), min_overlap=5.0, exclusion=0.1)
+    assert curve is not None
+    assert abs(curve.peak_lag - 7.30) < 0.006
+    assert curve.peak_z > 10 * curve.noise
+    assert curve.runner_z is not None and curve.runner_z < curve.noise * 1.5
+    assert abs(curve.runner_lag - curve.peak_lag) > 0.1
+    # lags are only where the clips overlap at least 5 s
+    assert abs(curve.lags.min() + (32.7 - 5)) < 0.011 and abs(curve.lags.max() - (30 - 5)) < 0.011
+    # a clip start (Signature.start) shifts the lag like an offset does
+    moved = evidence.correlation_curve(_sig(a, start=0.5), _sig(b), min_overlap=5.0, exclusion=0.1)
+    assert moved is not None and abs(moved.peak_lag - 7.80) < 0.006
+
+
+def test_curve_of_clips_that_never_overlap_enough_is_none() -> None:
+    x = np.random.default_rng(2).standard_normal(300)
+    assert evidence.correlation_curve(_sig(x), _sig(x), min_overlap=5.0, exclusion=0.1) is None
+
+
+def test_thinning_keeps_every_peak() -> None:
+    lags = np.arange(100_001) / 100.0
+    z = np.random.default_rng(3).standard_normal(lags.size)
+    z[54_321] = 40.0
+    tl, tz = evidence.thin(lags, z, 2000)
+    assert len(tz) <= 2001 and tz.max() == 40.0 and tl[np.argmax(tz)] == lags[54_321]
+    small = evidence.thin(lags[:10], z[:10], 2000)
+    assert np.array_equal(small[1], z[:10])
+
+
+def test_instants_are_inside_the_event_and_evenly_spread() -> None:
+    t = evidence.instants(-1.5, 14.5, 8)
+    assert t == [-0.5, 1.5, 3.5, 5.5, 7.5, 9.5, 11.5, 13.5]
+    assert evidence.clip_time(2.0, 0.0, 7.5) == 5.5
+    assert abs(evidence.clip_time(2.0, 100.0, 1002.0) - 1000 / 1.0001) < 1e-9
+
+
+def test_strongest_shared_event_is_heard_by_two_clips() -> None:
+    env = np.zeros(1000)
+    a, b, c = env.copy(), env.copy(), env.copy()
+    a[100] = 1.0  # loud on one clip only: never "shared"
+    a[700], b[500] = 0.5, 0.6  # the same event: a at its 7.00 s, b (starting at +2 s) at its 5.00 s
+    c[:] = 0.01
+    a[:50] = b[:50] = 0.01
+    tracks = [evidence.Track(0.0, 100.0, a), evidence.Track(2.0, 100.0, b),
+              evidence.Track(30.0, 100.0, c)]
+    assert evidence.strongest_shared_event(tracks) == 7.0
+    assert evidence.strongest_shared_event(tracks[:1]) is None
+
+
+def test_fit_keeps_the_aspect_and_centres() -> None:
+    assert sheet.fit((1920, 1080), (240, 135)) == (0, 0, 240, 134)
+    assert sheet.fit((120, 160), (240, 135)) == (70, 0, 100, 134)
+    x, y, w, h = sheet.fit((4, 3), (240, 135))
+    assert abs(w / h - 4 / 3) < 0.02 and x == (240 - w) // 2
+
+
+def test_compose_marks_no_signal_cells() -> None:
+    red = np.zeros((135, 240, 3), np.uint8)
+    red[..., 0] = 255
+    img = sheet.compose(["a", "b"], [0.0, 1.0], [[red, None], [None, red]], (240, 135))
+    for row, col, want in ((0, 0, (255, 0, 0)), (0, 1, sheet.NO_SIGNAL), (1, 1, (255, 0, 0))):
+        x, y = sheet.cell_origin(row, col, (240, 135))
+        assert tuple(img[y + 3, x + 3]) == want
+
+
+def test_frames_at_args_one_input_per_instant() -> None:
+    args = ffmpeg.frames_at_args("-odd name.mp4", 1, [(0.0, 0.25), (9.5, 0.5)], (10, 0, 220, 134),
+                                 (240, 135), ["/t/0.rgb", "/t/1.rgb"], slack=0.001)
+    assert args.count("-i") == 2 and args[args.index("-i") + 1] == "-odd name.mp4"
+    assert ["-ss", "9.500000"] == args[args.index("9.500000") - 1: args.index("9.500000") + 1]
+    graph = args[args.index("-filter_complex") + 1]
+    assert "[0:1]trim=end=0.251000" in graph and "[1:1]trim=end=0.501000" in graph
+    assert "pad=240:135:10:0" in graph and graph.count("reverse,trim=end_frame=1") == 2
+    assert args[-1] == "/t/1.rgb" and args.count("rawvideo") == 2
+
+
+def test_matplotlib_and_jinja2_are_imported_only_for_a_report() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys, syncam, syncam.cli, syncam.batch, syncam.report\n"
+            "loaded = [m for m in sys.modules if m.split('.')[0] in ('matplotlib', 'jinja2')]\n"
+            "assert not loaded, loaded\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
