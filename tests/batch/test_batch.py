@@ -54,13 +54,13 @@ def _leftovers(folder: str) -> list[str]:
 @pytest.fixture
 def count_decodes(monkeypatch):
     calls: list[str] = []
-    real = ffmpeg.decode_audio
+    real = ffmpeg.stream_pcm  # align decodes sound as a stream (pipeline.audio_signature_of)
 
-    def counted(*args, **kwargs):
-        calls.append(args[0])
-        return real(*args, **kwargs)
+    def counted(args, **kwargs):
+        calls.append(kwargs["what"])
+        return real(args, **kwargs)
 
-    monkeypatch.setattr(ffmpeg, "decode_audio", counted)
+    monkeypatch.setattr(ffmpeg, "stream_pcm", counted)
     return calls
 
 

@@ -181,13 +181,13 @@ def test_concurrent_processes_never_see_half_entries(tmp_path):
 @pytest.mark.slow
 def test_align_second_run_decodes_nothing(library_src, tmp_path, monkeypatch):
     calls = []
-    real = ffmpeg.decode_audio
+    real = ffmpeg.stream_pcm  # align decodes sound as a stream (pipeline.audio_signature_of)
 
-    def counted(*args, **kwargs):
-        calls.append(args[0])
-        return real(*args, **kwargs)
+    def counted(args, **kwargs):
+        calls.append(kwargs["what"])
+        return real(args, **kwargs)
 
-    monkeypatch.setattr(ffmpeg, "decode_audio", counted)
+    monkeypatch.setattr(ffmpeg, "stream_pcm", counted)
     clips = sorted(library_src.events["concert"].truth)
     cold = SignatureCache(str(tmp_path / "c"))
     first = pipeline.align(clips, cache=cold)
