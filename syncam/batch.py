@@ -153,6 +153,7 @@ class Options:
     threads: int = 1  # probe/decode threads inside one event
     export: str | None = None  # timeline format (extension) to write beside each manifest
     use_metadata: bool = False  # align --use-metadata
+    drift: str = config.DRIFT  # align --drift
 
 
 # --- finding events ----------------------------------------------------------------------------------
@@ -434,6 +435,8 @@ def up_to_date(job: Job, options: Options) -> manifest.Manifest | None:
         return None
     if bool(s.get("use_metadata")) != options.use_metadata:
         return None
+    if s.get("drift", "off") != options.drift:
+        return None
     if options.export and not _timeline_files(job, options.export):
         return None
     return m
@@ -454,7 +457,7 @@ def _align_kwargs(job: Job, options: Options) -> dict[str, Any]:
     return {"reference": job.reference, "min_confidence": options.min_confidence,
             "max_offset": job.max_offset if job.max_offset is not None else options.max_offset,
             "workers": options.threads, "method": job.method or options.method or config.METHOD,
-            "cameras": job.cameras, "use_metadata": options.use_metadata}
+            "cameras": job.cameras, "use_metadata": options.use_metadata, "drift": options.drift}
 
 
 @dataclass(frozen=True)
@@ -632,7 +635,8 @@ def run(events: Sequence[Job], *, jobs: int | None = None, scheduler: str | None
         min_confidence: float = config.MIN_CONFIDENCE, method: str | None = None,
         render: bool = False, report: bool = False, export: str | None = None,
         use_metadata: bool = False,
-        on_event: Callable[[EventResult], None] | None = None) -> BatchResult:
+        on_event: Callable[[EventResult], None] | None = None,
+        drift: str = config.DRIFT) -> BatchResult:
     """Align every event; return each one's result in the order given.
 
     ``jobs``: events aligned at once (default: one per core). ``scheduler``: a Dask scheduler address
@@ -640,6 +644,7 @@ def run(events: Sequence[Job], *, jobs: int | None = None, scheduler: str | None
     ``method``/``max_offset``: for events whose job does not set its own (None = align's default).
     ``export``: a timeline format (otio, fcpxml, xml, edl, aaf) written beside each manifest.
     ``on_event`` is called in this process as each event finishes (skipped ones first).
+    ``drift``: as align's ("auto" | "off").
     A failing event is reported, never raised; only bad arguments raise (UsageError).
     """
     t0 = time.monotonic()
@@ -655,7 +660,7 @@ def run(events: Sequence[Job], *, jobs: int | None = None, scheduler: str | None
         export = check_format(config.TIMELINE_STEM + "." + export.lstrip(".").lower())
     options = Options(max_offset=max_offset, min_confidence=min_confidence, method=method,
                       render=render, report=report, export=export, use_metadata=use_metadata,
-                      cache_dir=(cache_dir or SignatureCache().directory) if cache else None)
+                      drift=drift, cache_dir=(cache_dir or SignatureCache().directory) if cache else None)
     notify = on_event or (lambda _: None)
     results: dict[str, EventResult] = {}
     todo: list[Job] = []
@@ -724,7 +729,8 @@ def batch(roots: Sequence[str] = (), *, jobs_file: str | None = None, out: str |
           min_confidence: float = config.MIN_CONFIDENCE, method: str | None = None,
           render: bool = False, report: bool = False, export: str | None = None,
           camera_folders: bool = False, use_metadata: bool = False,
-          on_event: Callable[[EventResult], None] | None = None) -> BatchResult:
+          on_event: Callable[[EventResult], None] | None = None,
+          drift: str = config.DRIFT) -> BatchResult:
     """Align every event under ``roots`` and/or in ``jobs_file``; see :func:`run` for the options
     and :func:`discover` for ``camera_folders``.
 
@@ -733,7 +739,8 @@ def batch(roots: Sequence[str] = (), *, jobs_file: str | None = None, out: str |
     return run(plan(roots, jobs_file=jobs_file, out=out, camera_folders=camera_folders), jobs=jobs,
                scheduler=scheduler, force=force, cache=cache, cache_dir=cache_dir,
                max_offset=max_offset, min_confidence=min_confidence, method=method, render=render,
-               report=report, export=export, use_metadata=use_metadata, on_event=on_event)
+               report=report, export=export, use_metadata=use_metadata, on_event=on_event,
+               drift=drift)
 
 
 __all__ = ["BatchResult", "EventResult", "Job", "Status", "batch", "discover", "plan",

@@ -98,6 +98,37 @@ FINE_SEARCH = 0.03  # +- seconds around the scan's lag (its step is 0.25 ms; 30 
 # lag; noise over +-30 ms (481 lags) peaks near 3.5.
 FINE_MIN_Z = 8.0
 
+# --- clock drift (sync/drift.py, sync/solve.py) --------------------------------------------------------
+# "auto": fit each clip's clock rate (ppm) with its offset; "off": offsets only (the rate is 0 for all).
+DRIFT = "auto"
+DRIFTS = ("auto", "off")
+# A window counts in the drift line when its z-score reaches DRIFT_MIN_Z: noise over +-30 ms peaks near
+# 3.5 and real 4 s windows score 10-40, so 6 keeps nearly every real window and almost no noise.
+DRIFT_MIN_Z = 6.0
+# Huber weights beyond 1.5 robust deviations, rejection beyond 4: a window hit by a door slam in one
+# camera only is off by milliseconds, the rest of a real pair scatter by tens of microseconds.
+DRIFT_HUBER = 1.5
+DRIFT_REJECT = 4.0
+DRIFT_ITERATIONS = 6
+# A window's lag is never trusted better than 5 us (0.04 sample at 8 kHz): a digital copy's windows
+# agree to nanoseconds, which would otherwise give it an absurd weight in the global fit.
+DRIFT_MIN_SIGMA = 5e-6  # seconds
+# A pair's slope is used (a clip's rate gets a column in the global fit) only from at least 8 windows
+# spread over 30 s with a standard error of at most 2 ppm: below that the error could be as large as
+# the drifts met in practice (3-270 ppm between devices, mostly tens), so the rate stays 0 and the
+# clip says why. 2 ppm is 0.12 ms per minute: within the 1 ms offset target over 8 minutes.
+DRIFT_MIN_WINDOWS = 8
+DRIFT_MIN_SPAN = 30.0  # seconds
+DRIFT_MAX_STDERR_PPM = 2.0
+# Tracking rounds: each one re-measures the windows the line moved by more than FINE_SEARCH/3, over up
+# to twice the span already fitted, so 8 rounds reach 2^8 times the central span (always the whole
+# overlap from a 30 s start).
+DRIFT_TRACK_ROUNDS = 8
+# A lag measured without a drift line (a motion match, or audio without usable windows) has this
+# standard deviation in the global fit, divided by its confidence and its method's weight
+# (METHOD_WEIGHT): it only sets how such matches weigh against fitted pairs.
+LAG_SIGMA = 1e-4  # seconds
+
 # Window search (search 2 of sync/correlate.py): 4 s windows every 2 s of the shorter clip, each
 # against every lag of the other. Its cost is windows x the longer clip's samples; above this budget
 # (about 2.5 minutes against 2.5 minutes, ~1 s of CPU) only the scan runs, and long clips rely on it:

@@ -121,12 +121,14 @@ def manifest_table(m: Manifest) -> str:
 @click.option("--use-metadata", is_flag=True, help="Place a take that shares no sound or picture "
               "with anything from its camera's clock (timecode, else creation time), relative to a "
               "placed take of the same camera; note clocks that contradict the evidence.")
+@click.option("--drift", type=click.Choice(config.DRIFTS), default=config.DRIFT, show_default=True,
+              help="auto: estimate each clip's clock drift (ppm) with its offset; off: offsets only.")
 @handle_errors
 def align_cmd(clips: tuple[str, ...], reference: str | None, method: str,
               max_offset: float | None, min_confidence: float, output: str, as_json: bool,
               render_to: str | None, report_to: str | None, no_cache: bool,
               cache_dir: str | None, camera_rules: tuple[str, ...], export_to: str | None,
-              relative: bool, use_metadata: bool) -> None:
+              relative: bool, use_metadata: bool, drift: str) -> None:
     """Find where every clip sits on one timeline and write the offsets manifest.
 
     CLIPS are files, or an event folder: its media files are one camera each, and each sub-folder
@@ -170,7 +172,7 @@ def align_cmd(clips: tuple[str, ...], reference: str | None, method: str,
     try:
         result = align(list(clips), method=method, reference=reference, max_offset=max_offset,
                        min_confidence=min_confidence, progress=bar, cache=cache, cameras=cameras,
-                       use_metadata=use_metadata)
+                       use_metadata=use_metadata, drift=drift)
     finally:
         bar.close()
     write_text(target, result.to_json(), inputs=clips)

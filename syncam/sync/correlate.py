@@ -31,6 +31,7 @@ import numpy as np
 import scipy.fft
 
 from syncam import config
+from syncam.sync.drift import track
 from syncam.sync.scan import coarse_peaks
 from syncam.sync.score import Peak, confidence, noise_max, robust_standardise
 from syncam.sync.windows import curves, evidence, overlap, window_starts
@@ -167,9 +168,11 @@ def _window_search_affordable(a: Signature, b: Signature) -> bool:
 
 def match(a: Signature, b: Signature, ia: int = 0, ib: int = 1, *,
           min_overlap: float | None = None, max_offset: float | None = None,
-          exclusion: float | None = None) -> Match | None:
+          exclusion: float | None = None, drift: bool = True) -> Match | None:
     """Match two signatures of the same method and rate. ``ia``/``ib`` name the clips in the Match.
 
+    ``drift``: the windows follow a drifting lag (sync/drift.track), so that the observations span
+    the whole overlap of clocks that run at different rates; False measures all at one lag.
     ``exclusion``: half-width of the best peak in seconds, where no runner-up is sought (default: the
     method's, see EXCLUSION). ``min_overlap``: lags sharing less are not searched (default: the
     method's). None when no lag can be searched at all.
@@ -192,8 +195,10 @@ def match(a: Signature, b: Signature, ia: int = 0, ib: int = 1, *,
         if not peaks:
             return None
         p = peaks[0]
+        t0, t1 = overlap(len(xa) / rate, len(xb) / rate, sa, sb, p.lag, 0.0)
         return Match(a=ia, b=ib, lag=p.lag, confidence=p.confidence, method=a.method, peak=p.z,
-                     runner_up=max(p.runner_up, p.noise_max), overlap=p.overlap, search="scan")
+                     runner_up=max(p.runner_up, p.noise_max), overlap=p.overlap, search="scan",
+                     centre=(t0 + t1) / 2)
     if _window_search_affordable(a, b):
         w = window_search(a, b, max_offset=max_offset)
         if w is not None:
@@ -220,10 +225,15 @@ def match(a: Signature, b: Signature, ia: int = 0, ib: int = 1, *,
         lag = ev.lag
     shared = overlap(len(a.fine) / rate, len(b.fine) / rate,  # type: ignore[arg-type]
                      a.fine_start, b.fine_start, lag, 0.0)
+    observations = ev.observations if ev is not None else ()
+    if drift and ev is not None:
+        observations = track(a.fine, b.fine, rate, chosen.lag, observations,  # type: ignore[arg-type]
+                             start_a=a.fine_start, start_b=b.fine_start)
     result = Match(a=ia, b=ib, lag=lag, confidence=chosen.confidence, method=a.method,
                    peak=chosen.peak, runner_up=chosen.runner_up,
                    overlap=max(0.0, shared[1] - shared[0]),
-                   observations=ev.observations if ev is not None else (), search=chosen.search)
+                   observations=observations, search=chosen.search,
+                   centre=(shared[0] + shared[1]) / 2)
     if chosen.confidence < config.AMBIGUOUS_BELOW and len(peaks) >= 2:
         result = replace(result, candidates=tuple(
             Candidate(lag=round(p.lag, 6), score=round(p.z, 2))
