@@ -16,6 +16,10 @@ that is surest decides:
    repeat equally set the noise of that comparison. No clear winner: the lags go into
    ``Match.candidates`` for a person to choose from.
 
+4. **Drift** (only when none of these is sure, on pairs of a minute or more): a drifting clock moves
+   the lag through the overlap and smears the scan's peak; segments of one clip are searched in the
+   other, each pooled over the lags a drift can reach, and added (``drift_search``).
+
 Then the chosen lag is refined on the 8 kHz signal, window by window (sync/windows.py): the windows'
 own lags are the match's ``observations`` (clock drift is fitted on them), and their summed curve
 gives the lag to a few microseconds. Every confidence is the rule of sync/score.py; how high unrelated
@@ -29,9 +33,10 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 import scipy.fft
+from scipy.ndimage import maximum_filter1d
 
 from syncam import config
-from syncam.sync.drift import track
+from syncam.sync.drift import LineFit, fit_line, track
 from syncam.sync.scan import coarse_peaks
 from syncam.sync.score import Peak, confidence, noise_max, robust_standardise
 from syncam.sync.windows import curves, evidence, overlap, window_starts
@@ -159,6 +164,88 @@ def loop_tournament(a: Signature, b: Signature, lags: list[float]) -> _Verdict |
     return best
 
 
+def drift_search(a: Signature, b: Signature, *,
+                 max_offset: float | None = None) -> tuple[_Verdict, LineFit] | None:
+    """Search 4: segments of the shorter clip against all of the other, pooled over the lags a
+    drifting clock reaches, added (config.DRIFT_SEGMENT). Returns the verdict (lag at the middle of
+    clip a's part of the overlap) and the line through the segments' own peaks, in clip-a time."""
+    rate = float(a.rate)
+    flip = len(b.values) < len(a.values)
+    short, long_ = (b, a) if flip else (a, b)
+    xs, xl = short.values.astype(np.float32), long_.values.astype(np.float32)
+    n = int(round(config.DRIFT_SEGMENT * rate))
+    lags = len(xl) - n + 1
+    if len(xs) < 2 * n or lags < 1:
+        return None
+    starts = window_starts(0.0, len(xs) / rate, config.DRIFT_SEGMENT, config.DRIFT_SEGMENT,
+                           config.DRIFT_SEGMENTS)
+    pool = int(math.ceil(config.DRIFT_MAX_PPM * 1e-6 * len(xs) / rate / 2 * rate))
+    nfft = scipy.fft.next_fast_len(len(xl) + n, real=True)
+    spec_long = scipy.fft.rfft(xl, nfft)
+    cum = np.concatenate(([0.0], np.cumsum(np.square(xl, dtype=np.float64))))
+    e_long = cum[n: n + lags] - cum[:lags]
+    # common axis J: lag (offset_long - offset_short) = short.start - long.start - J / rate
+    total = np.zeros(len(xs) + len(xl), dtype=np.float64)
+    count = np.zeros(len(total), dtype=np.int32)
+    curves_: list[tuple[int, np.ndarray]] = []
+    for t in starts:
+        i0 = int(round(t * rate))
+        seg = xs[i0: i0 + n]
+        e_seg = float(np.dot(seg, seg))
+        if e_seg <= 0 or len(seg) < n:
+            continue
+        r = scipy.fft.irfft(np.conj(scipy.fft.rfft(seg, nfft)) * spec_long, nfft)[:lags]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            z = np.where(e_long > 0, r / np.sqrt(np.maximum(e_long, 1e-30) * e_seg) * math.sqrt(n),
+                         0.0)
+        z = robust_standardise(z)
+        pooled = maximum_filter1d(z, 2 * pool + 1)
+        med = float(np.median(pooled[:: max(1, len(pooled) // 100_000)]))
+        mad = 1.4826 * float(np.median(np.abs(pooled[:: max(1, len(pooled) // 100_000)] - med))) or 1.0
+        j0 = len(xs) - i0  # J = j - i0, stored at J + len(xs)
+        total[j0: j0 + lags] += (pooled - med) / mad
+        count[j0: j0 + lags] += 1
+        curves_.append((i0, z))
+    if len(curves_) < config.DRIFT_MIN_WINDOWS:
+        return None
+    need = max(config.DRIFT_MIN_WINDOWS, len(curves_) // 4)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        score = np.where(count >= need, total / np.sqrt(np.maximum(count, 1)), -np.inf)
+    lag_of = (short.start - long_.start) - (np.arange(len(total)) - len(xs)) / rate
+    if max_offset is not None:
+        score[np.abs(lag_of) > max_offset] = -np.inf
+    valid = np.isfinite(score)
+    if valid.sum() < 2:
+        return None
+    score[valid] = robust_standardise(score[valid])
+    k = int(np.argmax(score))
+    peak = float(score[k])
+    excl = 2 * pool + int(round(config.PEAK_EXCLUSION * rate))
+    rest = score.copy()
+    rest[max(0, k - excl): k + excl + 1] = -np.inf
+    runner = float(rest.max()) if np.isfinite(rest).any() else 0.0
+    # the pooled values of neighbouring lags are one value: the independent lags are fewer
+    noise = noise_max(max(2, int(valid.sum()) // (2 * pool + 1)))
+    # each segment's own peak within the pool around the winner: a line of lag against time
+    times, seg_lags, zs = [], [], []
+    for i0, z in curves_:
+        j_c = k - len(xs) + i0  # this segment's index of the winning J
+        lo, hi = max(0, j_c - pool), min(len(z), j_c + pool + 1)
+        if hi <= lo:
+            continue
+        j = lo + int(np.argmax(z[lo:hi]))
+        lag = (short.start - long_.start) - (j - i0) / rate  # offset_long - offset_short
+        t_short = short.start + (i0 + n / 2) / rate
+        times.append(t_short + lag if flip else t_short)  # in clip-a time
+        seg_lags.append(-lag if flip else lag)
+        zs.append(float(z[j]))
+    line = fit_line(np.array(times), np.array(seg_lags), np.array(zs), min_score=config.DRIFT_MIN_Z)
+    if line is None or line.inliers < config.DRIFT_MIN_WINDOWS:
+        return None  # no line of clear segment peaks: not a drifting pair
+    lag = float(line.at(line.t_mean))
+    return _Verdict(lag, confidence(peak, runner, noise), peak, max(runner, noise), "drift"), line
+
+
 def _window_search_affordable(a: Signature, b: Signature) -> bool:
     assert a.fine is not None and b.fine is not None
     short, long_ = sorted((len(a.fine), len(b.fine)))
@@ -217,6 +304,12 @@ def match(a: Signature, b: Signature, ia: int = 0, ib: int = 1, *,
     if not verdicts:
         return None
     chosen = max(verdicts, key=lambda v: v.confidence)
+    guess: LineFit | None = None
+    if (drift and chosen.confidence < config.MIN_CONFIDENCE
+            and min(a.duration, b.duration) >= config.DRIFT_SEARCH_MIN):
+        found = drift_search(a, b, max_offset=max_offset)
+        if found is not None and found[0].confidence > chosen.confidence:
+            chosen, guess = found
     rate = float(a.fine_rate or 1)
     ev = evidence(a.fine, b.fine, rate, chosen.lag, start_a=a.fine_start,  # type: ignore[arg-type]
                   start_b=b.fine_start)
@@ -228,7 +321,7 @@ def match(a: Signature, b: Signature, ia: int = 0, ib: int = 1, *,
     observations = ev.observations if ev is not None else ()
     if drift and ev is not None:
         observations = track(a.fine, b.fine, rate, chosen.lag, observations,  # type: ignore[arg-type]
-                             start_a=a.fine_start, start_b=b.fine_start)
+                             start_a=a.fine_start, start_b=b.fine_start, guess=guess)
     result = Match(a=ia, b=ib, lag=lag, confidence=chosen.confidence, method=a.method,
                    peak=chosen.peak, runner_up=chosen.runner_up,
                    overlap=max(0.0, shared[1] - shared[0]),

@@ -124,18 +124,26 @@ def _measure(fa: np.ndarray, fb: np.ndarray, rate: float, lag: float, start: flo
 def track(fa: np.ndarray, fb: np.ndarray, rate: float, lag: float,
           observations: tuple[Observation, ...], *,
           start_a: float = 0.0, start_b: float = 0.0, window: float = config.OBS_WINDOW,
-          search: float = config.FINE_SEARCH) -> tuple[Observation, ...]:
+          search: float = config.FINE_SEARCH, guess: LineFit | None = None) -> tuple[Observation, ...]:
     """Re-measure the windows that the drift line puts away from the lag they were measured at.
 
     ``observations`` come from windows.evidence at ``lag`` (windows of ``window`` s). The windows near the lag where the sound
     agrees are fitted; every window whose predicted lag is more than a third of ``search`` from the
     lag it was measured around, and which lies within twice the fitted span, is measured again
     around its prediction; repeat until nothing moves. A pair without drift re-measures nothing.
+    ``guess``: a first line (from the drift search): every window is first measured around it.
     """
     obs = list(observations)
     if len(obs) < 3:
         return observations
     measured_at = np.full(len(obs), float(lag))
+    if guess is not None:
+        for k, o in enumerate(obs):
+            p = float(guess.at(o.time))
+            if abs(p - lag) > search / 3:
+                obs[k] = _measure(fa, fb, rate, p, o.time - window / 2, window, search,
+                                  start_a, start_b)
+                measured_at[k] = p
     for _ in range(config.DRIFT_TRACK_ROUNDS):
         t = np.array([o.time for o in obs])
         y = np.array([o.lag for o in obs])
