@@ -245,6 +245,10 @@ RENDER_SEEK_MARGIN = 1.0  # seconds
 
 # A clip whose probed duration differs from the manifest's by more than this was re-encoded or
 # replaced since 'syncam align' ran (probing the same file twice gives the same number).
+# A drifting clip's sound is resampled to A Hz and read as B Hz (A/B = 1 + drift): the ratio's
+# denominator up to 200 000 matches any drift to ~1e-10 (a microsecond a day) while A stays a few
+# hundred kHz at most.
+RENDER_STRETCH_DENOMINATOR = 200_000
 RENDER_DURATION_TOLERANCE = 0.01  # seconds
 
 # Font for labels and the clock, first found wins; SYNCAM_FONT overrides. scripts/system-deps.sh
