@@ -241,12 +241,12 @@ def drift_search(a: Signature, b: Signature, *,
         lo, hi = max(0, b_c - reach - 1), min(len(bmax), b_c + reach + 2)
         if hi <= lo:
             continue
-        b = lo + int(np.argmax(bmax[lo:hi]))
-        lag = (short.start - long_.start) - (int(where[b]) - i0) / rate  # offset_long - offset_short
+        best = lo + int(np.argmax(bmax[lo:hi]))
+        lag = (short.start - long_.start) - (int(where[best]) - i0) / rate  # offset_long - offset_short
         t_short = short.start + (i0 + n / 2) / rate
         times.append(t_short + lag if flip else t_short)  # in clip-a time
         seg_lags.append(-lag if flip else lag)
-        zs.append(float(bmax[b]))
+        zs.append(float(bmax[best]))
     line = fit_line(np.array(times), np.array(seg_lags), np.array(zs), min_score=config.DRIFT_MIN_Z)
     if line is None or line.inliers < config.DRIFT_MIN_WINDOWS:
         return None  # no line of clear segment peaks: not a drifting pair

@@ -160,7 +160,7 @@ def track(fa: np.ndarray, fb: np.ndarray, rate: float, lag: float,
                               & (t >= lo - reach) & (t <= hi + reach))
         if len(redo) == 0:
             break
-        for k in redo:
+        for k in map(int, redo):
             obs[k] = _measure(fa, fb, rate, float(pred[k]), obs[k].time - window / 2, window, search,
                               start_a, start_b)
             measured_at[k] = pred[k]
