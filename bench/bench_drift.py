@@ -6,8 +6,9 @@ Section ``sweep``: pairs cut from one long real-speech event (tests/mediagen.mas
 solve), without encoding. Per case: drift error (ppm), error of the time map at the start and the end
 of the overlap (ms), and the seconds match + solve took.
 
-Section ``cost``: three 10-minute clips (AAC in .m4a, 0 / +80 / -120 ppm), full ``syncam.align`` with
-``drift="auto"`` against ``drift="off"`` (best of --repeat runs each, no signature cache).
+Section ``cost``: three 10-minute clips (AAC in .m4a), once without drift and once at 0 / +80 / -120
+ppm, full ``syncam.align`` with ``drift="auto"`` against ``drift="off"`` (best of --repeat runs each,
+no signature cache), and how many clips each placed.
 
 Usage: python bench/bench_drift.py [--minutes 5,10,20] [--long] [--only sweep|cost] [--repeat 2]
 """
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import subprocess
 import sys
 import tempfile
 import time
@@ -27,6 +29,7 @@ sys.path.insert(0, ROOT)
 
 import syncam  # noqa: E402
 from syncam import config  # noqa: E402
+from syncam.media import ffmpeg  # noqa: E402
 from syncam.signals.audio import audio_signature  # noqa: E402
 from syncam.sync.correlate import match  # noqa: E402
 from syncam.sync.solve import solve  # noqa: E402
@@ -92,34 +95,44 @@ def table(rows: list[dict]) -> str:
     return "\n".join(out)
 
 
-def cost(repeat: int) -> dict:
+def _encode(folder: str, master: np.ndarray, cams: list[tuple[Camera, float]]) -> list[str]:
+    paths = []
+    for cam, ppm in cams:
+        wav = os.path.join(folder, cam.name + ".wav")
+        mediagen.write_wav(wav, mediagen.drifting_audio(master, cam, ppm), mediagen.MASTER_RATE)
+        path = os.path.join(folder, cam.name)
+        subprocess.run([ffmpeg.find_binary("ffmpeg"), "-nostdin", "-v", "error", "-y", "-i", wav,
+                        "-c:a", "aac", "-b:a", "96k", path], check=True)
+        os.remove(wav)
+        paths.append(path)
+    return paths
+
+
+def cost(repeat: int) -> list[dict]:
+    """align's wall time with drift auto and off, on three 10-minute clips without and with drift."""
     master = mediagen.master_audio(640.0, seed=32)
+    sets = {"0/0/0 ppm": (0.0, 0.0, 0.0), "0/+80/-120 ppm": (0.0, 80.0, -120.0)}
+    rows = []
     with tempfile.TemporaryDirectory() as tmp:
-        paths = []
-        for i, (start, ppm) in enumerate(((5.0, 0.0), (0.0, 80.0), (12.0, -120.0))):
-            cam = Camera(f"cam{i}.m4a", start, 600.0, seed=10 + i)
-            wav = os.path.join(tmp, f"cam{i}.wav")
-            mediagen.write_wav(wav, mediagen.drifting_audio(master, cam, ppm), mediagen.MASTER_RATE)
-            path = os.path.join(tmp, cam.name)
-            import subprocess
-            from syncam.media import ffmpeg
-            subprocess.run([ffmpeg.find_binary("ffmpeg"), "-nostdin", "-v", "error", "-y", "-i", wav,
-                            "-c:a", "aac", "-b:a", "96k", path], check=True)
-            os.remove(wav)
-            paths.append(path)
-        walls: dict[str, float] = {}
-        placed: dict[str, int] = {}
-        for mode in ("off", "auto") * repeat:
-            t0 = time.perf_counter()
-            m = syncam.align(paths, cache=None, drift=mode)
-            wall = time.perf_counter() - t0
-            walls[mode] = min(walls.get(mode, float("inf")), wall)
-            placed[mode] = sum(c.placed for c in m.clips)
-    out = {"off_s": round(walls["off"], 2), "auto_s": round(walls["auto"], 2),
-           "added_percent": round(100 * (walls["auto"] / walls["off"] - 1), 1),
-           "placed_off": placed["off"], "placed_auto": placed["auto"]}
-    print(out, flush=True)
-    return out
+        for label, ppms in sets.items():
+            folder = os.path.join(tmp, label.replace("/", "_"))
+            os.makedirs(folder)
+            cams = [(Camera(f"cam{i}.m4a", start, 600.0, seed=10 + i), ppm)
+                    for i, (start, ppm) in enumerate(zip((5.0, 0.0, 12.0), ppms))]
+            paths = _encode(folder, master, cams)
+            walls: dict[str, float] = {}
+            placed: dict[str, int] = {}
+            for mode in ("off", "auto") * repeat:
+                t0 = time.perf_counter()
+                m = syncam.align(paths, cache=None, drift=mode)
+                walls[mode] = min(walls.get(mode, float("inf")), time.perf_counter() - t0)
+                placed[mode] = sum(c.placed for c in m.clips)
+            row = {"clips": label, "off_s": round(walls["off"], 2), "auto_s": round(walls["auto"], 2),
+                   "added_percent": round(100 * (walls["auto"] / walls["off"] - 1), 1),
+                   "placed_off": placed["off"], "placed_auto": placed["auto"]}
+            print(row, flush=True)
+            rows.append(row)
+    return rows
 
 
 def main() -> None:
