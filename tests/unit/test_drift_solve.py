@@ -123,3 +123,10 @@ def test_a_match_outside_the_reference_group_is_superseded() -> None:
     sol = solve(4, [pair(0, 1, seed=9), other], 0)
     assert [v.reason for v in sol.verdicts] == ["", "superseded"]
     assert sol.placements[2] is None and sol.placements[3] is None
+
+
+def test_unknown_drift_mode_is_a_usage_error_before_any_work() -> None:
+    from syncam.errors import UsageError
+    from syncam.pipeline import align
+    with pytest.raises(UsageError, match="--drift 'maybe'; choose one of auto, off"):
+        align(["/nonexistent/a.mp4", "/nonexistent/b.mp4"], drift="maybe")
