@@ -6,7 +6,7 @@ Sections (each prints a table; all figures also go to bench/out/results.json):
   memory   three 60-minute clips: wall time (target: at most 1.0x the sequential decode) and peak RSS
            of the whole alignment (target: 700 MB)
   hard     the hard recording conditions: syncam beside plain whole-clip GCC-PHAT (bench_hard.py)
-  calibrate  the confidence of 240 unrelated real pairs: the false-placement rate (calibrate.py)
+  calibrate  the confidence of 600 unrelated real pairs: the false-placement rate (calibrate.py)
   render, motion, batch: the feature benches beside this file, when present
 
 Usage: python bench/bench.py [--minutes 10] [--long-minutes 60] [--only align,methods] [--scale 1]
@@ -48,14 +48,7 @@ def event_clips(minutes: float, tag: str) -> tuple[list[str], list[float]]:
             Camera("cam2.mov", starts[1], length, **MOV_H264_PCM, sample_rate=44100, fps="30",
                    size="320x180", snr_db=6.0, band=(250.0, 4000.0), seed=2),
             Camera("cam3.webm", starts[2], length, **VP9_OPUS, fps="30", size="160x90", seed=3)]
-    paths = [os.path.join(folder, c.name) for c in cams]
-    if not all(os.path.exists(p) for p in paths):
-        os.makedirs(folder, exist_ok=True)
-        print(f"  generating {len(cams)} x {minutes:g} min clips in {folder} (once) ...", flush=True)
-        master = mediagen.master_audio(starts[-1] + length + 1.0, seed=11)
-        for c in cams:
-            mediagen.record(folder, master, c)
-        del master
+    paths = mediagen.record_event(folder, cams, seed=11)
     lead = [mediagen.first_audio_sample_time(p) for p in paths]
     return paths, [s - starts[0] + lead[0] - a for s, a in zip(starts, lead)]
 
@@ -187,7 +180,7 @@ def main() -> None:
     if want("calibrate"):
         print("\n[calibrate] unrelated real recordings: how confident can a wrong match look?")
         from bench import calibrate
-        results["calibrate"] = calibrate.run(240, seed=1)
+        results["calibrate"] = calibrate.run(600, seed=2)
     for name in ("render", "motion", "batch"):
         if want(name) and os.path.exists(os.path.join(ROOT, "bench", f"bench_{name}.py")):
             print(f"\n[{name}]")

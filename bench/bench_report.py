@@ -43,14 +43,7 @@ def event(minutes: float) -> list[str]:
                    size="320x180", snr_db=6.0, band=(250.0, 4000.0), seed=2),
             Camera("cam3.webm", starts[2], length, **VP9_OPUS, fps="30", size="320x180", seed=3),
             Camera("cam4.mp4", starts[3], length, **H264_AAC, fps="50", size="320x180", seed=4)]
-    paths = [os.path.join(folder, c.name) for c in cams]
-    if not all(os.path.exists(p) for p in paths):
-        os.makedirs(folder, exist_ok=True)
-        print(f"  generating 4 x {minutes:g} min clips in {folder} (once) ...", flush=True)
-        master = mediagen.master_audio(starts[-1] + length + 1.0, seed=12)
-        for c in cams:
-            mediagen.record(folder, master, c)
-    return paths
+    return mediagen.record_event(folder, cams, seed=12)
 
 
 def _timed(args: list[str], cache: str) -> float:

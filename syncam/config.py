@@ -29,6 +29,11 @@ WHITEN_GATE = -60.0  # dBFS
 # an overlap of minutes carries sqrt(minutes / 40 s) times the evidence of the hall's 40 s, which
 # makes up for the narrower band; the 8 kHz windows then refine the lag to microseconds.
 SCAN_FULL_SECONDS = 600.0  # the two clips' durations added
+# Pairs longer together than this (two hour-long recorders) are scanned at half LONG_SCAN_RATE (1 kHz,
+# 100-450 Hz): one pair's correlation at 2 kHz peaks at 270 MB for 1 h + 1 h, which with three hours of
+# signatures breaks the 700 MB budget; at 1 kHz it is half, and an hour of overlap is still ~6x the
+# bandwidth x time of the 8 kHz, 40 s hall case above.
+SCAN_HALF_SECONDS = 5400.0
 LONG_SCAN_RATE = 2000
 # Threads per FFT: both cores, since pairs are correlated while other clips still decode.
 FFT_WORKERS = 2
@@ -150,6 +155,11 @@ LAG_SIGMA = 1e-4  # seconds
 SEARCH_WINDOW = 4.0  # seconds
 SEARCH_MAX_WINDOWS = 200
 WINDOW_SEARCH_BUDGET = 1.0e8  # window-samples
+# The window search's noise maximum is raised by this factor: its windows overlap by half and 4 s of
+# whitened sound has heavier tails than a normal distribution, so its null scores reach higher than
+# the scan's (bench/calibrate.py, 900 unrelated pairs: the highest window verdict 0.214 without it,
+# the highest scan verdict 0.137). Real window matches (a 5 s burst in 60 s) score 0.89 and lose 0.01.
+WINDOW_NOISE_FACTOR = 1.1
 
 # When the scan's best lag is not clearly ahead (confidence below AMBIGUOUS_BELOW) but stands
 # AMBIGUOUS_MIN_PEAK times above the noise maximum, every lag scoring at least CANDIDATE_RATIO of the
@@ -169,11 +179,12 @@ LOOP_MIN_SPREAD = 0.5
 CANDIDATES_REPORTED = 8
 
 # Matches below this confidence are not used by the solver. The score is 1 - runner_up/peak (see
-# sync/score.py). Measured on 300 pairs of unrelated real recordings, 3 to 120 s each (speech against
-# speech, music, whale song, a bird, babble, a loop, near-silence with hum: bench/calibrate.py), the
-# highest confidence any search gave was 0.14 (99th percentile 0.08): none reached 0.25. Real matches
-# in the hard conditions (a hall at RT60 2 s with babble, a GSM phone, 5 s shared in 60 s, a live
-# loop, 4.5 s clips) score 0.42-0.96.
+# sync/score.py). Measured on 900 pairs of unrelated real recordings, 3 to 120 s each (speech against
+# speech, music, whale song, a bird, babble, a loop, near-silence with hum: bench/calibrate.py, seeds 1
+# and 2), the highest confidence any search gave was 0.137 (99th percentile 0.07-0.08): none reached
+# 0.25, which bounds the false-placement rate per pair below 1 in 300 (95 %). Real matches in the hard
+# conditions (a hall at RT60 2 s with babble, a GSM phone, 5 s shared in 60 s, a live loop, 4.5 s
+# clips) score 0.42-0.96.
 MIN_CONFIDENCE = 0.25
 
 # --- solving ----------------------------------------------------------------------------------------

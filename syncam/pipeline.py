@@ -19,7 +19,7 @@ from syncam import config, manifest
 from syncam.errors import MediaError, UsageError
 from syncam.media import ffmpeg
 from syncam.media.probe import probe
-from syncam.signals.audio import audio_signature, is_silent
+from syncam.signals.audio import is_silent, signature, whitener
 from syncam.signals.motion import is_still, motion_signature
 from syncam.sync.correlate import match
 from syncam.sync.solve import solve
@@ -74,11 +74,17 @@ def _require(clip: Clip, kind: Method) -> None:
 
 
 def audio_signature_of(clip: Clip) -> Signature:
-    """Decode a clip's first audio stream and build its signature (clip time of sample 0 included)."""
+    """Decode a clip's first audio stream and build its signature (clip time of sample 0 included).
+
+    The sound is whitened piece by piece as ffmpeg decodes it, so the clip's PCM never exists whole.
+    """
     _require(clip, Method.AUDIO)
     stream = clip.audio[0]
-    pcm = ffmpeg.decode_audio(clip.path, config.AUDIO_RATE, stream.index, clip.duration)
-    return audio_signature(pcm, config.AUDIO_RATE, start=stream.start - clip.origin)
+    w = whitener(config.AUDIO_RATE, expected=int(clip.duration * config.AUDIO_RATE))
+    for piece in ffmpeg.stream_pcm(ffmpeg.audio_args(clip.path, config.AUDIO_RATE, stream.index),
+                                   what=clip.path):
+        w.feed(piece)
+    return signature(w, config.AUDIO_RATE, start=stream.start - clip.origin)
 
 
 def motion_signature_of(clip: Clip) -> Signature:

@@ -180,6 +180,29 @@ def read_pcm(args: Sequence[str], *, expected_samples: int, what: str) -> np.nda
     return out[: filled // 4]
 
 
+def stream_pcm(args: Sequence[str], *, what: str, block: int = 1 << 18) -> Iterator[np.ndarray]:
+    """Run a decoder writing f32le to stdout; yield its samples in pieces of ``block`` as they come.
+
+    The consumer works while ffmpeg decodes the next piece, and nothing holds the whole signal.
+    """
+    with tempfile.TemporaryFile() as errfile:  # a file, not a pipe: ffmpeg may print a lot
+        with _spawn(args, stderr=errfile) as proc:
+            assert proc.stdout is not None
+            carry = b""
+            while True:
+                data = proc.stdout.read(block * 4)
+                if not data:
+                    break
+                data = carry + data
+                whole = len(data) // 4 * 4
+                carry = data[whole:]
+                if whole:
+                    yield np.frombuffer(data[:whole], dtype=np.float32)
+            code = proc.wait()
+        errfile.seek(0)
+        _check(code, _tail(errfile.read(), path=what), what)
+
+
 def decode_audio(path: str, rate: int, stream: int, expected_seconds: float) -> np.ndarray:
     """Mono float32 samples of one audio stream at ``rate``."""
     return read_pcm(audio_args(path, rate, stream),

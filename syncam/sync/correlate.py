@@ -34,6 +34,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import scipy.fft
 from scipy.ndimage import maximum_filter1d
+from scipy.signal import resample_poly
 
 from syncam import config
 from syncam.sync.drift import LineFit, fit_line, track
@@ -87,7 +88,7 @@ def window_search(a: Signature, b: Signature, *, max_offset: float | None = None
     cum = np.concatenate(([0.0], np.cumsum(np.square(long_, dtype=np.float64))))
     e_long = cum[n: n + lags] - cum[:lags]  # energy of long_[j: j + n]
     excl = int(round(config.PEAK_EXCLUSION * rate))
-    noise = noise_max(lags * len(starts))
+    noise = noise_max(lags * len(starts)) * config.WINDOW_NOISE_FACTOR
     best: _Verdict | None = None
     for t in starts:
         i0 = int(round((t - s_start) * rate))
@@ -288,8 +289,12 @@ def match(a: Signature, b: Signature, ia: int = 0, ib: int = 1, *,
         raise ValueError("signatures must share a rate; resample first")
     audio = a.fine is not None and b.fine is not None and a.fine_rate == b.fine_rate
     xa, xb, rate, sa, sb = a.values, b.values, a.rate, a.start, b.start
-    if audio and (len(a.fine) + len(b.fine)) / float(a.fine_rate or 1) <= config.SCAN_FULL_SECONDS:  # type: ignore[arg-type]
+    together = (len(a.values) + len(b.values)) / a.rate
+    if audio and together <= config.SCAN_FULL_SECONDS:
         xa, xb, rate, sa, sb = a.fine, b.fine, float(a.fine_rate or 1), a.fine_start, b.fine_start
+    elif audio and together > config.SCAN_HALF_SECONDS:  # hours: half the rate, half the memory
+        xa, xb, rate = (resample_poly(a.values, 1, 2).astype(np.float32),
+                        resample_poly(b.values, 1, 2).astype(np.float32), a.rate / 2)
     peaks = coarse_peaks(xa, xb, rate, start_x=sa, start_y=sb,
                          min_overlap=MIN_OVERLAP[a.method] if min_overlap is None else min_overlap,
                          max_offset=max_offset,

@@ -216,9 +216,10 @@ def test_headless_browser_renders_it_offline(coded, tmp_path) -> None:
     pic = cv2.cvtColor(cv2.imread(str(shot)), cv2.COLOR_BGR2RGB)
     assert pic.shape[:2] == (2400, 1280)
     assert pic.std() > 20, "a blank page"
-    # the pictures were decoded by the browser: the timeline's confident green bars are on screen
-    r, gch, b = (pic[..., k].astype(int) for k in range(3))
-    assert ((gch > 120) & (r < 80) & (b < 110)).sum() > 2000
+    # the pictures were decoded by the browser: the timeline's bars, coloured by confidence (red to
+    # green), are on screen: thousands of strongly coloured pixels on a page of white and grey
+    rgb = pic[..., :3].astype(int)
+    assert (rgb.max(axis=-1) - rgb.min(axis=-1) > 100).sum() > 2000
     # and nothing but the page itself was loaded: no URL other than data: anywhere in it
     html = open(coded.report, encoding="utf-8").read()
     assert not re.search(r"""(src|href|url)\s*[=(]\s*["']?(https?:|//|file:)""", html, re.I)
@@ -289,8 +290,10 @@ def test_windowed_observations_and_candidates_are_drawn_when_present(coded, tmp_
     """A newer aligner's fields (observations per match, candidates per clip) are shown; an older
     manifest without them is what the other tests report."""
     m = json.load(open(coded.manifest, encoding="utf-8"))
+    for x in m["matches"]:  # as an older aligner wrote it: no windowed evidence ...
+        x.pop("observations", None)
     used = next(k for k, x in enumerate(m["matches"]) if x["used"])
-    lag = m["matches"][used]["lag"]
+    lag = m["matches"][used]["lag"]  # ... but for one match
     m["matches"][used]["observations"] = [[t, lag + 0.0002 * k, 0.9] for k, t in
                                           enumerate((1.0, 3.0, 5.0, 7.0))]
     m["clips"][4]["candidates"] = [{"against": 0, "lag": 2.5, "score": 0.12}]
