@@ -107,8 +107,7 @@ def apply(solution: Solution, priors: Sequence[Prior | None], cameras: Sequence[
                 reasons[i] = (f"its {priors[i].source} would place it over {names[clash]}, another "  # type: ignore[union-attr]
                               f"take of camera '{cam}'; the metadata is wrong")
                 continue
-            placements[i] = Placement(offset=offset, confidence=confidence, method=Method.METADATA,
-                                      drift_note="placed by its camera's clock: drift not measured")
+            placements[i] = Placement(offset=offset, confidence=confidence, method=Method.METADATA)
     if placements == list(solution.placements):
         return solution, reasons, notes
     return replace(solution, placements=tuple(placements)), reasons, notes
