@@ -103,6 +103,51 @@ FINE_SEARCH = 0.03  # +- seconds around the scan's lag (its step is 0.25 ms; 30 
 # lag; noise over +-30 ms (481 lags) peaks near 3.5.
 FINE_MIN_Z = 8.0
 
+# --- clock drift (sync/drift.py, sync/solve.py) --------------------------------------------------------
+# "auto": fit each clip's clock rate (ppm) with its offset; "off": offsets only (the rate is 0 for all).
+DRIFT = "auto"
+DRIFTS = ("auto", "off")
+# A window counts in the drift line when its z-score reaches DRIFT_MIN_Z: noise over +-30 ms peaks near
+# 3.5 and real 4 s windows score 10-40, so 6 keeps nearly every real window and almost no noise.
+DRIFT_MIN_Z = 6.0
+# Huber weights beyond 1.5 robust deviations, rejection beyond 4: a window hit by a door slam in one
+# camera only is off by milliseconds, the rest of a real pair scatter by tens of microseconds.
+DRIFT_HUBER = 1.5
+DRIFT_REJECT = 4.0
+DRIFT_ITERATIONS = 6
+# A window's lag is never trusted better than 5 us (0.04 sample at 8 kHz): a digital copy's windows
+# agree to nanoseconds, which would otherwise give it an absurd weight in the global fit.
+DRIFT_MIN_SIGMA = 5e-6  # seconds
+# A pair's slope is used (a clip's rate gets a column in the global fit) only from at least 8 windows
+# spread over 30 s with a standard error of at most 2 ppm: below that the error could be as large as
+# the drifts met in practice (3-270 ppm between devices, mostly tens), so the rate stays 0 and the
+# clip says why. 2 ppm is 0.12 ms per minute: within the 1 ms offset target over 8 minutes.
+DRIFT_MIN_WINDOWS = 8
+DRIFT_MIN_SPAN = 30.0  # seconds
+DRIFT_MAX_STDERR_PPM = 2.0
+# Tracking rounds: each one re-measures the windows the line moved by more than FINE_SEARCH/3, over up
+# to twice the span already fitted, so 8 rounds reach 2^8 times the central span (always the whole
+# overlap from a 30 s start).
+DRIFT_TRACK_ROUNDS = 8
+# Drift search (search 4 of sync/correlate.py): when no other search is sure, a drifting pair may be
+# the reason (300 ppm moves the lag 90 ms over 5 minutes: the whole-overlap scan, coherent to a
+# fraction of a millisecond, then finds nothing; measured, 80 ppm over 5 minutes already gave
+# confidence 0). 6 s segments of the shorter clip (up to 48, evenly spread: ~1 s of FFTs against 10
+# minutes; 48 placed every pair of bench/bench_drift.py, whose sum peaks stood far above the noise) are each correlated with
+# the whole other clip on the scan's 2 kHz signal (300 ppm smears a 6 s segment by 1.8 ms, about its
+# peak's width), each curve is max-pooled over the lags the drift can reach from the segment's place
+# (DRIFT_MAX_PPM), and the standardised curves are added: the drifting line of peaks adds up, noise
+# does not. Only pairs of at least DRIFT_SEARCH_MIN seconds each: shorter ones drift too little to
+# defeat the other searches.
+DRIFT_SEGMENT = 6.0  # seconds
+DRIFT_SEGMENTS = 48
+DRIFT_MAX_PPM = 500.0  # measured between real devices: 3-270 ppm
+DRIFT_SEARCH_MIN = 60.0  # seconds
+# A lag measured without a drift line (a motion match, or audio without usable windows) has this
+# standard deviation in the global fit, divided by its confidence and its method's weight
+# (METHOD_WEIGHT): it only sets how such matches weigh against fitted pairs.
+LAG_SIGMA = 1e-4  # seconds
+
 # Window search (search 2 of sync/correlate.py): 4 s windows every 2 s of the shorter clip, each
 # against every lag of the other. Its cost is windows x the longer clip's samples; above this budget
 # (about 2.5 minutes against 2.5 minutes, ~1 s of CPU) only the scan runs, and long clips rely on it:
@@ -212,6 +257,10 @@ RENDER_SEEK_MARGIN = 1.0  # seconds
 
 # A clip whose probed duration differs from the manifest's by more than this was re-encoded or
 # replaced since 'syncam align' ran (probing the same file twice gives the same number).
+# A drifting clip's sound is resampled to A Hz and read as B Hz (A/B = 1 + drift): the ratio's
+# denominator up to 200 000 matches any drift to ~1e-10 (a microsecond a day) while A stays a few
+# hundred kHz at most.
+RENDER_STRETCH_DENOMINATOR = 200_000
 RENDER_DURATION_TOLERANCE = 0.01  # seconds
 
 # Font for labels and the clock, first found wins; SYNCAM_FONT overrides. scripts/system-deps.sh

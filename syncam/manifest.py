@@ -34,7 +34,7 @@ class ClipEntry:
     placed: bool
     offset: float | None  # null when unplaced
     offset_frames: float | None  # offset in the clip's own frames (offset * fps)
-    drift_ppm: float | None  # clock drift of the linear time map; 0.0 = not estimated yet
+    drift_ppm: float | None  # clock drift of the linear time map (see drift_note when 0 unmeasured)
     confidence: float
     method: str | None  # evidence that placed it: "audio" | "motion" | "metadata" (--use-metadata)
     reason: str | None  # why it is unplaced
@@ -57,6 +57,11 @@ class ClipEntry:
     origin: float | None = None  # container time of the clip's time zero (its first frame)
     container_start: float | None = None  # the container's start time, which ffmpeg subtracts
     audio_start: float | None = None  # container time of audio_stream's first sample
+    # the time map's uncertainty (sync/solve.py): standard errors and the fit's RMS residual (seconds)
+    offset_stderr: float | None = None
+    drift_ppm_stderr: float | None = None  # null: drift not measured, drift_note says why
+    residual_rms: float | None = None
+    drift_note: str = ""
 
 
 @dataclass(frozen=True)
@@ -75,6 +80,7 @@ class MatchEntry:
     # one (clip-a time s, lag s, z-score) per window of the overlap: where the lag was measured
     observations: tuple[tuple[float, float, float], ...] = ()
     candidates: tuple[dict[str, float], ...] = ()  # {"lag", "score"}: lags that competed, best first
+    reason: str = ""  # not used: "below threshold" | "contradicted" | "superseded"
 
 
 @dataclass(frozen=True)
@@ -171,7 +177,11 @@ def build(clips: list[Clip], solution: Solution, *, reasons: dict[int, str],
             rotation=v.rotation if v else 0, has_audio=bool(clip.audio), has_video=bool(clip.video),
             size=clip.size, mtime=clip.mtime, audio_stream=a.index if a else None,
             video_stream=v.index if v else None, origin=clip.origin, container_start=clip.start,
-            audio_start=a.start if a else None, candidates=candidates))
+            audio_start=a.start if a else None, candidates=candidates,
+            offset_stderr=_rounded(pl.offset_stderr, 9) if pl else None,
+            drift_ppm_stderr=_rounded(pl.drift_ppm_stderr, 4) if pl else None,
+            residual_rms=_rounded(pl.residual_rms, 9) if pl else None,
+            drift_note=pl.drift_note if pl else ""))
     matches = tuple(MatchEntry(
         a=v_.match.a, b=v_.match.b, lag=v_.match.lag, confidence=round(v_.match.confidence, 4),
         method=v_.match.method.value, used=v_.used, residual=v_.residual,
@@ -179,7 +189,8 @@ def build(clips: list[Clip], solution: Solution, *, reasons: dict[int, str],
         overlap=round(v_.match.overlap, 3), search=v_.match.search,
         observations=tuple((round(o.time, 3), round(o.lag, 7), o.score)
                            for o in v_.match.observations),
-        candidates=tuple({"lag": c.lag, "score": c.score} for c in v_.match.candidates))
+        candidates=tuple({"lag": c.lag, "score": c.score} for c in v_.match.candidates),
+        reason=v_.reason)
         for v_ in solution.verdicts)
     placed = [(pl.offset, pl.to_timeline(clip.duration))
               for clip, pl in zip(clips, solution.placements) if pl is not None]
@@ -192,6 +203,10 @@ def build(clips: list[Clip], solution: Solution, *, reasons: dict[int, str],
                     timeline_end=max(p[1] for p in placed) if placed else None,
                     notes=tuple(notes), settings=settings or Settings(),
                     cameras=camera_entries(entries))
+
+
+def _rounded(value: float | None, digits: int) -> float | None:
+    return None if value is None else round(value, digits)
 
 
 def _clip_candidates(i: int, solution: Solution) -> tuple[dict[str, Any], ...]:

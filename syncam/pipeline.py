@@ -257,7 +257,8 @@ def align(paths: Sequence[str], *, method: str = config.METHOD, reference: str |
           cache: SignatureCache | None = None,
           progress: ProgressCallback | None = None,
           cameras: Sequence[str] | None = None,
-          use_metadata: bool = False) -> manifest.Manifest:
+          use_metadata: bool = False,
+          drift: str = config.DRIFT) -> manifest.Manifest:
     """Place every clip on one timeline by its sound and/or its motion; return the offsets manifest.
 
     ``method``: "auto" (sound where both clips of a pair have usable sound, motion otherwise), "audio",
@@ -268,9 +269,13 @@ def align(paths: Sequence[str], *, method: str = config.METHOD, reference: str |
     clip); takes of one camera are never matched with each other nor placed overlapping.
     ``use_metadata``: a take that nothing heard or saw is placed from its camera's clock relative to a
     placed sibling (syncam/sync/priors.py), and clocks that contradict the evidence are noted.
-    Raises MediaError/UsageError/FFmpegError for input that cannot be aligned at all.
+    ``drift``: "auto" estimates each clip's clock rate (drift_ppm, sync/drift.py), "off" offsets
+    only. Raises MediaError/UsageError/FFmpegError for input that cannot be aligned at all.
     """
     method = method.value if isinstance(method, Method) else str(method)
+    if drift not in config.DRIFTS:
+        raise UsageError(f"unknown drift mode {drift!r}; choose one of {', '.join(config.DRIFTS)}",
+                         option="drift")
     report = progress or _noop
     abs_paths = check_paths(paths)
     ref = _reference_index(abs_paths, reference)
@@ -281,7 +286,7 @@ def align(paths: Sequence[str], *, method: str = config.METHOD, reference: str |
     settings = Settings(method=method, max_offset=max_offset, min_confidence=min_confidence,
                         audio_stream=audio_stream if not isinstance(audio_stream, Mapping) else
                         {p: s for p, s in zip(abs_paths, streams) if s is not None},
-                        use_metadata=use_metadata)
+                        use_metadata=use_metadata, drift=drift)
     max_offset, min_confidence = settings.max_offset, settings.min_confidence
 
     pool = ThreadPoolExecutor(max_workers=max(1, workers))
@@ -308,7 +313,7 @@ def align(paths: Sequence[str], *, method: str = config.METHOD, reference: str |
                 for j in (j for j in audio if j != i and sound[j] and not siblings(cams, i, j)):
                     a, b = min(i, j), max(i, j)
                     audio_jobs[a, b] = pool.submit(match, audio[a], audio[b], a, b,
-                                                   max_offset=max_offset)
+                                                   max_offset=max_offset, drift=drift == "auto")
 
         if method != "motion":
             _extract_all(pool, clips, [i for i in range(n) if clips[i].audio], Method.AUDIO, cache,
@@ -343,7 +348,7 @@ def align(paths: Sequence[str], *, method: str = config.METHOD, reference: str |
                       clips[j].name, m.lag, m.confidence)
         report(Progress("match", k + 1, len(pairs), f"{clips[i].name} ~ {clips[j].name}"))
 
-    solution = solve(n, matches, ref, min_confidence=min_confidence)
+    solution = solve(n, matches, ref, min_confidence=min_confidence, drift=drift == "auto")
     solution, overlapping = reject_overlaps(solution, [c.duration for c in clips], cams,
                                             [c.name for c in clips],
                                             tolerance=config.TAKE_OVERLAP_TOLERANCE)

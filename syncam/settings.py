@@ -44,11 +44,15 @@ class Settings:
     audio_rate: int = config.AUDIO_RATE
     motion_rate: int = config.MOTION_RATE
     use_metadata: bool = False  # creation times and timecode as priors (align --use-metadata)
+    drift: str = config.DRIFT  # "auto": each clip's clock rate is estimated; "off": offsets only
 
     def __post_init__(self) -> None:
         if self.method not in config.METHODS:
             raise UsageError(f"unknown method {self.method!r}; choose one of "
                              f"{', '.join(config.METHODS)}", option="method")
+        if self.drift not in config.DRIFTS:
+            raise UsageError(f"unknown drift mode {self.drift!r}; choose one of "
+                             f"{', '.join(config.DRIFTS)}", option="drift")
         if self.max_offset is not None:
             object.__setattr__(self, "max_offset", finite(self.max_offset, "max_offset", low=0))
         object.__setattr__(self, "min_confidence",

@@ -10,8 +10,8 @@ THE SIGN CONVENTION (defined here once; everything else refers to it):
 
 A pairwise :class:`Match` of clips ``a`` and ``b`` measures ``lag = offset_b - offset_a``.
 
-The time map is linear so that clock drift fits without changing the types: today ``drift_ppm`` is
-always 0.0 (not estimated yet).
+The time map is linear: ``drift_ppm`` is the clip clock's rate error against the reference's, estimated
+from the lags' slope over time (sync/drift.py, sync/solve.py); the reference's is 0 by definition.
 """
 
 from __future__ import annotations
@@ -151,6 +151,7 @@ class Match:
     # lags that competed for it (best first) when they came close: a person can choose among them
     candidates: tuple[Candidate, ...] = ()
     search: str = ""  # which search decided: "scan" | "windows" | "loop" (motion: "scan")
+    centre: float | None = None  # clip-a time of the middle of the shared material at ``lag``
 
 
 @dataclass(frozen=True)
@@ -161,6 +162,10 @@ class Placement:
     drift_ppm: float = 0.0
     confidence: float = 0.0
     method: Method | None = None
+    offset_stderr: float | None = None  # seconds, from the global fit (None: not computed)
+    drift_ppm_stderr: float | None = None  # None when drift was not measured (see drift_note)
+    residual_rms: float | None = None  # seconds: RMS of the fit's residuals over this clip's evidence
+    drift_note: str = ""  # why drift_ppm is 0 without a measurement ("" when measured)
 
     def to_timeline(self, clip_time: float) -> float:
         return self.offset + clip_time * (1.0 + self.drift_ppm * 1e-6)
@@ -173,6 +178,10 @@ class MatchVerdict:
     match: Match
     used: bool
     residual: float | None  # seconds: measured lag - solved lag (None when an end is unplaced)
+    # why it was not used: "below threshold" (confidence), "contradicted" (disagrees with what the
+    # better-voted matches imply), "superseded" (agrees, but its clips ended up outside the
+    # reference's group, which another placement won); "" when used
+    reason: str = ""
 
 
 @dataclass(frozen=True)

@@ -337,3 +337,21 @@ def frame_coded_clip(path: str, *, fps: str, seconds: float, size: tuple[int, in
                             "-c", "copy", "-metadata:s:v:0", f"rotate={rotation}",
                             os.path.abspath(path)], check=True)
     return path
+
+
+def drift_ratio(ppm: float) -> Fraction:
+    """Exact up/down ratio that turns the master into a clock running ``ppm`` fast (types.py map).
+
+    A camera whose time map is ``timeline = start + t * (1 + ppm 1e-6)`` takes its sample k at master
+    time ``start + k / rate * (1 + ppm 1e-6)``: the master resampled by 1 / (1 + ppm 1e-6).
+    """
+    return 1 / (1 + Fraction(ppm).limit_denominator(1000) / 1_000_000)
+
+
+def drifting_audio(master: np.ndarray, cam: Camera, ppm: float) -> np.ndarray:
+    """``camera_audio`` of a camera whose clock drifts by ``ppm``: exact polyphase resampling."""
+    r = drift_ratio(ppm)
+    longer = Camera(**{**cam.__dict__, "duration": cam.duration * (1 + abs(ppm) * 1e-6) + 0.1})
+    seg = camera_audio(master, longer).astype(np.float64)
+    out = resample_poly(seg, r.numerator, r.denominator) if ppm else seg
+    return out[: int(round(cam.duration * MASTER_RATE))].astype(np.float32)

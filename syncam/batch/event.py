@@ -71,6 +71,7 @@ class Options:
     threads: int = 1  # probe/decode threads inside one event
     export: str | None = None  # timeline format (extension) to write beside each manifest
     use_metadata: bool = False  # align --use-metadata
+    drift: str = config.DRIFT  # align --drift
 
 
 
@@ -99,6 +100,8 @@ def up_to_date(job: Job, options: Options) -> manifest.Manifest | None:
         return None
     if job.cameras is not None and [c.camera for c in m.clips] != list(job.cameras):
         return None
+    if s.drift != options.drift:  # (a manifest from before drift reads as the default, auto)
+        return None
     if s.use_metadata != options.use_metadata:
         return None
     if options.export and not job.timeline_files(options.export):
@@ -112,7 +115,7 @@ def _align_kwargs(job: Job, options: Options) -> dict[str, Any]:
     return {"reference": job.reference, "min_confidence": options.min_confidence,
             "max_offset": job.max_offset if job.max_offset is not None else options.max_offset,
             "workers": options.threads, "method": job.method or options.method or config.METHOD,
-            "cameras": job.cameras, "use_metadata": options.use_metadata}
+            "cameras": job.cameras, "use_metadata": options.use_metadata, "drift": options.drift}
 
 
 @dataclass(frozen=True)

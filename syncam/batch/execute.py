@@ -146,7 +146,7 @@ def run(events: Sequence[Job], *, jobs: int | None = None, scheduler: str | None
         max_offset: float | None = config.MAX_OFFSET,
         min_confidence: float = config.MIN_CONFIDENCE, method: str | None = None,
         render: bool = False, report: bool = False, export: str | None = None,
-        use_metadata: bool = False,
+        use_metadata: bool = False, drift: str = config.DRIFT,
         on_event: Callable[[EventResult], None] | None = None) -> BatchResult:
     """Align every event; return each one's result in the order given.
 
@@ -155,6 +155,7 @@ def run(events: Sequence[Job], *, jobs: int | None = None, scheduler: str | None
     ``method``/``max_offset``: for events whose job does not set its own (None = align's default).
     ``export``: a timeline format (otio, fcpxml, xml, edl, aaf) written beside each manifest.
     ``report``: an evidence page per event beside its manifest, and an index of them all.
+    ``drift``: as align's ("auto" | "off").
     ``on_event`` is called in this process as each event finishes (skipped ones first).
     A failing event is reported, never raised; only bad arguments raise (UsageError).
     """
@@ -175,7 +176,7 @@ def run(events: Sequence[Job], *, jobs: int | None = None, scheduler: str | None
         export = check_format(config.TIMELINE_STEM + "." + export.lstrip(".").lower())
     options = Options(max_offset=max_offset, min_confidence=min_confidence, method=method,
                       render=render, report=report, export=export, use_metadata=use_metadata,
-                      cache_dir=(cache_dir or SignatureCache().directory) if cache else None)
+                      drift=drift, cache_dir=(cache_dir or SignatureCache().directory) if cache else None)
     notify = on_event or (lambda _: None)
     results: dict[str, EventResult] = {}
     todo: list[Job] = []
@@ -226,7 +227,7 @@ def batch(roots: Sequence[str] = (), *, jobs_file: str | None = None, out: str |
           max_offset: float | None = config.MAX_OFFSET,
           min_confidence: float = config.MIN_CONFIDENCE, method: str | None = None,
           render: bool = False, report: bool = False, export: str | None = None,
-          camera_folders: bool = False, use_metadata: bool = False,
+          camera_folders: bool = False, use_metadata: bool = False, drift: str = config.DRIFT,
           on_event: Callable[[EventResult], None] | None = None) -> BatchResult:
     """Align every event under ``roots`` and/or in ``jobs_file``; see :func:`run` for the options
     and :func:`discover` for ``camera_folders``.
@@ -236,5 +237,6 @@ def batch(roots: Sequence[str] = (), *, jobs_file: str | None = None, out: str |
     return run(find_events(roots, jobs_file=jobs_file, out=out, camera_folders=camera_folders),
                jobs=jobs, scheduler=scheduler, force=force, cache=cache, cache_dir=cache_dir,
                max_offset=max_offset, min_confidence=min_confidence, method=method, render=render,
-               report=report, export=export, use_metadata=use_metadata, on_event=on_event)
+               report=report, export=export, use_metadata=use_metadata, drift=drift,
+               on_event=on_event)
 

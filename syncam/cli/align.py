@@ -185,12 +185,14 @@ def _expand_clips(given: tuple[str, ...], camera_rules: tuple[str, ...]
 @click.option("--use-metadata", is_flag=True, help="Place a take that shares no sound or picture "
               "with anything from its camera's clock (timecode, else creation time), relative to a "
               "placed take of the same camera; note clocks that contradict the evidence.")
+@click.option("--drift", type=click.Choice(config.DRIFTS), default=config.DRIFT, show_default=True,
+              help="auto: estimate each clip's clock drift (ppm) with its offset; off: offsets only.")
 @handle_errors
 def align_cmd(clips: tuple[str, ...], reference: str | None, method: str,
               max_offset: float | None, min_confidence: float, output: str, as_json: bool,
               render_to: str | None, report_to: str | None, no_cache: bool, cache_dir: str | None,
               audio_streams: tuple[str, ...], camera_rules: tuple[str, ...], export_to: str | None,
-              relative: bool, use_metadata: bool) -> None:
+              relative: bool, use_metadata: bool, drift: str) -> None:
     """Find where every clip sits on one timeline and write the offsets manifest.
 
     CLIPS are files, or an event folder: its media files are one camera each, and each sub-folder
@@ -246,7 +248,7 @@ def align_cmd(clips: tuple[str, ...], reference: str | None, method: str,
                                  progress=bar, method=method, reference=reference,
                                  max_offset=max_offset, min_confidence=min_confidence,
                                  audio_stream=audio_stream, cache=cache, cameras=cameras,
-                                 use_metadata=use_metadata)
+                                 use_metadata=use_metadata, drift=drift)
     finally:
         bar.close()
     if done.render_error is not None:

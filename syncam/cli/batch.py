@@ -80,12 +80,15 @@ def summary_table(result: BatchResult) -> str:
               "are takes) and their parent folder is the event: ROOT/wedding/camA/*.mp4.")
 @click.option("--use-metadata", is_flag=True, help="As 'syncam align --use-metadata': place "
               "takes nothing heard or saw from their camera's clock.")
+@click.option("--drift", type=click.Choice(config.DRIFTS), default=config.DRIFT, show_default=True,
+              help="As 'syncam align --drift'.")
 @handle_errors
 def batch_cmd(roots: tuple[str, ...], jobs_file: str | None, out: str | None, jobs: int | None,
               scheduler: str | None, force: bool, render: bool, report: bool, method: str | None,
               max_offset: float | None,
               min_confidence: float, no_cache: bool, cache_dir: str | None, as_json: bool,
-              export_format: str | None, camera_folders: bool, use_metadata: bool) -> None:
+              export_format: str | None, camera_folders: bool, use_metadata: bool,
+              drift: str) -> None:
     """Align every event under ROOT folders: each folder holding clips is one event.
 
     A manifest (syncam-manifest.json) is written per event as soon as it is aligned; an event whose
@@ -122,7 +125,7 @@ def batch_cmd(roots: tuple[str, ...], jobs_file: str | None, out: str | None, jo
         result = run(events, jobs=jobs, scheduler=scheduler, force=force, cache=not no_cache,
                      cache_dir=cache_dir, max_offset=max_offset, min_confidence=min_confidence,
                      method=method, render=render, report=report, export=export_format,
-                     use_metadata=use_metadata, on_event=on_event)
+                     use_metadata=use_metadata, on_event=on_event, drift=drift)
     except KeyboardInterrupt as exc:
         bar.close()
         kept = sum(e.status is not Status.FAILED for e in finished)

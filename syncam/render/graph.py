@@ -39,6 +39,12 @@ class Source:
     tile: bool = True  # has a tile in the mosaic (shared by the takes of one camera: same label)
     audio: bool = False  # its sound is in the output
     take: str = ""  # the take's file name, shown small under the camera's name ("" = none)
+    rate: float = 1.0  # output seconds per clip second: 1 + drift_ppm 1e-6 (the clip's time map)
+
+    @property
+    def span(self) -> float:
+        """Output seconds from the clip's time zero to its end."""
+        return self.duration * self.rate
 
 
 @dataclass(frozen=True)
@@ -75,12 +81,20 @@ def _num(value: float) -> str:
     return f"{value:.9f}".rstrip("0").rstrip(".") if value else "0"
 
 
+def stretch_rates(rate: float, least: int) -> tuple[int, int]:
+    """Integer sample rates (A, B), B >= ``least``, with A / B = ``rate`` to ~1e-10: sound resampled
+    to A Hz and then labelled B Hz plays ``rate`` times longer, pitch following the clock as it should."""
+    f = Fraction(rate).limit_denominator(config.RENDER_STRETCH_DENOMINATOR)
+    k = max(1, -(-least // f.denominator))
+    return f.numerator * k, f.denominator * k
+
+
 def input_window(src: Source, duration: float) -> tuple[float, float] | None:
     """(-ss, -t) for a clip's input: its part that shows in an output of ``duration`` seconds, with
     config.RENDER_SEEK_MARGIN either side, in the container's seconds from its start. None when no
     part of the clip falls in the window."""
-    first = max(0.0, -src.shift)
-    last = min(src.duration, duration - src.shift)
+    first = max(0.0, -src.shift) / src.rate
+    last = min(src.duration, (duration - src.shift) / src.rate)
     if last <= first:
         return None
     margin = config.RENDER_SEEK_MARGIN
@@ -162,10 +176,13 @@ def _tile(src: Source, inp, plan: Plan, window: tuple[float, float] | None,  # t
         within = src.shift - black / float(fps)
     else:
         black, within = 0, src.shift
-    # filter time = container time - container start - ss; output time = clip time + shift
-    k = src.container_start + ss - src.origin + within
+    # filter time = container time - container start - ss; output time = clip time * rate + shift
+    c0 = src.container_start + ss - src.origin
     v = inp[str(src.video_stream)]
-    v = v.filter("setpts", f"PTS+({_num(k)})/TB")
+    if src.rate == 1.0:
+        v = v.filter("setpts", f"PTS+({_num(c0 + within)})/TB")
+    else:  # a drifting clock: stretch the clip's own time by its rate
+        v = v.filter("setpts", f"PTS*{src.rate!r}+({_num(c0 * src.rate + within)})/TB")
     v = v.filter("fps", fps=str(fps), start_time=0)
     v = v.filter("scale", w=f"2*trunc(min({tw},{th}*dar)/2+1e-6)",
                  h=f"2*trunc(min({th},{tw}/dar)/2+1e-6)")
@@ -174,7 +191,7 @@ def _tile(src: Source, inp, plan: Plan, window: tuple[float, float] | None,  # t
     v = v.filter("tpad", start=black, stop=-1, color="black")
     if plan.font and decorate:
         on = black / float(fps)
-        off = src.shift + src.duration
+        off = src.shift + src.span
         v = _card(v, NO_SIGNAL, plan, f"lt(t,{_num(on)})+gte(t,{_num(off)})")
         if plan.labels:
             v = label(v, src.label, plan.font, th)
@@ -186,7 +203,7 @@ def _tile(src: Source, inp, plan: Plan, window: tuple[float, float] | None,  # t
 def _shown(src: Source, plan: Plan) -> tuple[float, float]:
     """Output times from the first frame showing the clip to its end (see :func:`_tile`)."""
     on = round(src.shift * plan.fps) / float(plan.fps) if src.shift >= 0 else 0.0
-    return on, src.shift + src.duration
+    return on, src.shift + src.span
 
 
 def _camera_tile(takes: list[tuple[Source, Any, tuple[float, float] | None]],  # type: ignore[no-untyped-def]
@@ -220,9 +237,13 @@ def _sound(src: Source, inp, plan: Plan, window: tuple[float, float]):  # type: 
     rate = config.RENDER_AUDIO_RATE
     # the first decoded sample (after ffmpeg's own cut at ss) at container time max(audio_start, ss)
     first = max(src.audio_start - src.container_start - ss, 0.0)
-    first_out = first + src.container_start + ss - src.origin + src.shift
+    first_out = (first + src.container_start + ss - src.origin) * src.rate + src.shift
     a = inp[str(src.audio_stream)]
-    a = a.filter("asetpts", "PTS-STARTPTS").filter("aresample", rate)
+    a = a.filter("asetpts", "PTS-STARTPTS")
+    if src.rate != 1.0:  # a drifting clock: resample exactly (A Hz read as B Hz lasts A/B longer)
+        up, down = stretch_rates(src.rate, rate)
+        a = a.filter("aresample", up).filter("asetrate", down)
+    a = a.filter("aresample", rate)
     a = a.filter("aformat", sample_rates=rate, channel_layouts="stereo")
     lead = round(first_out * rate)
     if lead < 0:

@@ -105,6 +105,11 @@ def _from_manifest(entry: ClipEntry, path: str) -> Clip:
                 size=entry.size, mtime=entry.mtime, video=video, audio=audio)
 
 
+def _rate(entry: ClipEntry) -> float:
+    """Output seconds per clip second under the entry's time map (types.Placement)."""
+    return 1.0 + (entry.drift_ppm or 0.0) * 1e-6
+
+
 def _display_aspect(clip: Clip) -> float | None:
     if not clip.video or not clip.video[0].width or not clip.video[0].height:
         return None
@@ -185,7 +190,7 @@ def plan(m: Manifest, output: str, options: RenderOptions = RenderOptions(), *,
                         "--show-unplaced to show them as empty tiles)")
 
     first = min(offsets.values())
-    last = max(offsets[i] + clips[i].duration for i in clips)
+    last = max(offsets[i] + clips[i].duration * _rate(entries[i]) for i in clips)
     start = first if options.start is None else finite(options.start, "start")
     end = last if options.end is None else finite(options.end, "end")
     if end <= start:
@@ -226,7 +231,7 @@ def plan(m: Manifest, output: str, options: RenderOptions = RenderOptions(), *,
             video_stream=c.video[0].index if c.video else None,
             audio_stream=sound.index if sound else None,
             audio_start=sound.start if sound else 0.0,
-            tile=bool(c.video), audio=i in audio,
+            tile=bool(c.video), audio=i in audio, rate=_rate(e),
             # the file name under the camera's name when the camera is more than this one file
             take=e.name if takes.get(e.camera, 0) > 1 or os.path.splitext(e.name)[0] != e.camera
             else ""))

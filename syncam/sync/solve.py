@@ -10,9 +10,13 @@
    of clips is accepted; one inside a group is accepted only if it agrees with the offsets the group
    already implies (within the loosest tolerance of the match and the group's matches). A wrong match
    therefore never moves anything it cannot outvote.
-4. Weighted least squares over the accepted matches (weight = confidence x the method's weight, the
-   inverse variance of its error), reference fixed at 0. Audio and motion matches meet in this one fit,
-   so a silent camera is placed against cameras that were placed by sound.
+4. Weighted least squares over the accepted matches, reference fixed at offset 0 and rate 0: a design
+   matrix with an offset column per clip and a rate column per clip that a chain of drift-fitted
+   pairs joins to the reference (sync/drift.py; a new unknown is a new column). A fitted pair gives two
+   rows weighted by its line's own variance; any other match one row (weight = confidence x the
+   method's weight / LAG_SIGMA^2). Audio and motion matches meet in this one fit, so a silent camera is
+   placed against cameras that were placed by sound. Loops and the greedy check read a drifting
+   pair's lag at the same instant as the lags it is compared with.
 5. Clips not connected to the reference stay unplaced (None). If the reference has no accepted match at
    all, the best-connected clip becomes the reference, and a note says so.
 """
@@ -22,10 +26,12 @@ from __future__ import annotations
 import itertools
 from collections import defaultdict
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import numpy as np
 
 from syncam import config
+from syncam.sync.drift import LineFit, fit
 from syncam.types import Match, MatchVerdict, Method, Placement, Solution
 
 
@@ -38,11 +44,13 @@ DEFAULT_TOLERANCE = {Method.AUDIO: config.LOOP_TOLERANCE, Method.MOTION: config.
 DEFAULT_WEIGHT = {Method(k): v for k, v in config.METHOD_WEIGHT.items()}
 
 
-def _triangle_votes(matches: list[Match], tolerance: Mapping[Method, float]) -> list[int]:
+def _triangle_votes(matches: list[Match], tolerance: Mapping[Method, float],
+                    lines: Mapping[int, LineFit]) -> list[int]:
     """Per match: triangles whose loop it closes consistently, minus those it breaks.
 
     A pair may carry several matches (audio and motion with --method both): every combination of one
-    match per edge is a loop of its own, so each match is judged on its own evidence.
+    match per edge is a loop of its own, so each match is judged on its own evidence. The three lags
+    are read at one instant (a drifting pair's lag depends on when).
     """
     by_pair: dict[frozenset[int], list[int]] = defaultdict(list)
     for i, m in enumerate(matches):
@@ -54,7 +62,10 @@ def _triangle_votes(matches: list[Match], tolerance: Mapping[Method, float]) -> 
         for ids in itertools.product(*edges):
             ab, bc, ac = (matches[i] for i in ids)
             tol = max(tolerance[ab.method], tolerance[bc.method], tolerance[ac.method])
-            ok = abs(_signed(ab, a, b) + _signed(bc, b, c) - _signed(ac, a, c)) <= tol
+            t = _evaluated_at(ab, lines)
+            t = t if ab.a == a else t - ab.lag
+            lag_ab = _lag_at(ab, a, b, t, lines)
+            ok = abs(lag_ab + _lag_at(bc, b, c, t - lag_ab, lines) - _lag_at(ac, a, c, t, lines)) <= tol
             for i in ids:
                 votes[i] += 1 if ok else -1
     return votes
@@ -92,37 +103,147 @@ class _Groups:
         return ob - oa if ra == rb else None
 
 
-def _least_squares(accepted: list[Match], fixed: int, members: set[int],
-                   weight: Mapping[Method, float]) -> dict[int, float]:
-    order = sorted(members - {fixed})
-    if not order:
-        return {fixed: 0.0}
-    col = {c: i for i, c in enumerate(order)}
-    rows, rhs, weights = [], [], []
+def _lag_at(m: Match, a: int, b: int, t: float, lines: Mapping[int, LineFit]) -> float:
+    """offset_b - offset_a measured by ``m`` at clip-a time ``t`` (its drift line when it has one)."""
+    line = lines.get(id(m))
+    if line is None:
+        return _signed(m, a, b)
+    if (m.a, m.b) == (a, b):
+        return float(line.at(t))
+    return -float(line.at(t + m.lag))  # the match's own clip-a is b here: b's time is t - lag(a->b)
+
+
+def _evaluated_at(m: Match, lines: Mapping[int, LineFit]) -> float:
+    """Clip-a time where a match's lag is compared with others: the middle of its evidence."""
+    line = lines.get(id(m))
+    if line is not None:
+        return line.t_mean
+    return m.centre if m.centre is not None else 0.0
+
+
+def _path_lag(accepted: list[Match], a: int, b: int, t: float,
+              lines: Mapping[int, LineFit]) -> float | None:
+    """offset_b - offset_a along accepted matches, each edge read at the same instant (clip-a time t)."""
+    adjacent: dict[int, list[Match]] = defaultdict(list)
     for m in accepted:
-        if m.a not in members:
-            continue
-        row = np.zeros(len(order))
-        if m.b != fixed:
-            row[col[m.b]] += 1.0
-        if m.a != fixed:
-            row[col[m.a]] -= 1.0
-        rows.append(row)
-        rhs.append(m.lag)
-        weights.append(max(m.confidence, 1e-3) * weight[m.method])
-    w = np.sqrt(np.asarray(weights))
-    sol, *_ = np.linalg.lstsq(np.asarray(rows) * w[:, None], np.asarray(rhs) * w, rcond=None)
-    out = {c: float(sol[col[c]]) for c in order}
-    out[fixed] = 0.0
-    return out
+        adjacent[m.a].append(m)
+        adjacent[m.b].append(m)
+    seen = {a: (0.0, t)}  # node -> (lag from a, the instant in that node's clip time)
+    todo = [a]
+    while todo:
+        x = todo.pop()
+        lag_x, t_x = seen[x]
+        for m in adjacent[x]:
+            y = m.b if m.a == x else m.a
+            if y in seen:
+                continue
+            step = _lag_at(m, x, y, t_x, lines)
+            seen[y] = (lag_x + step, t_x - step)
+            if y == b:
+                return seen[y][0]
+            todo.append(y)
+    return seen[b][0] if b in seen else None
+
+
+@dataclass(frozen=True)
+class _Row:
+    """One correspondence: clip-a time ``ta`` and clip-b time ``tb`` show the same instant."""
+
+    a: int
+    b: int
+    ta: float
+    tb: float
+    weight: float  # inverse variance (1/s^2)
+
+
+def _rows(m: Match, lines: Mapping[int, LineFit], weight: Mapping[Method, float]) -> list[_Row]:
+    """A fitted pair gives two rows (its line at t_mean +- t_spread: uncorrelated, together worth the
+    whole fit); any other match one row at the middle of its overlap."""
+    line = lines.get(id(m))
+    if line is not None:
+        w = line.inliers / (2.0 * line.sigma ** 2)
+        out = []
+        for t in (line.t_mean - line.t_spread, line.t_mean + line.t_spread):
+            out.append(_Row(m.a, m.b, t, t - float(line.at(t)), w))
+        return out
+    t = m.centre if m.centre is not None else 0.0
+    w = max(m.confidence, 1e-3) * weight[m.method] / config.LAG_SIGMA ** 2
+    return [_Row(m.a, m.b, t, t - m.lag, w)]
+
+
+@dataclass(frozen=True)
+class _Map:
+    offsets: dict[int, float]
+    rates: dict[int, float]  # clips with a rate column: rate - 1 (1e-6 = 1 ppm)
+    offset_stderr: dict[int, float]
+    rate_stderr: dict[int, float]
+
+
+def _fit(accepted: list[Match], fixed: int, members: set[int], rated: set[int],
+         lines: Mapping[int, LineFit], weight: Mapping[Method, float]) -> _Map:
+    """Weighted least squares of the design matrix: per clip an offset column and (clips in ``rated``)
+    a rate column; the reference fixed at offset 0, rate 0. A row says
+    offset_b - offset_a + tb * rate_b - ta * rate_a = ta - tb (the sign convention's time map)."""
+    order = sorted(members - {fixed})
+    rate_order = sorted(rated - {fixed})
+    if not order:
+        return _Map({fixed: 0.0}, {}, {fixed: 0.0}, {})
+    col = {c: i for i, c in enumerate(order)}
+    rcol = {c: len(order) + i for i, c in enumerate(rate_order)}
+    rows = [r for m in accepted if m.a in members for r in _rows(m, lines, weight)]
+    A = np.zeros((len(rows), len(order) + len(rate_order)))
+    rhs = np.empty(len(rows))
+    w = np.empty(len(rows))
+    for k, r in enumerate(rows):
+        if r.b in col:
+            A[k, col[r.b]] += 1.0
+        if r.a in col:
+            A[k, col[r.a]] -= 1.0
+        if r.b in rcol:
+            A[k, rcol[r.b]] += r.tb
+        if r.a in rcol:
+            A[k, rcol[r.a]] -= r.ta
+        rhs[k], w[k] = r.ta - r.tb, r.weight
+    sw = np.sqrt(w)
+    sol, *_ = np.linalg.lstsq(A * sw[:, None], rhs * sw, rcond=None)
+    # standard errors from the rows' variances, scaled up when the residuals say they were optimistic
+    cov = np.linalg.pinv((A * w[:, None]).T @ A)
+    dof = len(rows) - A.shape[1]
+    if dof > 0:
+        chi2 = float(np.sum(w * (rhs - A @ sol) ** 2)) / dof
+        cov *= max(1.0, chi2)
+    se = np.sqrt(np.maximum(np.diag(cov), 0.0))
+    offsets = {c: float(sol[col[c]]) for c in order}
+    offsets[fixed] = 0.0
+    return _Map(offsets=offsets, rates={c: float(sol[rcol[c]]) for c in rate_order},
+                offset_stderr={**{c: float(se[col[c]]) for c in order}, fixed: 0.0},
+                rate_stderr={c: float(se[rcol[c]]) for c in rate_order})
+
+
+def _predicted(fit: _Map, a: int, b: int, ta: float) -> float:
+    """offset_b - offset_a that the solved time maps give at clip-a time ``ta``."""
+    ra, rb = fit.rates.get(a, 0.0), fit.rates.get(b, 0.0)
+    tb = (fit.offsets[a] - fit.offsets[b] + ta * (1.0 + ra)) / (1.0 + rb)
+    return ta - tb
+
+
+def _residuals(m: Match, fit: _Map, lines: Mapping[int, LineFit]) -> list[float]:
+    """Measured - solved lag, per trusted window of the match (else at its overlap's middle)."""
+    line = lines.get(id(m))
+    if line is not None:
+        return [o.lag - _predicted(fit, m.a, m.b, o.time) for o in m.observations
+                if o.score >= config.DRIFT_MIN_Z and abs(o.lag - float(line.at(o.time)))
+                <= config.DRIFT_REJECT * line.sigma]
+    return [m.lag - _predicted(fit, m.a, m.b, _evaluated_at(m, lines))]
 
 
 def solve(n: int, matches: list[Match], reference: int = 0, *,
           min_confidence: float = config.MIN_CONFIDENCE,
           tolerance: float | Mapping[Method, float] | None = None,
-          weight: Mapping[Method, float] | None = None) -> Solution:
-    """Offsets of ``n`` clips from pairwise ``matches``; see the module docstring.
+          weight: Mapping[Method, float] | None = None, drift: bool = True) -> Solution:
+    """Time maps of ``n`` clips from pairwise ``matches``; see the module docstring.
 
+    ``drift``: fit a rate per clip where fitted pairs reach it (sync/drift.py); False: offsets only.
     ``tolerance``: loop tolerance in seconds, one for all methods or one per method (default: config's
     LOOP_TOLERANCE for audio, LOOP_TOLERANCE_MOTION for motion). ``weight``: least-squares weight per
     method (default: config.METHOD_WEIGHT).
@@ -133,17 +254,29 @@ def solve(n: int, matches: list[Match], reference: int = 0, *,
         tolerance = {m: float(tolerance) for m in Method}
     weight = DEFAULT_WEIGHT if weight is None else weight
     evidence = [m for m in matches if m.confidence >= min_confidence and m.a != m.b]
-    votes = _triangle_votes(evidence, tolerance)
+    lines: dict[int, LineFit] = {}
+    short: dict[int, str] = {}  # match -> why its slope is not used
+    for m in evidence:
+        line = fit(m.observations) if drift and m.method is Method.AUDIO else None
+        if line is not None and line.measurable:
+            lines[id(m)] = line
+        elif drift and m.method is Method.AUDIO:
+            short[id(m)] = (line.why_not if line is not None
+                            else "overlap too short to measure drift")
+    votes = _triangle_votes(evidence, tolerance, lines)
     order = sorted(range(len(evidence)), key=lambda i: (-votes[i], -evidence[i].confidence))
     groups = _Groups(n)
     accepted: list[Match] = []
     for i in order:
         m = evidence[i]
-        implied = groups.implied(m.a, m.b)
-        if implied is None:
+        if groups.implied(m.a, m.b) is None:
             groups.join(m.a, m.b, m.lag, tolerance[m.method])
             accepted.append(m)
-        elif abs(implied - m.lag) <= max(tolerance[m.method], groups.tolerance(m.a)):
+            continue
+        t = _evaluated_at(m, lines)
+        implied = _path_lag(accepted, m.a, m.b, t, lines)
+        if implied is not None and (abs(implied - _lag_at(m, m.a, m.b, t, lines))
+                                    <= max(tolerance[m.method], groups.tolerance(m.a))):
             accepted.append(m)
 
     degree: dict[int, float] = defaultdict(float)
@@ -156,26 +289,63 @@ def solve(n: int, matches: list[Match], reference: int = 0, *,
 
     root, _ = groups.find(reference)
     members = {c for c in range(n) if groups.find(c)[0] == root}
-    offsets = (_least_squares(accepted, reference, members, weight) if degree
-               else {reference: 0.0})
+    # a clip's rate is a column when a chain of fitted pairs joins it to the reference
+    rated = {reference}
+    grew = True
+    while grew:
+        grew = False
+        for m in accepted:
+            if id(m) in lines and (m.a in rated) != (m.b in rated):
+                rated |= {m.a, m.b}
+                grew = True
+    solved = (_fit(accepted, reference, members, rated, lines, weight) if degree
+              else _Map({reference: 0.0}, {}, {reference: 0.0}, {}))
+    offsets = solved.offsets
     # a clip is said to be placed by the evidence that weighs most in the fit among its matches
     strength: dict[int, float] = defaultdict(float)
     confidence: dict[int, float] = {}
     method: dict[int, Method] = {}
+    residuals: dict[int, list[float]] = defaultdict(list)
+    notes: dict[int, str] = {}
     for m in accepted:
+        if m.a not in offsets:
+            continue
+        res = _residuals(m, solved, lines)
         for c in (m.a, m.b):
+            residuals[c].extend(res)
+            if c not in rated and id(m) in short:
+                notes.setdefault(c, short[id(m)])
             if m.confidence * weight[m.method] > strength[c]:
                 strength[c] = m.confidence * weight[m.method]
                 confidence[c], method[c] = m.confidence, m.method
-    placements = tuple(
-        Placement(offset=offsets[c], confidence=confidence.get(c, 0.0), method=method.get(c))
-        if c in offsets else None
-        for c in range(n))
+
+    def placement(c: int) -> Placement:
+        note = ""
+        if c not in rated:
+            note = (notes.get(c, "no sound shared with a clip whose drift was measured") if drift
+                    else "drift not estimated (--drift off)")
+        rms = float(np.sqrt(np.mean(np.square(residuals[c])))) if residuals[c] else None
+        return Placement(offset=offsets[c], drift_ppm=solved.rates.get(c, 0.0) * 1e6,
+                         confidence=confidence.get(c, 0.0), method=method.get(c),
+                         offset_stderr=solved.offset_stderr.get(c),
+                         drift_ppm_stderr=(solved.rate_stderr[c] * 1e6 if c in solved.rate_stderr
+                                           else 0.0 if c == reference and drift else None),
+                         residual_rms=rms, drift_note=note)
+
+    placements = tuple(placement(c) if c in offsets else None for c in range(n))
     accepted_ids = {id(m) for m in accepted}
-    verdicts = tuple(
-        MatchVerdict(match=m, used=id(m) in accepted_ids,
-                     residual=(m.lag - (offsets[m.b] - offsets[m.a]))
-                     if m.a in offsets and m.b in offsets else None)
-        for m in matches)
-    return Solution(reference=reference, placements=placements, verdicts=verdicts,
-                    requested_reference=requested)
+    evidence_ids = {id(m) for m in evidence}
+
+    def verdict(m: Match) -> MatchVerdict:
+        placed = m.a in offsets and m.b in offsets
+        res = None
+        if placed:
+            t = _evaluated_at(m, lines)
+            res = _lag_at(m, m.a, m.b, t, lines) - _predicted(solved, m.a, m.b, t)
+        used = id(m) in accepted_ids and placed
+        reason = ("" if used else "below threshold" if id(m) not in evidence_ids
+                  else "superseded" if id(m) in accepted_ids else "contradicted")
+        return MatchVerdict(match=m, used=used, residual=res, reason=reason)
+
+    return Solution(reference=reference, placements=placements,
+                    verdicts=tuple(verdict(m) for m in matches), requested_reference=requested)
