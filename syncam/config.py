@@ -129,16 +129,16 @@ DRIFT_MAX_STDERR_PPM = 2.0
 # to twice the span already fitted, so 8 rounds reach 2^8 times the central span (always the whole
 # overlap from a 30 s start).
 DRIFT_TRACK_ROUNDS = 8
-# Drift search (search 4 of sync/correlate.py): when no other search is sure, a drifting pair may be
-# the reason (300 ppm moves the lag 90 ms over 5 minutes: the whole-overlap scan, coherent to a
-# fraction of a millisecond, then finds nothing; measured, 80 ppm over 5 minutes already gave
-# confidence 0). 6 s segments of the shorter clip (up to 48, evenly spread: ~1 s of FFTs against 10
-# minutes; 48 placed every pair of bench/bench_drift.py, whose sum peaks stood far above the noise) are each correlated with
-# the whole other clip on the scan's 2 kHz signal (300 ppm smears a 6 s segment by 1.8 ms, about its
-# peak's width), each curve is max-pooled over the lags the drift can reach from the segment's place
-# (DRIFT_MAX_PPM), and the standardised curves are added: the drifting line of peaks adds up, noise
-# does not. Only pairs of at least DRIFT_SEARCH_MIN seconds each: shorter ones drift too little to
-# defeat the other searches.
+# Drift search (search 4 of sync/correlate.py): when no other search is sure, a drifting pair may be the
+# reason (300 ppm moves the lag 90 ms over 5 minutes: the whole-overlap scan, coherent to a fraction of
+# a millisecond, then finds nothing; measured, 80 ppm over 5 minutes already gave confidence 0). 6 s
+# segments of the shorter clip (up to 48, evenly spread: ~1 s of FFTs against 10 minutes; 48 placed
+# every pair of bench/bench_drift.py, whose sum peaks stood far above the noise) are each correlated
+# with the whole other clip on the scan's 2 kHz signal (300 ppm smears a 6 s segment by 1.8 ms, about
+# its peak's width), each curve is max-pooled over the lags the drift can reach from the segment's place
+# (DRIFT_MAX_PPM), and the standardised curves are added: the drifting line of peaks adds up, noise does
+# not. Only pairs of at least DRIFT_SEARCH_MIN seconds each: shorter ones drift too little to defeat the
+# other searches.
 DRIFT_SEGMENT = 6.0  # seconds
 DRIFT_SEGMENTS = 48
 DRIFT_MAX_PPM = 500.0  # measured between real devices: 3-270 ppm

@@ -176,7 +176,8 @@ def run(events: Sequence[Job], *, jobs: int | None = None, scheduler: str | None
         export = check_format(config.TIMELINE_STEM + "." + export.lstrip(".").lower())
     options = Options(max_offset=max_offset, min_confidence=min_confidence, method=method,
                       render=render, report=report, export=export, use_metadata=use_metadata,
-                      drift=drift, cache_dir=(cache_dir or SignatureCache().directory) if cache else None)
+                      drift=drift,
+                      cache_dir=(cache_dir or SignatureCache().directory) if cache else None)
     notify = on_event or (lambda _: None)
     results: dict[str, EventResult] = {}
     todo: list[Job] = []

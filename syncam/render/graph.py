@@ -83,7 +83,8 @@ def _num(value: float) -> str:
 
 def stretch_rates(rate: float, least: int) -> tuple[int, int]:
     """Integer sample rates (A, B), B >= ``least``, with A / B = ``rate`` to ~1e-10: sound resampled
-    to A Hz and then labelled B Hz plays ``rate`` times longer, pitch following the clock as it should."""
+    to A Hz and then labelled B Hz plays ``rate`` times longer, pitch following the clock as it
+    should."""
     f = Fraction(rate).limit_denominator(config.RENDER_STRETCH_DENOMINATOR)
     k = max(1, -(-least // f.denominator))
     return f.numerator * k, f.denominator * k

@@ -127,11 +127,11 @@ def track(fa: np.ndarray, fb: np.ndarray, rate: float, lag: float,
           search: float = config.FINE_SEARCH, guess: LineFit | None = None) -> tuple[Observation, ...]:
     """Re-measure the windows that the drift line puts away from the lag they were measured at.
 
-    ``observations`` come from windows.evidence at ``lag`` (windows of ``window`` s). The windows near the lag where the sound
-    agrees are fitted; every window whose predicted lag is more than a third of ``search`` from the
-    lag it was measured around, and which lies within twice the fitted span, is measured again
-    around its prediction; repeat until nothing moves. A pair without drift re-measures nothing.
-    ``guess``: a first line (from the drift search): every window is first measured around it.
+    ``observations`` come from windows.evidence at ``lag`` (windows of ``window`` s). The windows near
+    the lag where the sound agrees are fitted; every window whose predicted lag is more than a third of
+    ``search`` from the lag it was measured around, and which lies within twice the fitted span, is
+    measured again around its prediction; repeat until nothing moves. A pair without drift re-measures
+    nothing. ``guess``: a first line (from the drift search): every window is first measured around it.
     """
     obs = list(observations)
     if len(obs) < 3:

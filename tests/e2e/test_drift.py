@@ -141,7 +141,8 @@ def test_render_keeps_every_tile_within_a_frame_from_start_to_end(tmp_path) -> N
     paths = [film_drifting(str(tmp_path), master, d) for d in RENDER_CAMS]
     m = align(paths)
     out = str(tmp_path / "mosaic.mp4")
-    render(m, out, RenderOptions(layout="grid", width=288, height=64, cols=3, rows=1, labels=False, audio="none"))
+    render(m, out, RenderOptions(layout="grid", width=288, height=64, cols=3, rows=1, labels=False,
+                                 audio="none"))
     raw = subprocess.run([ffmpeg.find_binary("ffmpeg"), "-nostdin", "-v", "error", "-i", out,
                           "-f", "rawvideo", "-pix_fmt", "gray", "pipe:"],
                          capture_output=True, check=True).stdout
