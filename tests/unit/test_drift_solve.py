@@ -128,5 +128,6 @@ def test_a_match_outside_the_reference_group_is_superseded() -> None:
 def test_unknown_drift_mode_is_a_usage_error_before_any_work() -> None:
     from syncam.errors import UsageError
     from syncam.pipeline import align
-    with pytest.raises(UsageError, match="--drift 'maybe'; choose one of auto, off"):
+    with pytest.raises(UsageError, match="drift mode 'maybe'; choose one of auto, off") as err:
         align(["/nonexistent/a.mp4", "/nonexistent/b.mp4"], drift="maybe")
+    assert err.value.option == "drift"  # the CLI words it as --drift
