@@ -119,16 +119,24 @@ def discover(roots: Sequence[str], *, out: str | None = None,
             clips = sorted(f for f in files if is_clip_name(f))
             if not clips:
                 continue
-            rel = os.path.relpath(folder, top).replace(os.sep, "/")
-            name = base if rel == "." else rel if len(roots) == 1 else f"{base}/{rel}"
-            if name in seen:
-                raise UsageError(f"{folder}: event name '{name}' is also {seen[name]}; give ROOTs "
-                                 "with different folder names")
-            seen[name] = folder
+            name = _event_name(folder, top, base, several=len(roots) > 1, seen=seen)
             jobs.append(Job(name=name, clips=tuple(os.path.join(folder, f) for f in clips),
                             manifest=_manifest_for(name, folder, out,
                                                    in_clip_folder=config.MANIFEST_NAME)))
     return jobs
+
+
+def _event_name(folder: str, top: str, base: str, *, several: bool, seen: dict[str, str]) -> str:
+    """An event's name: its folder relative to its ROOT ``top`` (the ROOT itself: its folder name
+    ``base``; with several ROOTs, prefixed by ``base``). Records it in ``seen``; a name two folders
+    would share is a UsageError."""
+    rel = os.path.relpath(folder, top).replace(os.sep, "/")
+    name = base if rel == "." else f"{base}/{rel}" if several else rel
+    if name in seen:
+        raise UsageError(f"{folder}: event name '{name}' is also {seen[name]}; give ROOTs "
+                         "with different folder names")
+    seen[name] = folder
+    return name
 
 
 def _discover_camera_folders(roots: Sequence[str], *, out: str | None) -> list[Job]:
@@ -148,12 +156,7 @@ def _discover_camera_folders(roots: Sequence[str], *, out: str | None) -> list[J
                     os.path.splitext(os.path.basename(clip))[0] if folder == top
                     else os.path.basename(folder))
         for event, cams in sorted(events.items()):
-            rel = os.path.relpath(event, top).replace(os.sep, "/")
-            name = base if rel == "." else rel if len(roots) == 1 else f"{base}/{rel}"
-            if name in seen:
-                raise UsageError(f"{event}: event name '{name}' is also {seen[name]}; give ROOTs "
-                                 "with different folder names")
-            seen[name] = event
+            name = _event_name(event, top, base, several=len(roots) > 1, seen=seen)
             clips = tuple(cams)  # camera folders in name order, takes in file-name order
             jobs.append(Job(name=name, clips=clips, cameras=tuple(cams[c] for c in clips),
                             manifest=_manifest_for(name, event, out,
