@@ -117,8 +117,11 @@ class SignatureCache:
             log.warning("%s: unreadable signature cache entry for %s (%s); decoding the clip "
                         "again and rewriting it", path, clip.path, exc)
             return None
+        # sound's fine signal is one waveform; motion's is one curve per cell (rows: time)
+        fine_ndim = 1 if meta.get("method") == Method.AUDIO.value else 2
         if values.dtype != np.float32 or values.ndim != 1 or (
-                fine is not None and (fine.dtype not in (np.float32, np.float16) or fine.ndim != 1)):
+                fine is not None and (fine.dtype not in (np.float32, np.float16)
+                                      or fine.ndim != fine_ndim)):
             self._count(corrupt=1)
             log.warning("%s: malformed signature cache entry for %s; decoding the clip again and "
                         "rewriting it", path, clip.path)

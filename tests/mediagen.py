@@ -237,9 +237,16 @@ def film(folder: str, master: str, cam: VideoCamera, *, audio: np.ndarray | None
     """Write ``cam``'s clip of the video master ``master`` into ``folder``, with optional 48 kHz
     PCM ``audio`` (its sound track, already cut to the camera's window); return its path."""
     x, y, w, h = cam.crop
-    chain = (f"[0:v]trim=start_frame={cam.first_frame},setpts=PTS-STARTPTS,framerate=fps={cam.fps},"
-             f"trim=start_frame={cam.skip},setpts=PTS-STARTPTS,"
-             f"crop=trunc(iw*{w}/2)*2:trunc(ih*{h}/2)*2:iw*{x}:ih*{y},scale={cam.size}")
+    # a camera at another rate sees the scene between the master's frames: motion-compensated
+    # interpolation puts moving things where they were at that instant, as a camera would. (Blending
+    # two frames, ffmpeg's framerate filter, shows double images that no camera records, and they
+    # pulled motion timing toward the master's frames by up to 11 ms.) Done at the camera's small
+    # size, after the crop: it is the costly step.
+    rate = (f"minterpolate=fps={cam.fps}:mi_mode=mci:mc_mode=aobmc:me_mode=bidir:scd=none,"
+            if Fraction(cam.fps) != MASTER_FPS else "")
+    chain = (f"[0:v]trim=start_frame={cam.first_frame},setpts=PTS-STARTPTS,"
+             f"crop=trunc(iw*{w}/2)*2:trunc(ih*{h}/2)*2:iw*{x}:ih*{y},scale={cam.size},{rate}"
+             f"trim=start_frame={cam.skip},setpts=PTS-STARTPTS")
     if cam.look:
         chain += "," + cam.look
     if cam.drop:

@@ -1,6 +1,7 @@
 """match(a, b) -> Match: where clip b sits relative to clip a, with a calibrated confidence.
 
-Motion signatures: one normalised cross-correlation over every lag (sync/scan.py).
+Motion signatures: one normalised cross-correlation over every lag (sync/scan.py), whose peak is then
+refined to a fraction of a frame on the cells' smoothed curves (``Signature.fine``, sync/subframe.py).
 
 Audio signatures (whitened sound, see signals/audio.py) go through up to three searches, and the one
 that is surest decides:
@@ -38,6 +39,7 @@ from scipy.signal import resample_poly
 
 from syncam import config
 from syncam.sync.drift import LineFit, fit_line, track
+from syncam.sync import subframe
 from syncam.sync.scan import coarse_peaks
 from syncam.sync.score import Peak, confidence, noise_max, robust_standardise
 from syncam.sync.windows import curves, evidence, overlap, window_starts
@@ -287,7 +289,8 @@ def match(a: Signature, b: Signature, ia: int = 0, ib: int = 1, *,
         raise ValueError("signatures must be of one method")
     if a.rate != b.rate:
         raise ValueError("signatures must share a rate; resample first")
-    audio = a.fine is not None and b.fine is not None and a.fine_rate == b.fine_rate
+    audio = (a.method is Method.AUDIO and a.fine is not None and b.fine is not None
+             and a.fine_rate == b.fine_rate)
     xa, xb, rate, sa, sb = a.values, b.values, a.rate, a.start, b.start
     together = (len(a.values) + len(b.values)) / a.rate
     if audio and together <= config.SCAN_FULL_SECONDS:
@@ -306,8 +309,16 @@ def match(a: Signature, b: Signature, ia: int = 0, ib: int = 1, *,
         if not peaks:
             return None
         p = peaks[0]
-        t0, t1 = overlap(len(xa) / rate, len(xb) / rate, sa, sb, p.lag, 0.0)
-        return Match(a=ia, b=ib, lag=p.lag, confidence=p.confidence, method=a.method, peak=p.z,
+        lag = p.lag
+        if a.fine is not None and b.fine is not None and a.fine_rate and a.fine_rate == b.fine_rate:
+            # the sub-frame stage: paired cells' smoothed curves, around the coarse peak
+            fine = subframe.refine(a.fine, b.fine, float(a.fine_rate), p.lag,
+                                   config.MOTION_REFINE_REACH, start_a=a.fine_start,
+                                   start_b=b.fine_start, span=config.MOTION_REFINE_SPAN)
+            if fine is not None:
+                lag = fine
+        t0, t1 = overlap(len(xa) / rate, len(xb) / rate, sa, sb, lag, 0.0)
+        return Match(a=ia, b=ib, lag=lag, confidence=p.confidence, method=a.method, peak=p.z,
                      runner_up=max(p.runner_up, p.noise_max), overlap=p.overlap, search="scan",
                      centre=(t0 + t1) / 2)
     if _window_search_affordable(a, b):

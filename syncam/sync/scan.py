@@ -155,3 +155,4 @@ def coarse_peak(x: np.ndarray, y: np.ndarray, rate: float, **kw: object) -> Peak
     """The best lag of :func:`coarse_peaks`, or None."""
     peaks = coarse_peaks(x, y, rate, count=1, **kw)  # type: ignore[arg-type]
     return peaks[0] if peaks else None
+
