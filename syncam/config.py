@@ -214,16 +214,22 @@ MIN_CONFIDENCE = 0.25
 # matches is wrong. Correct audio matches agree to well under a millisecond.
 LOOP_TOLERANCE = 0.02  # seconds
 # Motion matches are good to a fraction of a frame, not to a millisecond: on the test footage (25 to
-# 59.94 fps, zoomed crops, VFR) their errors reach ~20 ms, half a 25 fps frame, and a loop adds up to
-# three of them. A wrong motion match is off by far more (the next peak is at least
-# PEAK_EXCLUSION_MOTION away), so this still catches every wrong one.
-LOOP_TOLERANCE_MOTION = 0.08  # seconds
+# 59.94 fps, zoomed crops, VFR) their errors reach 5 ms, and a loop adds up to three of them. A loop
+# that mixes sound and picture (--method both) also differs by the cameras' A/V lags: acoustic delay
+# is 3 ms a metre, so 0.12 s holds cameras up to ~35 m from the source. A wrong motion match is off
+# by far more (the next peak is at least PEAK_EXCLUSION_MOTION away), so this still catches it.
+LOOP_TOLERANCE_MOTION = 0.12  # seconds
 
 # Weight of a match in the least-squares fit, per unit of confidence: the inverse variance of its
-# method's error. Audio lags scatter by ~1 ms, motion lags by ~10 ms: (1/10)^2 = 0.01. So a clip placed
-# by sound keeps its sound offset even when motion matches also reach it, and motion decides only where
-# it is the only evidence.
+# method's error. Sound lags scatter by well under 1 ms, motion lags by up to 5-10 ms: 0.01. So a clip
+# placed by sound keeps its sound offset even when motion matches also reach it, and motion decides
+# only where it is the only evidence (or, with --method both, for the picture of a clip whose A/V lag
+# is estimated: there sound sets only the lag).
 METHOD_WEIGHT = {"audio": 1.0, "motion": 0.01}
+# A clip's A/V lag (--method both) has a prior: 0 with this standard deviation. Wide: acoustic delay
+# is 3 ms a metre (a camera 30 m from a stage: 90 ms) and devices add their own pipelines. A measured
+# lag moves by (motion sigma / prior)^2, ~0.02 %; one that nothing measures stays 0.
+AV_LAG_PRIOR = 0.1  # seconds
 
 # No limit on the offset unless the user gives one: a late start must not be missed.
 MAX_OFFSET: float | None = None

@@ -62,6 +62,10 @@ class ClipEntry:
     drift_ppm_stderr: float | None = None  # null: drift not measured, drift_note says why
     residual_rms: float | None = None
     drift_note: str = ""
+    # --method both: seconds by which the clip's sound lags its picture, relative to the reference's
+    # (+ = sound late), and its standard error; null when not estimated
+    av_lag: float | None = None
+    av_lag_stderr: float | None = None
 
 
 @dataclass(frozen=True)
@@ -181,7 +185,9 @@ def build(clips: list[Clip], solution: Solution, *, reasons: dict[int, str],
             offset_stderr=_rounded(pl.offset_stderr, 9) if pl else None,
             drift_ppm_stderr=_rounded(pl.drift_ppm_stderr, 4) if pl else None,
             residual_rms=_rounded(pl.residual_rms, 9) if pl else None,
-            drift_note=pl.drift_note if pl else ""))
+            drift_note=pl.drift_note if pl else "",
+            av_lag=_rounded(pl.av_lag, 6) if pl else None,
+            av_lag_stderr=_rounded(pl.av_lag_stderr, 6) if pl else None))
     matches = tuple(MatchEntry(
         a=v_.match.a, b=v_.match.b, lag=v_.match.lag, confidence=round(v_.match.confidence, 4),
         method=v_.match.method.value, used=v_.used, residual=v_.residual,

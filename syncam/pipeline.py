@@ -350,7 +350,8 @@ def align(paths: Sequence[str], *, method: str = config.METHOD, reference: str |
                       clips[j].name, m.lag, m.confidence)
         report(Progress("match", k + 1, len(pairs), f"{clips[i].name} ~ {clips[j].name}"))
 
-    solution = solve(n, matches, ref, min_confidence=min_confidence, drift=drift == "auto")
+    solution = solve(n, matches, ref, min_confidence=min_confidence, drift=drift == "auto",
+                     av_lag=method == "both")
     solution, overlapping = reject_overlaps(solution, [c.duration for c in clips], cams,
                                             [c.name for c in clips],
                                             tolerance=config.TAKE_OVERLAP_TOLERANCE)
@@ -366,6 +367,14 @@ def align(paths: Sequence[str], *, method: str = config.METHOD, reference: str |
             confidence=config.METADATA_CONFIDENCE, tolerance=config.METADATA_TOLERANCE,
             overlap_tolerance=config.TAKE_OVERLAP_TOLERANCE)
         reasons.update(prior_reasons)
+    lagged = [i for i, p in enumerate(solution.placements) if p is not None and p.av_lag is not None]
+    if lagged and solution.reference not in lagged:
+        notes.append(f"the reference {clips[solution.reference].name} has no A/V lag of its own (its "
+                     "sound or its picture matched nothing), so the other cameras' lags are known "
+                     "only relative to each other; their standard errors say how well")
+    elif lagged:
+        notes.append(f"A/V lags are relative to the reference {clips[solution.reference].name}: "
+                     "make the camera nearest the sound source the reference (--reference)")
     return manifest.build(clips, solution, reasons=reasons, settings=settings,
                           audio_streams={i: sig.stream for i, sig in audio.items()
                                          if sig.stream is not None},

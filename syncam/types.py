@@ -166,6 +166,11 @@ class Placement:
     drift_ppm_stderr: float | None = None  # None when drift was not measured (see drift_note)
     residual_rms: float | None = None  # seconds: RMS of the fit's residuals over this clip's evidence
     drift_note: str = ""  # why drift_ppm is 0 without a measurement ("" when measured)
+    # seconds by which the clip's sound lags its picture, relative to the reference's (+ = sound
+    # late); None when not estimated (only with --method both, for a clip whose sound and picture
+    # both matched)
+    av_lag: float | None = None
+    av_lag_stderr: float | None = None
 
     def to_timeline(self, clip_time: float) -> float:
         return self.offset + clip_time * (1.0 + self.drift_ppm * 1e-6)

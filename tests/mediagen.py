@@ -225,11 +225,14 @@ class VideoCamera:
     vcodec: list[str] = field(default_factory=lambda: ["-c:v", "libx264", "-preset", "ultrafast"])
     look: str = ""  # more filters in camera time: exposure, noise, ...
     drop: float = 0.0  # fraction of frames dropped at random: a variable-frame-rate clip
+    # a 25 fps camera whose frames fall this fraction of a frame after the master's (0 <= phase < 1)
+    phase: float = 0.0
 
     @property
     def start(self) -> float:
         """Master time of the camera's first frame: its true offset on the master timeline."""
-        return float(Fraction(self.first_frame, MASTER_FPS) + self.skip / Fraction(self.fps))
+        return float(Fraction(self.first_frame, MASTER_FPS) + self.skip / Fraction(self.fps)
+                     + Fraction(self.phase) / MASTER_FPS)
 
 
 def film(folder: str, master: str, cam: VideoCamera, *, audio: np.ndarray | None = None,
@@ -243,7 +246,10 @@ def film(folder: str, master: str, cam: VideoCamera, *, audio: np.ndarray | None
     # pulled motion timing toward the master's frames by up to 11 ms.) Done at the camera's small
     # size, after the crop: it is the costly step.
     rate = (f"minterpolate=fps={cam.fps}:mi_mode=mci:mc_mode=aobmc:me_mode=bidir:scd=none,"
-            if Fraction(cam.fps) != MASTER_FPS else "")
+            if Fraction(cam.fps) != MASTER_FPS or cam.phase else "")
+    if cam.phase:  # the master moved later by 1 - phase frames: its first new frame is at the phase
+        assert Fraction(cam.fps) == MASTER_FPS and 0 < cam.phase < 1, "phase: 25 fps cameras only"
+        rate = f"setpts=PTS+{(1 - cam.phase) / MASTER_FPS:.6f}/TB,{rate}setpts=PTS-STARTPTS,"
     chain = (f"[0:v]trim=start_frame={cam.first_frame},setpts=PTS-STARTPTS,"
              f"crop=trunc(iw*{w}/2)*2:trunc(ih*{h}/2)*2:iw*{x}:ih*{y},scale={cam.size},{rate}"
              f"trim=start_frame={cam.skip},setpts=PTS-STARTPTS")

@@ -113,6 +113,8 @@ def manifest_table(m: Manifest) -> str:
     rows = [("clip", "offset s", "frames", "confidence", "by", "status")]
     for i, c in enumerate(m.clips):
         status = "reference" if i == m.reference else "placed" if c.placed else f"UNPLACED: {c.reason}"
+        if c.av_lag is not None and i != m.reference:
+            status += f"; sound {c.av_lag * 1e3:+.1f} ms (+-{(c.av_lag_stderr or 0.0) * 1e3:.1f})"
         rows.append((c.name, _fmt(c.offset, "+.4f"), _fmt(c.offset_frames, "+.2f"),
                      f"{c.confidence:.2f}", c.method or "-", status))
     widths = [max(len(r[k]) for r in rows) for k in range(5)]
@@ -157,7 +159,8 @@ def _expand_clips(given: tuple[str, ...], camera_rules: tuple[str, ...]
               "(default: the first clip).")
 @click.option("--method", "-m", type=click.Choice(config.METHODS), default=config.METHOD,
               show_default=True, help="Evidence to align by: auto = sound where both clips of a pair "
-              "have usable sound, motion otherwise; audio or motion only; both = all of it.")
+              "have usable sound, motion otherwise; audio or motion only; both = all of it: the picture "
+              "places each camera, and how late its sound is (A/V lag) is measured.")
 @click.option("--max-offset", type=Finite(low=0), default=config.MAX_OFFSET,
               help="Largest offset between two clips to consider, in seconds (default: no limit).")
 @click.option("--min-confidence", type=Finite(0, 1), default=config.MIN_CONFIDENCE,

@@ -18,16 +18,18 @@ Timing comes from the frames' presentation times, never from a nominal rate: a d
 the interval between its two frames, spread evenly over it (its value divided by the interval's length:
 a rate), so a variable-frame-rate clip (a phone dropping frames) yields the same curve as a steady one.
 That piecewise-constant rate is averaged exactly over the bins of one uniform time base (``rate``,
-shared by every clip, so clips of 25, 30 and 59.94 fps can be correlated directly), smoothed by a
-Gaussian at least one frame wide (``Signature.fine``, one curve per cell of a finer grid; ``values`` is
-unsmoothed, for the coarse search, whose confidence needs the sharp peak), and high-passed. The
-smoothing is what makes timing sub-frame: a
-frame rate samples motion too coarsely for its fastest flicker, and two cameras with different frame
-instants alias that flicker differently, which pulled correlation peaks toward whole frames (up to
-8 ms at 25 fps). Above a frame's length the two agree, and a zero-phase filter moves no peak.
+shared by every clip, so clips of 25, 30 and 59.94 fps can be correlated directly) and high-passed.
+
+For the sub-frame stage (``Signature.fine``, one curve per cell of a finer grid) the curves are also
+smoothed by a Gaussian at least one frame wide. A frame rate samples motion too coarsely for its
+fastest flicker, and two cameras whose frames fall at different instants alias that flicker
+differently, which pulled correlation peaks toward whole frames (up to 8 ms at 25 fps). Above a
+frame's length the two agree, and a zero-phase filter moves no peak. ``values`` stays unsmoothed: the
+coarse search's confidence needs the sharp peak.
 
 Motion is robustly standardised; light, measured in units of the clip's typical motion energy, is
-added only where it stands out (see :func:`motion_values`). The sum is the signature, matched by :func:`syncam.sync.correlate.match`.
+added only where it stands out (see :func:`motion_values`). The sum is the signature, matched by
+:func:`syncam.sync.correlate.match`.
 """
 
 from __future__ import annotations
@@ -144,7 +146,7 @@ def _on_grid(grid: np.ndarray, times: np.ndarray, per_second: np.ndarray, rate: 
 
 
 def _interp_rows(x: np.ndarray, xp: np.ndarray, fp: np.ndarray) -> np.ndarray:
-    """np.interp of every column of ``fp`` (rows at increasing ``xp``) at ``x`` inside [xp[0], xp[-1]]."""
+    """np.interp of every column of ``fp`` (rows at increasing ``xp``) at ``x`` in [xp[0], xp[-1]]."""
     i = np.clip(np.searchsorted(xp, x, side="right") - 1, 0, len(xp) - 2)
     w = (x - xp[i]) / (xp[i + 1] - xp[i])
     if fp.ndim > 1:

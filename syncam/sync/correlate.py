@@ -38,8 +38,8 @@ from scipy.ndimage import maximum_filter1d
 from scipy.signal import resample_poly
 
 from syncam import config
-from syncam.sync.drift import LineFit, fit_line, track
 from syncam.sync import subframe
+from syncam.sync.drift import LineFit, fit_line, track
 from syncam.sync.scan import coarse_peaks
 from syncam.sync.score import Peak, confidence, noise_max, robust_standardise
 from syncam.sync.windows import curves, evidence, overlap, window_starts

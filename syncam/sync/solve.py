@@ -15,8 +15,11 @@
    pairs joins to the reference (sync/drift.py; a new unknown is a new column). A fitted pair gives two
    rows weighted by its line's own variance; any other match one row (weight = confidence x the
    method's weight / LAG_SIGMA^2). Audio and motion matches meet in this one fit, so a silent camera is
-   placed against cameras that were placed by sound. Loops and the greedy check read a drifting
-   pair's lag at the same instant as the lags it is compared with.
+   placed against cameras that were placed by sound. With ``av_lag`` (--method both), a clip whose
+   sound and picture both matched gets a third column, its A/V lag: sound rows see the clip's sound,
+   placed that much after its picture, motion rows its picture, and a prior pulls the lag toward 0.
+   Loops and the greedy check read a drifting pair's lag at the same instant as the lags it is
+   compared with.
 5. Clips not connected to the reference stay unplaced (None). If the reference has no accepted match at
    all, the best-connected clip becomes the reference, and a note says so.
 """
@@ -26,7 +29,7 @@ from __future__ import annotations
 import itertools
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -154,6 +157,7 @@ class _Row:
     ta: float
     tb: float
     weight: float  # inverse variance (1/s^2)
+    sound: bool = False  # measured on the sound: it meets the clips' A/V-lag columns
 
 
 def _rows(m: Match, lines: Mapping[int, LineFit], weight: Mapping[Method, float]) -> list[_Row]:
@@ -164,11 +168,11 @@ def _rows(m: Match, lines: Mapping[int, LineFit], weight: Mapping[Method, float]
         w = line.inliers / (2.0 * line.sigma ** 2)
         out = []
         for t in (line.t_mean - line.t_spread, line.t_mean + line.t_spread):
-            out.append(_Row(m.a, m.b, t, t - float(line.at(t)), w))
+            out.append(_Row(m.a, m.b, t, t - float(line.at(t)), w, sound=True))
         return out
     t = m.centre if m.centre is not None else 0.0
     w = max(m.confidence, 1e-3) * weight[m.method] / config.LAG_SIGMA ** 2
-    return [_Row(m.a, m.b, t, t - m.lag, w)]
+    return [_Row(m.a, m.b, t, t - m.lag, w, sound=m.method is Method.AUDIO)]
 
 
 @dataclass(frozen=True)
@@ -177,23 +181,30 @@ class _Map:
     rates: dict[int, float]  # clips with a rate column: rate - 1 (1e-6 = 1 ppm)
     offset_stderr: dict[int, float]
     rate_stderr: dict[int, float]
+    lags: dict[int, float] = field(default_factory=dict)  # clips with an A/V-lag column: seconds
+    lag_stderr: dict[int, float] = field(default_factory=dict)
 
 
 def _fit(accepted: list[Match], fixed: int, members: set[int], rated: set[int],
-         lines: Mapping[int, LineFit], weight: Mapping[Method, float]) -> _Map:
-    """Weighted least squares of the design matrix: per clip an offset column and (clips in ``rated``)
-    a rate column; the reference fixed at offset 0, rate 0. A row says
-    offset_b - offset_a + tb * rate_b - ta * rate_a = ta - tb (the sign convention's time map)."""
+         lines: Mapping[int, LineFit], weight: Mapping[Method, float],
+         lagged: frozenset[int] = frozenset()) -> _Map:
+    """Weighted least squares of the design matrix: per clip an offset column, a rate column (clips in
+    ``rated``) and an A/V-lag column (clips in ``lagged``); the reference fixed at offset 0, rate 0,
+    lag 0. A row says offset_b - offset_a + tb * rate_b - ta * rate_a = ta - tb (the sign
+    convention's time map); a sound row also has - lag_b + lag_a on the left (a clip's sound is
+    placed ``lag`` later than its picture). Each lag has a prior row lag = 0 (config.AV_LAG_PRIOR)."""
     order = sorted(members - {fixed})
     rate_order = sorted(rated - {fixed})
+    lag_order = sorted(lagged - {fixed})
     if not order:
         return _Map({fixed: 0.0}, {}, {fixed: 0.0}, {})
     col = {c: i for i, c in enumerate(order)}
     rcol = {c: len(order) + i for i, c in enumerate(rate_order)}
+    lcol = {c: len(order) + len(rate_order) + i for i, c in enumerate(lag_order)}
     rows = [r for m in accepted if m.a in members for r in _rows(m, lines, weight)]
-    A = np.zeros((len(rows), len(order) + len(rate_order)))
-    rhs = np.empty(len(rows))
-    w = np.empty(len(rows))
+    A = np.zeros((len(rows) + len(lag_order), len(order) + len(rate_order) + len(lag_order)))
+    rhs = np.zeros(len(A))
+    w = np.empty(len(A))
     for k, r in enumerate(rows):
         if r.b in col:
             A[k, col[r.b]] += 1.0
@@ -203,27 +214,43 @@ def _fit(accepted: list[Match], fixed: int, members: set[int], rated: set[int],
             A[k, rcol[r.b]] += r.tb
         if r.a in rcol:
             A[k, rcol[r.a]] -= r.ta
+        if r.sound and r.b in lcol:
+            A[k, lcol[r.b]] -= 1.0
+        if r.sound and r.a in lcol:
+            A[k, lcol[r.a]] += 1.0
         rhs[k], w[k] = r.ta - r.tb, r.weight
+    for k, c in enumerate(lag_order):  # the prior: no lag unless the evidence says so
+        A[len(rows) + k, lcol[c]] = 1.0
+        w[len(rows) + k] = 1.0 / config.AV_LAG_PRIOR ** 2
     sw = np.sqrt(w)
     sol, *_ = np.linalg.lstsq(A * sw[:, None], rhs * sw, rcond=None)
     # standard errors from the rows' variances, scaled up when the residuals say they were optimistic
     cov = np.linalg.pinv((A * w[:, None]).T @ A)
     dof = len(rows) - A.shape[1]
     if dof > 0:
-        chi2 = float(np.sum(w * (rhs - A @ sol) ** 2)) / dof
+        chi2 = float(np.sum(w[:len(rows)] * (rhs - A @ sol)[:len(rows)] ** 2)) / dof
         cov *= max(1.0, chi2)
     se = np.sqrt(np.maximum(np.diag(cov), 0.0))
     offsets = {c: float(sol[col[c]]) for c in order}
     offsets[fixed] = 0.0
+    lags = {c: float(sol[lcol[c]]) for c in lag_order}
+    lag_se = {c: float(se[lcol[c]]) for c in lag_order}
+    if fixed in lagged:
+        lags[fixed], lag_se[fixed] = 0.0, 0.0
     return _Map(offsets=offsets, rates={c: float(sol[rcol[c]]) for c in rate_order},
                 offset_stderr={**{c: float(se[col[c]]) for c in order}, fixed: 0.0},
-                rate_stderr={c: float(se[rcol[c]]) for c in rate_order})
+                rate_stderr={c: float(se[rcol[c]]) for c in rate_order}, lags=lags,
+                lag_stderr=lag_se)
 
 
-def _predicted(fit: _Map, a: int, b: int, ta: float) -> float:
-    """offset_b - offset_a that the solved time maps give at clip-a time ``ta``."""
+def _predicted(fit: _Map, m: Match, ta: float) -> float:
+    """The lag ``m`` should measure at clip-a time ``ta`` by the solved time maps: the pictures'
+    offset_b - offset_a, and for a sound match the clips' A/V lags on top."""
+    a, b = m.a, m.b
     ra, rb = fit.rates.get(a, 0.0), fit.rates.get(b, 0.0)
     tb = (fit.offsets[a] - fit.offsets[b] + ta * (1.0 + ra)) / (1.0 + rb)
+    if m.method is Method.AUDIO:
+        return ta - tb - fit.lags.get(b, 0.0) + fit.lags.get(a, 0.0)
     return ta - tb
 
 
@@ -231,19 +258,22 @@ def _residuals(m: Match, fit: _Map, lines: Mapping[int, LineFit]) -> list[float]
     """Measured - solved lag, per trusted window of the match (else at its overlap's middle)."""
     line = lines.get(id(m))
     if line is not None:
-        return [o.lag - _predicted(fit, m.a, m.b, o.time) for o in m.observations
+        return [o.lag - _predicted(fit, m, o.time) for o in m.observations
                 if o.score >= config.DRIFT_MIN_Z and abs(o.lag - float(line.at(o.time)))
                 <= config.DRIFT_REJECT * line.sigma]
-    return [m.lag - _predicted(fit, m.a, m.b, _evaluated_at(m, lines))]
+    return [m.lag - _predicted(fit, m, _evaluated_at(m, lines))]
 
 
 def solve(n: int, matches: list[Match], reference: int = 0, *,
           min_confidence: float = config.MIN_CONFIDENCE,
           tolerance: float | Mapping[Method, float] | None = None,
-          weight: Mapping[Method, float] | None = None, drift: bool = True) -> Solution:
+          weight: Mapping[Method, float] | None = None, drift: bool = True,
+          av_lag: bool = False) -> Solution:
     """Time maps of ``n`` clips from pairwise ``matches``; see the module docstring.
 
     ``drift``: fit a rate per clip where fitted pairs reach it (sync/drift.py); False: offsets only.
+    ``av_lag``: a clip with both sound and motion matches gets an A/V-lag unknown: its picture places
+    it, and its sound's lag behind the picture is measured (relative to the reference's).
     ``tolerance``: loop tolerance in seconds, one for all methods or one per method (default: config's
     LOOP_TOLERANCE for audio, LOOP_TOLERANCE_MOTION for motion). ``weight``: least-squares weight per
     method (default: config.METHOD_WEIGHT).
@@ -298,7 +328,14 @@ def solve(n: int, matches: list[Match], reference: int = 0, *,
             if id(m) in lines and (m.a in rated) != (m.b in rated):
                 rated |= {m.a, m.b}
                 grew = True
-    solved = (_fit(accepted, reference, members, rated, lines, weight) if degree
+    # a clip's A/V lag is a column when its sound and its picture both matched (--method both)
+    kinds: dict[int, set[Method]] = defaultdict(set)
+    for m in accepted:
+        for c in (m.a, m.b):
+            kinds[c].add(m.method)
+    lagged = frozenset(c for c in members if {Method.AUDIO, Method.MOTION} <= kinds[c]) if av_lag \
+        else frozenset()
+    solved = (_fit(accepted, reference, members, rated, lines, weight, lagged) if degree
               else _Map({reference: 0.0}, {}, {reference: 0.0}, {}))
     offsets = solved.offsets
     # a clip is said to be placed by the evidence that weighs most in the fit among its matches
@@ -315,6 +352,9 @@ def solve(n: int, matches: list[Match], reference: int = 0, *,
             residuals[c].extend(res)
             if c not in rated and id(m) in short:
                 notes.setdefault(c, short[id(m)])
+            # a clip with an A/V-lag column is placed by its picture: its sound sets only the lag
+            if c in lagged and m.method is not Method.MOTION:
+                continue
             if m.confidence * weight[m.method] > strength[c]:
                 strength[c] = m.confidence * weight[m.method]
                 confidence[c], method[c] = m.confidence, m.method
@@ -330,7 +370,8 @@ def solve(n: int, matches: list[Match], reference: int = 0, *,
                          offset_stderr=solved.offset_stderr.get(c),
                          drift_ppm_stderr=(solved.rate_stderr[c] * 1e6 if c in solved.rate_stderr
                                            else 0.0 if c == reference and drift else None),
-                         residual_rms=rms, drift_note=note)
+                         residual_rms=rms, drift_note=note, av_lag=solved.lags.get(c),
+                         av_lag_stderr=solved.lag_stderr.get(c))
 
     placements = tuple(placement(c) if c in offsets else None for c in range(n))
     accepted_ids = {id(m) for m in accepted}
@@ -341,7 +382,7 @@ def solve(n: int, matches: list[Match], reference: int = 0, *,
         res = None
         if placed:
             t = _evaluated_at(m, lines)
-            res = _lag_at(m, m.a, m.b, t, lines) - _predicted(solved, m.a, m.b, t)
+            res = _lag_at(m, m.a, m.b, t, lines) - _predicted(solved, m, t)
         used = id(m) in accepted_ids and placed
         reason = ("" if used else "below threshold" if id(m) not in evidence_ids
                   else "superseded" if id(m) in accepted_ids else "contradicted")

@@ -5,10 +5,12 @@ from __future__ import annotations
 import os
 import subprocess
 from dataclasses import dataclass
+from fractions import Fraction
 
 import pytest
 
 from syncam.media import ffmpeg
+from tests import hardgen
 from tests import mediagen as g
 
 MPEG4 = ["-c:v", "mpeg4", "-q:v", "6"]
@@ -53,6 +55,24 @@ def street(media: str, master: str) -> Event:
         g.VideoCamera("side 50.mov", first_frame=100, duration=8.0, fps="50",
                       crop=(0.4, 0.3, 0.6, 0.7), vcodec=MJPEG,
                       look="eq=contrast=0.8:brightness=0.05,noise=alls=8:allf=t"),
+    ]
+    return _film_all(folder, master, cams)
+
+
+@pytest.fixture(scope="session")
+def precise(media: str, master: str) -> Event:
+    """Cameras at 25, 29.97 and 30 fps whose frames fall between the reference's, one of them seeing
+    60 % of its view: the sub-frame targets (a quarter frame)."""
+    folder = os.path.join(media, "precise")
+    os.makedirs(folder)
+    cams = [
+        g.VideoCamera("reference 25.mp4", first_frame=0, duration=12.0, fps="25"),
+        g.VideoCamera("sixty percent 25.mp4", first_frame=20, phase=0.25, duration=12.0, fps="25",
+                      crop=(0.1, 0.1, 0.75, 0.8)),
+        g.VideoCamera("ntsc 29.97.mov", first_frame=12, skip=1, duration=12.0, fps="30000/1001",
+                      crop=(0.2, 0.05, 0.8, 0.9), vcodec=MJPEG),
+        g.VideoCamera("phone 30.mp4", first_frame=33, skip=2, duration=11.0, fps="30",
+                      look="noise=alls=6:allf=t"),
     ]
     return _film_all(folder, master, cams)
 
@@ -104,6 +124,40 @@ def mixed(media: str, master: str) -> Event:
         paths.append(g.film(folder, master, cam, audio=pcm, acodec=["-c:a", "aac", "-b:a", "96k"]))
     paths.append(g.film(folder, master, cams[2]))
     return Event(folder, paths, [c.start for c in cams], [float(eval(c.fps)) for c in cams])
+
+
+@dataclass(frozen=True)
+class AvEvent(Event):
+    av_lags: list[float]  # seconds by which each camera's sound lags its own picture
+
+
+@pytest.fixture(scope="session")
+def av(media: str, master: str) -> AvEvent:
+    """Cameras with picture and sound, whose sound lags their picture by 0, 15 and 50 ms (a camera 5
+    and 17 m from the source, or a device's own delay): real speech and claps in a reverberant room,
+    the street filmed at 25, 29.97 and 30 fps."""
+    folder = os.path.join(media, "av lag")
+    os.makedirs(folder)
+    sound = g.master_audio(20.0, seed=5)
+    cams = [(g.VideoCamera("front 25.mp4", first_frame=0, duration=12.0, fps="25"), 0.0),
+            (g.VideoCamera("stage left 29.97.mp4", first_frame=20, skip=1, duration=12.0,
+                           fps="30000/1001", crop=(0.1, 0.05, 0.8, 0.85)), 0.015),
+            (g.VideoCamera("far 30.mov", first_frame=35, skip=2, duration=11.0, fps="30",
+                           crop=(0.2, 0.1, 0.7, 0.8), vcodec=MJPEG), 0.050),
+            (g.VideoCamera("side 25.mp4", first_frame=12, phase=0.5, duration=12.0, fps="25",
+                           crop=(0.0, 0.1, 0.8, 0.9)), 0.0)]
+    paths = []
+    for k, (cam, lag) in enumerate(cams):
+        # the sound the camera records at clip time t left the source at t - lag: its window of
+        # the master starts lag earlier; each microphone in the room at its own place (response)
+        mic = g.Camera(cam.name, start=cam.start - lag, duration=cam.duration, seed=k + 11,
+                       snr_db=25.0)
+        pcm = g.camera_audio(sound, mic)
+        pcm = hardgen.reverberate(pcm, hardgen.room(rt60=0.8, drr_db=3.0, seed=k + 21))
+        paths.append(g.film(folder, master, cam, audio=pcm,
+                            acodec=["-c:a", "aac", "-b:a", "96k"]))
+    return AvEvent(folder, paths, [c.start for c, _ in cams], [float(Fraction(c.fps)) for c, _ in cams],
+                   [lag for _, lag in cams])
 
 
 def _ffmpeg(*args: str) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from syncam import config
@@ -39,3 +41,63 @@ def test_a_wrong_motion_match_is_outvoted() -> None:
     sol = solve(4, ms, 0)
     assert sol.placements[3].offset == pytest.approx(3.5, abs=1e-6)
     assert [v.used for v in sol.verdicts] == [True, True, True, True, True, False]
+
+
+def _event(lags: list[float], pictures: list[float], sound: set[int], picture: set[int],
+           noise: float = 0.0) -> list[Match]:
+    """Every pair's matches for clips whose pictures sit at ``pictures`` and whose sound lags its
+    picture by ``lags``: sound matches between clips in ``sound``, motion ones between those in
+    ``picture``; ``noise`` seconds added to motion lags, alternating in sign."""
+    out = []
+    n = len(pictures)
+    for k, (a, b) in enumerate(itertools.combinations(range(n), 2)):
+        if a in sound and b in sound:
+            # a sound that is late puts its clip early: the sound's own offset is picture - lag
+            out.append(Match(a, b, (pictures[b] - lags[b]) - (pictures[a] - lags[a]), 0.9, A))
+        if a in picture and b in picture:
+            out.append(Match(a, b, pictures[b] - pictures[a] + noise * (-1) ** k, 0.6, M))
+    return out
+
+
+def test_av_lag_is_measured_and_the_picture_places_the_clip() -> None:
+    pictures, lags = [0.0, 2.0, -1.25, 4.0], [0.0, 0.05, 0.015, 0.0]
+    ms = _event(lags, pictures, sound={0, 1, 2, 3}, picture={0, 1, 2, 3}, noise=0.002)
+    sol = solve(4, ms, 0, av_lag=True)
+    for c in range(4):
+        p = sol.placements[c]
+        assert p is not None and p.av_lag is not None and p.av_lag_stderr is not None
+        assert p.offset == pytest.approx(pictures[c], abs=0.003)
+        assert p.av_lag == pytest.approx(lags[c], abs=0.003)
+        assert p.method is M  # the picture places every clip that has both
+    assert sol.placements[0].av_lag == 0.0 and sol.placements[0].av_lag_stderr == 0.0
+    assert all(v.used and abs(v.residual or 0.0) < 0.005 for v in sol.verdicts)
+    # without the unknown, sound places every clip: its picture is early by the lag
+    plain = solve(4, ms, 0)
+    assert plain.placements[1].offset == pytest.approx(1.95, abs=1e-3)
+    assert plain.placements[1].av_lag is None
+
+
+def test_a_clip_with_one_kind_of_evidence_is_not_moved() -> None:
+    # clip 2 has sound only, clip 3 picture only: neither gets a lag, neither moves
+    pictures, lags = [0.0, 2.0, 3.0, -1.0], [0.0, 0.04, 0.0, 0.0]
+    ms = _event(lags, pictures, sound={0, 1, 2}, picture={0, 1, 3})
+    sol = solve(4, ms, 0, av_lag=True)
+    placed = [p for p in sol.placements if p is not None]
+    assert len(placed) == 4
+    for c in (2, 3):
+        assert placed[c].av_lag is None
+        assert placed[c].offset == pytest.approx(pictures[c], abs=1e-5)
+    assert placed[1].av_lag == pytest.approx(0.04, abs=1e-5)
+    assert placed[1].offset == pytest.approx(2.0, abs=1e-5)
+
+
+def test_an_unmeasurable_lag_stays_near_zero_with_a_wide_error() -> None:
+    # a sound-only reference: the two cameras' lags are known only relative to each other
+    pictures, lags = [0.0, 1.0, 2.0], [0.0, 0.03, 0.03]
+    ms = _event(lags, pictures, sound={0, 1, 2}, picture={1, 2})
+    sol = solve(3, ms, 0, av_lag=True)
+    p1, p2 = sol.placements[1], sol.placements[2]
+    assert p1 is not None and p2 is not None and p1.av_lag is not None and p2.av_lag is not None
+    assert p2.av_lag - p1.av_lag == pytest.approx(0.0, abs=1e-4)
+    assert abs(p1.av_lag) < 0.03 and p1.av_lag_stderr is not None
+    assert p1.av_lag_stderr > 0.05  # the prior's width: nothing measured it
