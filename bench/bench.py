@@ -7,6 +7,10 @@ Sections (each prints a table; all figures also go to bench/out/results.json):
            of the whole alignment (target: 700 MB)
   hard     the hard recording conditions: syncam beside plain whole-clip GCC-PHAT (bench_hard.py)
   calibrate  the confidence of 600 unrelated real pairs: the false-placement rate (calibrate.py)
+  drift    drift and offset errors on 5-20 minute drifting pairs, and what --drift auto costs on three
+           10-minute clips against --drift off (bench_drift.py)
+  av       motion offsets with and without the sub-frame stage against a quarter frame; A/V lag per
+           camera with --method both (bench_av.py)
   render, motion, batch: the feature benches beside this file, when present
 
 Usage: python bench/bench.py [--minutes 10] [--long-minutes 60] [--only align,methods] [--scale 1]
@@ -179,6 +183,16 @@ def main() -> None:
         print("\n[calibrate] unrelated real recordings: how confident can a wrong match look?")
         from bench import calibrate
         results["calibrate"] = calibrate.run(600, seed=2)
+    if want("drift"):
+        print("\n[drift] drift and offsets across 5-20 minute pairs; the cost of --drift auto")
+        from bench import bench_drift
+        results["drift"] = {"sweep": bench_drift.sweep([5.0, 10.0, 20.0]),
+                            "cost": bench_drift.cost(2)}
+        print(bench_drift.table(results["drift"]["sweep"]))
+    if want("av"):
+        print("\n[av] motion to a fraction of a frame; A/V lag per camera (--method both)")
+        from bench import bench_av
+        results["av"] = bench_av.run()
     for name in ("render", "motion", "batch"):
         if want(name) and os.path.exists(os.path.join(ROOT, "bench", f"bench_{name}.py")):
             print(f"\n[{name}]")
