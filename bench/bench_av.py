@@ -5,11 +5,13 @@ to a third of the view, several codecs; the A/V event adds real speech and claps
 camera's sound late by 0, 15 or 50 ms). They are made afresh in a temporary folder (~1 min).
 
 * **motion**: every camera's offset error with the coarse curve alone (the sub-frame stage switched
-  off, as before it existed) and with it, against a quarter of the camera's frame (the target).
+  off, as before it existed), with the stage on motion energy alone (optical flow off:
+  ``config.MOTION_FLOW_SPAN = 0``), and with the stage as it runs (energy and flow), against a
+  quarter of the camera's frame (the target).
 * **av**: ``--method both``: each camera's picture error and A/V lag against the truth (target
   +-5 ms), beside ``auto`` (sound-first), which places each camera by its sound.
-* **cost**: align's wall time, ``auto`` against ``both``, on the A/V event; and the solver alone with
-  and without the A/V-lag unknowns, on that event's matches.
+* **cost**: align's wall time, ``auto`` against ``both`` (and ``both`` with optical flow off), on the
+  A/V event; and the solver alone with and without the A/V-lag unknowns, on that event's matches.
 
 Usage: ``python bench/bench_av.py``
 """
@@ -27,6 +29,7 @@ ROOT = os.path.dirname(HERE)
 sys.path.insert(0, ROOT)
 
 import syncam  # noqa: E402
+from syncam import config  # noqa: E402
 from syncam.manifest import Manifest  # noqa: E402
 from syncam.sync import solve as solve_mod  # noqa: E402
 from syncam.types import Match, Method  # noqa: E402
@@ -44,12 +47,15 @@ def motion_rows(events: dict[str, motionevents.Event]) -> list[dict]:
     for label, ev in events.items():
         with mock.patch("syncam.sync.subframe.refine", return_value=None):
             coarse = syncam.align(ev.paths, method="motion", cache=None)
+        with mock.patch.object(config, "MOTION_FLOW_SPAN", 0.0):
+            energy = syncam.align(ev.paths, method="motion", cache=None)
         fine = syncam.align(ev.paths, method="motion", cache=None)
-        for clip, fps, c_err, f_err in zip(fine.clips, ev.fps, _errors_ms(coarse, ev),
-                                           _errors_ms(fine, ev)):
+        for clip, fps, c_err, e_err, f_err in zip(fine.clips, ev.fps, _errors_ms(coarse, ev),
+                                                  _errors_ms(energy, ev), _errors_ms(fine, ev)):
             quarter = 250.0 / fps
             rows.append({"event": label, "camera": clip.name, "fps": round(fps, 3),
-                         "coarse_ms": c_err, "subframe_ms": f_err, "quarter_frame_ms": round(quarter, 2),
+                         "coarse_ms": c_err, "energy_ms": e_err, "subframe_ms": f_err,
+                         "quarter_frame_ms": round(quarter, 2),
                          "within": f_err is not None and abs(f_err) < quarter})
     return rows
 
@@ -76,6 +82,11 @@ def cost(ev: motionevents.AvEvent, repeat: int = 3) -> dict:
         t0 = time.perf_counter()
         syncam.align(ev.paths, method=method, cache=None)
         walls[method] = min(walls.get(method, float("inf")), time.perf_counter() - t0)
+    with mock.patch.object(config, "MOTION_FLOW_SPAN", 0.0):
+        for _ in range(repeat):
+            t0 = time.perf_counter()
+            syncam.align(ev.paths, method="both", cache=None)
+            walls["no_flow"] = min(walls.get("no_flow", float("inf")), time.perf_counter() - t0)
     m = syncam.align(ev.paths, method="both", cache=None)
     matches = [Match(x.a, x.b, x.lag, x.confidence, Method(x.method)) for x in m.matches]
     solver: dict[bool, float] = {}
@@ -84,6 +95,7 @@ def cost(ev: motionevents.AvEvent, repeat: int = 3) -> dict:
         solve_mod.solve(len(m.clips), matches, m.reference, av_lag=lagged)
         solver[lagged] = min(solver.get(lagged, float("inf")), time.perf_counter() - t0)
     return {"align_auto_s": round(walls["auto"], 2), "align_both_s": round(walls["both"], 2),
+            "align_both_flow_off_s": round(walls["no_flow"], 2),
             "solve_ms": round(solver[False] * 1e3, 2),
             "solve_with_av_lag_ms": round(solver[True] * 1e3, 2)}
 
@@ -103,7 +115,8 @@ def run(folder: str | None = None) -> dict:
                   "precise": motionevents.precise(tmp, master),
                   "vfr": motionevents.vfr(tmp, master)}
         av = motionevents.av(tmp, master)
-        print("motion: offset error, coarse curve alone vs with the sub-frame stage (ms)")
+        print("motion: offset error (ms): the coarse curve alone, the sub-frame stage on motion energy "
+              "alone, and as it runs (energy and optical flow)")
         motion = motion_rows({**events, "av": av})
         _print(motion)
         print("\nA/V lag (--method both) and picture placement, beside auto (sound-first)")

@@ -110,6 +110,7 @@ class SignatureCache:
                     return None
                 values = npz["values"]
                 fine = npz["fine"] if meta["has_fine"] else None
+                flow = npz["flow"] if meta.get("has_flow") else None
         except (FileNotFoundError, NotADirectoryError):  # no entry (or no cache folder) yet
             return None
         except (OSError, ValueError, KeyError, TypeError, EOFError, zipfile.BadZipFile) as exc:
@@ -121,7 +122,8 @@ class SignatureCache:
         fine_ndim = 1 if meta.get("method") == Method.AUDIO.value else 2
         if values.dtype != np.float32 or values.ndim != 1 or (
                 fine is not None and (fine.dtype not in (np.float32, np.float16)
-                                      or fine.ndim != fine_ndim)):
+                                      or fine.ndim != fine_ndim)) or (
+                flow is not None and (flow.dtype != np.float16 or flow.ndim != 2)):
             self._count(corrupt=1)
             log.warning("%s: malformed signature cache entry for %s; decoding the clip again and "
                         "rewriting it", path, clip.path)
@@ -129,6 +131,7 @@ class SignatureCache:
         return Signature(method=Method(meta["method"]), rate=float(meta["rate"]),
                          start=float(meta["start"]), values=values, fine=fine,
                          fine_rate=meta["fine_rate"], fine_start=float(meta["fine_start"]),
+                         flow=flow, flow_start=float(meta.get("flow_start", 0.0)),
                          stream=meta.get("stream"))
 
     def put(self, clip: Clip, method: Method, params: dict[str, Any], sig: Signature) -> None:
@@ -136,10 +139,13 @@ class SignatureCache:
         path = self.entry_path(clip, method, params)
         meta = {**self._ident(clip, method, params), "size": clip.size, "mtime": clip.mtime,
                 "rate": sig.rate, "start": sig.start, "fine_rate": sig.fine_rate,
-                "fine_start": sig.fine_start, "has_fine": sig.fine is not None, "stream": sig.stream}
+                "fine_start": sig.fine_start, "has_fine": sig.fine is not None,
+                "flow_start": sig.flow_start, "has_flow": sig.flow is not None, "stream": sig.stream}
         arrays: dict[str, Any] = {"meta": np.array(json.dumps(meta)), "values": np.asarray(sig.values)}
         if sig.fine is not None:
             arrays["fine"] = np.asarray(sig.fine)
+        if sig.flow is not None:
+            arrays["flow"] = np.asarray(sig.flow)
         try:
             os.makedirs(os.path.dirname(path), exist_ok=True)
             with atomic_path(path) as tmp, open(tmp, "wb") as fh:

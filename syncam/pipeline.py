@@ -144,9 +144,11 @@ def motion_signature_of(clip: Clip) -> Signature:
     args = ffmpeg.gray_frames_args(clip.path, stream.index, width, height,
                                    scaler=config.MOTION_SCALER)
     blocks = ffmpeg.read_gray_frames(args, width, height, what=clip.path)
+    middle, half = clip.duration / 2, config.MOTION_FLOW_SPAN / 2
     try:
         return motion_signature(blocks, start=clip.origin, rate=config.MOTION_RATE,
-                                grid=config.MOTION_GRID)
+                                grid=config.MOTION_GRID,
+                                flow_window=(middle - half, middle + half) if half > 0 else None)
     except FFmpegError as exc:
         raise MediaError(f"{clip.path}: its picture cannot be decoded ({exc.stderr_tail or exc}); "
                          "export the clip again, or align it by sound only") from None
@@ -160,19 +162,22 @@ class SignatureCache(Protocol):
 
 
 # The parameters that change each kind of signature (the cache key); bump a version when its
-# algorithm changes (audio 3: short-time whitened sound, the stream chosen per clip).
+# algorithm changes (audio 3: short-time whitened sound, the stream chosen per clip; motion 3:
+# optical flow for the sub-frame stage).
 _PARAMS: dict[Method, dict[str, Any]] = {
     Method.AUDIO: {"audio_version": 3, "audio_rate": config.AUDIO_RATE,
                    "long_scan_rate": config.LONG_SCAN_RATE, "whiten_frame": config.WHITEN_FRAME,
                    "whiten_low": config.WHITEN_LOW, "whiten_gate": config.WHITEN_GATE},
-    Method.MOTION: {"motion_version": 2, "motion_size": list(config.MOTION_SIZE),
+    Method.MOTION: {"motion_version": 3, "motion_size": list(config.MOTION_SIZE),
                     "motion_scaler": config.MOTION_SCALER, "motion_grid": list(config.MOTION_GRID),
                     "motion_rate": config.MOTION_RATE, "motion_baseline": config.MOTION_BASELINE,
                     "motion_smooth": config.MOTION_SMOOTH, "motion_fine_rate": config.MOTION_FINE_RATE,
                     "motion_fine_grid": list(config.MOTION_FINE_GRID),
                     "motion_light_floor": config.MOTION_LIGHT_FLOOR,
                     "motion_light_clip": config.MOTION_LIGHT_CLIP,
-                    "motion_still": config.MOTION_STILL},
+                    "motion_still": config.MOTION_STILL,
+                    "motion_flow_span": config.MOTION_FLOW_SPAN,
+                    "motion_flow_params": list(config.MOTION_FLOW_PARAMS)},
 }
 
 

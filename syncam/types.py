@@ -101,6 +101,8 @@ class Signature:
 
     ``values[k]`` describes clip time ``start + k / rate``. ``fine`` is an optional higher-rate
     signal (for audio: the mono waveform) used to refine a coarse match below one feature step.
+    ``flow`` (motion only): optical-flow curves per fine cell at ``fine_rate``, row 0 at clip time
+    ``flow_start``, over the middle of the clip (config.MOTION_FLOW_SPAN).
     """
 
     method: Method
@@ -110,6 +112,8 @@ class Signature:
     fine: np.ndarray | None = None
     fine_rate: float | None = None
     fine_start: float = 0.0
+    flow: np.ndarray | None = None
+    flow_start: float = 0.0
     stream: int | None = None  # the file's stream index (ffprobe's) it was made from
 
     @property

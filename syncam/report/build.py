@@ -35,15 +35,14 @@ INSTALL = "pip install 'syncam[report]'"
 
 
 def check_extras() -> tuple[Any, Any]:
-    """The report's optional packages (plots, template engine, the contact sheet's OpenCV), or one
-    line saying what to install."""
+    """The report's optional packages (plots, template engine), or one line saying what to
+    install."""
     try:
         jinja2 = importlib.import_module("jinja2")
         plots = importlib.import_module("syncam.report.plots")
-        importlib.import_module("cv2")
     except ImportError as exc:
-        raise UsageError(f"syncam report needs matplotlib, Jinja2 and OpenCV ({exc.name} is "
-                         f"missing): {INSTALL}") from None
+        raise UsageError(f"syncam report needs matplotlib and Jinja2 ({exc.name} is missing): "
+                         f"{INSTALL}") from None
     return jinja2, plots
 
 

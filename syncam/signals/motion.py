@@ -25,7 +25,10 @@ smoothed by a Gaussian at least one frame wide. A frame rate samples motion too 
 fastest flicker, and two cameras whose frames fall at different instants alias that flicker
 differently, which pulled correlation peaks toward whole frames (up to 8 ms at 25 fps). Above a
 frame's length the two agree, and a zero-phase filter moves no peak. ``values`` stays unsmoothed: the
-coarse search's confidence needs the sharp peak.
+coarse search's confidence needs the sharp peak. Over the middle of the clip, the stage also gets
+dense optical flow (OpenCV Farneback, ``Signature.flow``): per fine cell, how fast things move left or
+right, up or down, smoothed the same way. Energy says how much changed; flow says which way it went,
+which a wider or shifted view sees the same.
 
 Motion is robustly standardised; light, measured in units of the clip's typical motion energy, is
 added only where it stands out (see :func:`motion_values`). The sum is the signature, matched by
@@ -36,6 +39,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import cv2
 import numpy as np
 from scipy.ndimage import gaussian_filter1d, uniform_filter1d
 
@@ -57,14 +61,20 @@ class MotionFeatures:
 
     Motion energy is kept per cell of two grids: ``grid`` for the coarse search, and the finer
     ``fine`` grid whose cells the sub-frame stage pairs up across cameras (sync/subframe.py).
+    Optical flow is measured between the frames inside ``flow_window`` (clip time, seconds), if any.
     Frames whose time is missing (NaN) or not later than the previous kept frame's are skipped: a
     broken timestamp must not create a zero-length interval.
     """
 
     def __init__(self, grid: tuple[int, int] = config.MOTION_GRID,
-                 fine: tuple[int, int] = config.MOTION_FINE_GRID) -> None:
+                 fine: tuple[int, int] = config.MOTION_FINE_GRID,
+                 flow_window: tuple[float, float] | None = None) -> None:
         self.grid = grid
         self.fine = fine
+        self.flow_window = flow_window
+        self._flow_prev: tuple[np.ndarray, float] | None = None  # the last frame and its time
+        self._flow_times: list[float] = []  # the frame times that bound the flow rows
+        self._flow: list[np.ndarray] = []  # per pair of frames in the window: (2 x fine cells,)
         self._prev: np.ndarray | None = None
         self._last_time = -np.inf
         self._times: list[np.ndarray] = []
@@ -77,6 +87,8 @@ class MotionFeatures:
         frames, times = self._monotonic(frames, np.asarray(times, dtype=np.float64))
         if len(times) == 0:
             return
+        if self.flow_window is not None:
+            self._add_flow(frames, times, *self.flow_window)
         x = frames.astype(np.float32)
         self._times.append(times)
         stack = x if self._prev is None else np.concatenate([self._prev[None], x])
@@ -91,6 +103,25 @@ class MotionFeatures:
         np.abs(d, out=d)
         self._energy.append(_cell_means(d, self.grid))
         self._fine.append(_cell_means(d, self.fine).astype(np.float32))
+
+    def _add_flow(self, frames: np.ndarray, times: np.ndarray, lo: float, hi: float) -> None:
+        """Flow between consecutive frames that both lie in [lo, hi]: one contiguous run of pairs."""
+        prev = self._flow_prev
+        for frame, t in zip(frames, times):
+            if prev is not None and prev[1] >= lo and t <= hi:
+                if not self._flow_times:
+                    self._flow_times.append(prev[1])
+                self._flow_times.append(float(t))
+                self._flow.append(flow_cells(prev[0], frame, self.fine))
+            prev = (frame, float(t))
+        # a copy: the caller may reuse the block's buffer
+        self._flow_prev = None if prev is None else (prev[0].copy(), prev[1])
+
+    def flow_rows(self) -> tuple[np.ndarray, np.ndarray]:
+        """(times, flow): the m+1 frame times bounding m pairs, and each pair's flow per fine cell."""
+        cells = 2 * self.fine[0] * self.fine[1]
+        flow = np.stack(self._flow) if self._flow else np.zeros((0, cells), np.float32)
+        return np.array(self._flow_times), flow
 
     def _monotonic(self, frames: np.ndarray, times: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         keep = np.zeros(len(times), dtype=bool)
@@ -114,6 +145,15 @@ class MotionFeatures:
         """Per difference (n-1), the motion energy of every cell of the fine grid."""
         cells = self.fine[0] * self.fine[1]
         return np.concatenate(self._fine) if self._fine else np.zeros((0, cells), np.float32)
+
+
+def flow_cells(f0: np.ndarray, f1: np.ndarray, grid: tuple[int, int]) -> np.ndarray:
+    """Dense optical flow from grey uint8 frame ``f0`` to ``f1`` (pixels), its x and then its y
+    component averaged over each cell of ``grid``: (2 * rows * cols,) float32."""
+    pyr_scale, levels, winsize, iterations, poly_n, poly_sigma = config.MOTION_FLOW_PARAMS
+    flow = cv2.calcOpticalFlowFarneback(f0, f1, None,  # type: ignore[call-overload]
+                                        pyr_scale, levels, winsize, iterations, poly_n, poly_sigma, 0)
+    return _cell_means(np.moveaxis(np.asarray(flow), 2, 0), grid).ravel().astype(np.float32)
 
 
 def _standardise(v: np.ndarray) -> np.ndarray:
@@ -202,28 +242,46 @@ def fine_curves(times: np.ndarray, light: np.ndarray, fine_energy: np.ndarray, *
     longer), high-passed and standardised. Which cell of one camera sees what a cell of another sees
     is found when they are matched (sync/subframe.py); nothing here depends on the other camera.
     """
+    channels = np.concatenate([fine_energy, light[:, None]], axis=1)
+    return _smoothed(times, channels, rate=rate, smooth=smooth, baseline=baseline)
+
+
+def _smoothed(times: np.ndarray, per_interval: np.ndarray, *, rate: float, smooth: float,
+              baseline: float) -> tuple[float, np.ndarray]:
+    """Per-interval amounts ((n-1, k), between the n ``times``) as the sub-frame stage's curves:
+    (clip time of row 0, (m, k) float16), binned, smoothed, high-passed and standardised."""
     grid = np.arange(np.ceil(times[0] * rate), np.floor(times[-1] * rate) + 1) / rate
     dt = np.diff(times)
     sigma = max(smooth, float(np.median(dt)))
-    channels = np.concatenate([fine_energy, light[:, None]], axis=1) / dt[:, None]
-    v = _on_grid(grid, times, channels, rate, sigma, baseline)
+    v = _on_grid(grid, times, per_interval / dt[:, None], rate, sigma, baseline)
     v -= v.mean(axis=0)
     spread = v.std(axis=0)
     v /= np.where(spread > 0, spread, 1.0)
     return float(grid[0]), v.astype(np.float16)
 
 
+def flow_curves(times: np.ndarray, flow: np.ndarray, *, rate: float = config.MOTION_FINE_RATE,
+                smooth: float = config.MOTION_SMOOTH,
+                baseline: float = config.MOTION_BASELINE) -> tuple[float, np.ndarray] | None:
+    """The optical-flow curves of :meth:`MotionFeatures.flow_rows`, made like :func:`fine_curves`;
+    None when the flow spans less than two bins."""
+    if len(flow) < 2 or np.floor(times[-1] * rate) - np.ceil(times[0] * rate) < 1:
+        return None
+    return _smoothed(times, flow, rate=rate, smooth=smooth, baseline=baseline)
+
+
 def motion_signature(blocks: Iterable[tuple[np.ndarray, np.ndarray]], *, start: float = 0.0,
                      rate: float = config.MOTION_RATE,
-                     grid: tuple[int, int] = config.MOTION_GRID) -> Signature:
+                     grid: tuple[int, int] = config.MOTION_GRID,
+                     flow_window: tuple[float, float] | None = None) -> Signature:
     """Signature of a stream of (frames, times) blocks; ``start`` is subtracted from every time.
 
     ``values`` is the curve the coarse search scores; ``fine`` holds the per-cell curves, smoothed to
     below the frame rate, on which the lag is refined to a fraction of a frame (sync/subframe.py).
     ``start`` is the container time of the clip's time zero (its first video frame), so that the
-    signature is in clip time like every other.
+    signature is in clip time like every other. ``flow_window``: where to measure optical flow.
     """
-    feats = MotionFeatures(grid)
+    feats = MotionFeatures(grid, flow_window=flow_window)
     for frames, times in blocks:
         feats.add(frames, np.asarray(times, dtype=np.float64) - start)
     times, bright, energy = feats.arrays()
@@ -231,8 +289,11 @@ def motion_signature(blocks: Iterable[tuple[np.ndarray, np.ndarray]], *, start: 
     if len(values) < 2 or not np.any(values):
         return Signature(method=Method.MOTION, rate=float(rate), start=t0, values=values)
     f0, fine = fine_curves(times, bright, feats.fine_energy())
+    flow = flow_curves(*feats.flow_rows())
     return Signature(method=Method.MOTION, rate=float(rate), start=t0, values=values, fine=fine,
-                     fine_rate=float(config.MOTION_FINE_RATE), fine_start=f0)
+                     fine_rate=float(config.MOTION_FINE_RATE), fine_start=f0,
+                     flow=None if flow is None else flow[1],
+                     flow_start=0.0 if flow is None else flow[0])
 
 
 def is_still(sig: Signature) -> bool:

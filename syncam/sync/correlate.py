@@ -312,9 +312,13 @@ def match(a: Signature, b: Signature, ia: int = 0, ib: int = 1, *,
         lag = p.lag
         if a.fine is not None and b.fine is not None and a.fine_rate and a.fine_rate == b.fine_rate:
             # the sub-frame stage: paired cells' smoothed curves, around the coarse peak
-            fine = subframe.refine(a.fine, b.fine, float(a.fine_rate), p.lag,
-                                   config.MOTION_REFINE_REACH, start_a=a.fine_start,
-                                   start_b=b.fine_start, span=config.MOTION_REFINE_SPAN)
+            fine_rate = float(a.fine_rate)
+            flow = None if a.flow is None or b.flow is None else (
+                a.flow, b.flow, a.flow_start, b.flow_start)
+            fine = subframe.refine(a.fine, b.fine, fine_rate, p.lag, config.MOTION_REFINE_REACH,
+                                   start_a=a.fine_start, start_b=b.fine_start,
+                                   span=config.MOTION_REFINE_SPAN, flow=flow,
+                                   min_flow_rows=int(config.MOTION_FLOW_MIN_OVERLAP * fine_rate))
             if fine is not None:
                 lag = fine
         t0, t1 = overlap(len(xa) / rate, len(xb) / rate, sa, sb, lag, 0.0)

@@ -8,7 +8,9 @@ correlated with every cell of the other at each shift around the coarse lag. Cel
 things correlate clearly at the right shift; each cell is paired with its best partner (in both
 directions), weighted by the square of that correlation, and the weighted sum of the pairs' curves
 gives the lag, to a fraction of a sample by a parabola. Cells that see nothing shared, or nothing at
-all, weigh little.
+all, weigh little. Where both cameras have optical-flow curves (the middle of each clip), their cells
+are paired the same way and the two pairings are summed, each scaled to its peak: energy says how much
+changed, flow which way it moved (figures in config.py).
 """
 
 from __future__ import annotations
@@ -47,25 +49,44 @@ def pair_curve(xa: np.ndarray, xb: np.ndarray, shifts: np.ndarray) -> np.ndarray
     return np.einsum("kij,ij->k", r, weight)
 
 
-def refine(a: np.ndarray, b: np.ndarray, rate: float, lag: float, reach: float, *,
-           start_a: float = 0.0, start_b: float = 0.0, span: float | None = None,
-           min_rows: int = 8) -> float | None:
-    """The lag (offset_b - offset_a) within ``reach`` seconds of ``lag`` where the paired cells of
-    ``a`` and ``b`` ((rows, cells) curves at ``rate``, row 0 at clip time ``start_a``/``start_b``)
-    agree best. ``span``: use at most that many seconds of the overlap, its middle. None when no peak
-    lies inside the reach, or the overlap is too short."""
-    centre = int(round((start_b - start_a + lag) * rate))  # row of a that row 0 of b meets at ``lag``
-    half = max(1, int(np.ceil(reach * rate)))
-    shifts = np.arange(centre - half, centre + half + 1)
+def _curve(a: np.ndarray, b: np.ndarray, lags: np.ndarray, base: int, span_rows: float | None,
+           min_rows: int) -> np.ndarray | None:
+    """:func:`pair_curve` at the lags ``lags`` (in rows; row 0 of b meets row ``lag - base`` of a),
+    over the middle ``span_rows`` of the overlap; None when the overlap has fewer than ``min_rows``."""
+    shifts = lags - base
     lo = max(0, -int(shifts.min()))
     hi = min(len(b), len(a) - int(shifts.max()))
-    if span is not None and hi - lo > span * rate:
-        cut = int((hi - lo - span * rate) // 2)
+    if span_rows is not None and hi - lo > span_rows:
+        cut = int((hi - lo - span_rows) // 2)
         lo, hi = lo + cut, hi - cut
     if hi - lo < min_rows:
         return None
-    curve = pair_curve(a, b[lo:hi], shifts + lo)
+    return pair_curve(a, b[lo:hi], shifts + lo)
+
+
+def refine(a: np.ndarray, b: np.ndarray, rate: float, lag: float, reach: float, *,
+           start_a: float = 0.0, start_b: float = 0.0, span: float | None = None,
+           min_rows: int = 8, flow: tuple[np.ndarray, np.ndarray, float, float] | None = None,
+           min_flow_rows: int = 8) -> float | None:
+    """The lag (offset_b - offset_a) within ``reach`` seconds of ``lag`` where the paired cells of
+    ``a`` and ``b`` ((rows, cells) curves at ``rate``, row 0 at clip time ``start_a``/``start_b``)
+    agree best. ``span``: use at most that many seconds of the overlap, its middle. ``flow``: the two
+    cameras' optical-flow curves and their starts, (a, b, start_a, start_b), at the same rate; their
+    pairing is added to the energy's, each scaled to its peak, where they overlap by ``min_flow_rows``.
+    None when no peak lies inside the reach, or the overlap is too short."""
+    half = max(1, int(np.ceil(reach * rate)))
+    lags = np.arange(int(round(lag * rate)) - half, int(round(lag * rate)) + half + 1)
+    base = int(round((start_a - start_b) * rate))
+    span_rows = None if span is None else span * rate
+    curve = _curve(a, b, lags, base, span_rows, min_rows)
+    if curve is None:
+        return None
+    if flow is not None and curve.max() > 0:
+        fa, fb, fsa, fsb = flow
+        extra = _curve(fa, fb, lags, int(round((fsa - fsb) * rate)), span_rows, min_flow_rows)
+        if extra is not None and extra.max() > 0:
+            curve = curve / curve.max() + extra / extra.max()
     k = int(np.argmax(curve))
     if not 0 < k < len(curve) - 1:
         return None
-    return start_a + (float(shifts[k]) + parabolic(curve, k)) / rate - start_b
+    return (start_a - start_b - base / rate) + (float(lags[k]) + parabolic(curve, k)) / rate

@@ -44,6 +44,24 @@ def _same(a: Signature, b: Signature) -> None:
         assert b.fine.dtype == np.float32 and b.fine.tobytes() == a.fine.tobytes()
 
 
+def test_motion_signature_keeps_its_cells_and_optical_flow(tmp_path):
+    """A motion signature's per-cell curves and flow curves (float16, with their starts) come back
+    bit for bit."""
+    rng = np.random.default_rng(3)
+    sig = Signature(method=Method.MOTION, rate=100.0, start=0.02,
+                    values=rng.standard_normal(500).astype(np.float32),
+                    fine=rng.standard_normal((250, 65)).astype(np.float16), fine_rate=50.0,
+                    fine_start=0.04, flow=rng.standard_normal((120, 128)).astype(np.float16),
+                    flow_start=1.5)
+    cache = SignatureCache(str(tmp_path))
+    cache.put(_clip(), Method.MOTION, PARAMS, sig)
+    back = cache.get(_clip(), Method.MOTION, PARAMS)
+    assert back is not None and back.flow is not None and back.fine is not None
+    assert (back.fine_start, back.flow_start) == (0.04, 1.5)
+    assert back.fine.tobytes() == sig.fine.tobytes()
+    assert back.flow.dtype == np.float16 and back.flow.tobytes() == sig.flow.tobytes()
+
+
 def _counting(sig: Signature):
     calls = []
 

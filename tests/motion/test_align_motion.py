@@ -36,9 +36,9 @@ def test_street_cameras_of_all_rates_crops_and_codecs(street) -> None:
     m = align(street.paths, method="motion")
     assert not m.unplaced
     _assert_within_a_frame(m, street)
-    # (stricter than one frame: the sub-frame stage; the worst is the 59.94 fps camera that sees a
-    # third of the view, at 5 ms)
-    assert max(abs(e) for e in _errors(m, street)) < 0.0075
+    # (stricter than one frame: the sub-frame stage, energy and optical flow; the worst is the
+    # 59.94 fps camera that sees a third of the view, at 3.8 ms: 4.9 ms with energy alone)
+    assert max(abs(e) for e in _errors(m, street)) < 0.0045
     assert {c.method for c in m.clips} == {"motion"}
     assert all(x.method == "motion" and x.used for x in m.matches)
     assert min(x.confidence for x in m.matches) > 0.4

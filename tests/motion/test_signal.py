@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from syncam.signals.motion import MotionFeatures, is_still, motion_signature, motion_values
+from syncam.signals.motion import MotionFeatures, flow_cells, is_still, motion_signature, motion_values
 from syncam.sync.correlate import match
 
 H, W = 64, 96
@@ -57,6 +57,32 @@ def test_block_size_does_not_change_the_signature() -> None:
     many = motion_signature(blocks(frames, t, size=5))
     np.testing.assert_allclose(one.values, many.values, atol=1e-4)
     assert one.rate == 100.0 and one.start == pytest.approx(0.0)
+
+
+def test_optical_flow_says_which_way_things_move_and_only_inside_its_window() -> None:
+    """A textured square moving right in the top-left cell: flow +x there, little elsewhere or in y.
+    Flow rows cover only the frames inside the window, whatever the block size."""
+    yy, xx = np.mgrid[0:H, 0:W]
+    texture = (128 + 60 * np.sin(xx / 1.7) * np.cos(yy / 2.3)).astype(np.uint8)
+    f0 = np.full((H, W), 60, np.uint8)
+    f1 = f0.copy()
+    f0[2:12, 1:11] = texture[2:12, 1:11]
+    f1[2:12, 3:13] = texture[2:12, 1:11]  # 2 pixels right
+    cells = flow_cells(f0, f1, (4, 4))
+    x, y = cells[:16], cells[16:]
+    assert x[0] > 0.3 and abs(y[0]) < 0.2 * x[0]
+    assert np.abs(x[1:]).max() < 0.25 * x[0] and np.abs(y).max() < 0.25 * x[0]
+    t = np.arange(0, 6, 1 / 25)
+    frames = scene(t, seed=5)
+    for size in (7, 50):
+        feats = MotionFeatures(flow_window=(2.0, 4.0))
+        for fr, tt in blocks(frames, t, size=size):
+            feats.add(fr, tt)
+        times, flow = feats.flow_rows()
+        assert times[0] >= 2.0 and times[-1] <= 4.0 and len(flow) == len(times) - 1 == 50
+    sig = motion_signature(blocks(frames, t), flow_window=(2.0, 4.0))
+    assert sig.flow is not None and sig.flow.shape[1] == 128 and 2.0 <= sig.flow_start < 2.05
+    assert motion_signature(blocks(frames, t)).flow is None
 
 
 def test_flash_in_a_still_scene_is_the_signature() -> None:
