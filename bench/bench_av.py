@@ -18,6 +18,7 @@ Usage: ``python bench/bench_av.py``
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import tempfile
@@ -78,15 +79,12 @@ def av_rows(ev: motionevents.AvEvent) -> list[dict]:
 
 def cost(ev: motionevents.AvEvent, repeat: int = 3) -> dict:
     walls: dict[str, float] = {}
-    for method in ("auto", "both") * repeat:
-        t0 = time.perf_counter()
-        syncam.align(ev.paths, method=method, cache=None)
-        walls[method] = min(walls.get(method, float("inf")), time.perf_counter() - t0)
-    with mock.patch.object(config, "MOTION_FLOW_SPAN", 0.0):
-        for _ in range(repeat):
+    flow_off = mock.patch.object(config, "MOTION_FLOW_SPAN", 0.0)
+    for name, method in (("auto", "auto"), ("both", "both"), ("no_flow", "both")) * repeat:
+        with flow_off if name == "no_flow" else contextlib.nullcontext():
             t0 = time.perf_counter()
-            syncam.align(ev.paths, method="both", cache=None)
-            walls["no_flow"] = min(walls.get("no_flow", float("inf")), time.perf_counter() - t0)
+            syncam.align(ev.paths, method=method, cache=None)
+            walls[name] = min(walls.get(name, float("inf")), time.perf_counter() - t0)
     m = syncam.align(ev.paths, method="both", cache=None)
     matches = [Match(x.a, x.b, x.lag, x.confidence, Method(x.method)) for x in m.matches]
     solver: dict[bool, float] = {}

@@ -75,7 +75,8 @@ def refine(a: np.ndarray, b: np.ndarray, rate: float, lag: float, reach: float, 
     pairing is added to the energy's, each scaled to its peak, where they overlap by ``min_flow_rows``.
     None when no peak lies inside the reach, or the overlap is too short."""
     half = max(1, int(np.ceil(reach * rate)))
-    lags = np.arange(int(round(lag * rate)) - half, int(round(lag * rate)) + half + 1)
+    centre = int(round(lag * rate))
+    lags = np.arange(centre - half, centre + half + 1)
     base = int(round((start_a - start_b) * rate))
     span_rows = None if span is None else span * rate
     curve = _curve(a, b, lags, base, span_rows, min_rows)
