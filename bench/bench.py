@@ -11,6 +11,8 @@ Sections (each prints a table; all figures also go to bench/out/results.json):
            10-minute clips against --drift off (bench_drift.py)
   av       motion offsets with and without the sub-frame stage against a quarter frame; A/V lag per
            camera with --method both (bench_av.py)
+  repeat   sound that repeats (issue 19): 3 x 11 min, 3 x 60 min, the 47-clip event, a warm re-align,
+           and a scaling table (bench_repeat.py; one of its sections: bench_repeat.py --only NAME)
   render, motion, batch: the feature benches beside this file, when present
 
 Usage: python bench/bench.py [--minutes 10] [--long-minutes 60] [--only align,methods] [--scale 1]
@@ -193,6 +195,10 @@ def main() -> None:
         print("\n[av] motion to a fraction of a frame; A/V lag per camera (--method both)")
         from bench import bench_av
         results["av"] = bench_av.run()
+    if want("repeat"):
+        print("\n[repeat] events whose sound repeats: align vs ffmpeg's decode, right/wrong vs truth")
+        from bench import bench_repeat
+        results["repeat"] = bench_repeat.run()
     for name in ("render", "motion", "batch"):
         if want(name) and os.path.exists(os.path.join(ROOT, "bench", f"bench_{name}.py")):
             print(f"\n[{name}]")
