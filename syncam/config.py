@@ -213,6 +213,35 @@ LOOP_MIN_SPREAD = 0.5
 # Lags listed in the manifest for a person to choose from when no search was sure.
 CANDIDATES_REPORTED = 8
 
+# --- sound heard more than once (sync/repeats.py) ---------------------------------------------------
+# A pair's other lags are kept as candidates of their own when they stand above the noise as far as a
+# match must (the same bound as MIN_CONFIDENCE: 1 - noise maximum / peak), at most ALTERNATIVES of
+# them besides the best. A PA replaying a jingle three times gives a pair up to three such lags.
+ALTERNATIVE_MIN = 0.25
+ALTERNATIVES = 3
+# A window supports a lag when its own lag is within SUPPORT_AGREE of it at a z-score of SUPPORT_Z or
+# more. Its search spans +-FINE_SEARCH (480 lags at 8 kHz), whose noise maximum is 3.5: 6 is clear of
+# it. 2 ms: windows of real speech between two phones agree to well under 1 ms; a replay is seconds
+# away.
+SUPPORT_AGREE = 0.002  # seconds
+SUPPORT_Z = 6.0
+# A window has usable sound in a clip when at least this share of its whitened samples is not gated
+# (silence, a muted track, a clip's end).
+USABLE_SOUND = 0.5
+# A lag that explains at least this share of its overlap's usable windows is weighed before the ones
+# that explain less (the solver's order): the true lag of two phones in one room explains most of
+# their overlap; a replay's lag only the replayed seconds.
+EXPLAIN_STRONG = 0.5
+# Index-voted lags are searched this far either side on the whitened sound (the index's lags are good
+# to one 32 ms hop; the range must also hold the runner-up that the confidence rule compares with).
+CONFIRM_REACH = 1.0  # seconds
+# From this many clips with sound, the fingerprint index proposes the pairs to search (sync/index.py);
+# below it every pair is searched whole. Six clips are 15 pairs: searching them all costs about what
+# decoding them does, and needs no landmark in common (a far microphone in a reverberant hall).
+INDEX_FROM_CLIPS = 7
+# Rounds of the solve that take out clips only repeated sound places (each round can expose more).
+REPEAT_ROUNDS = 4
+
 # Matches below this confidence are not used by the solver. The score is 1 - runner_up/peak (see
 # sync/score.py). Measured on 900 pairs of unrelated real recordings, 3 to 120 s each (speech against
 # speech, music, whale song, a bird, babble, a loop, near-silence with hum: bench/calibrate.py, seeds 1

@@ -18,7 +18,7 @@ from syncam import config
 from syncam._version import __version__
 from syncam.errors import ManifestError, UsageError
 from syncam.settings import Settings
-from syncam.types import Clip, Solution
+from syncam.types import Clip, Method, Solution
 
 SCHEMA = "syncam-manifest"
 VERSION = 1
@@ -84,7 +84,10 @@ class MatchEntry:
     # one (clip-a time s, lag s, z-score) per window of the overlap: where the lag was measured
     observations: tuple[tuple[float, float, float], ...] = ()
     candidates: tuple[dict[str, float], ...] = ()  # {"lag", "score"}: lags that competed, best first
-    reason: str = ""  # not used: "below threshold" | "contradicted" | "superseded"
+    # not used: "below threshold" | "contradicted" | "superseded" | "repeat" | "ambiguous"
+    reason: str = ""
+    explained: float | None = None  # audio: share of the overlap's usable windows supporting the lag
+    distinct: bool = False  # the pair's own evidence told this lag apart from its repeats
 
 
 @dataclass(frozen=True)
@@ -106,6 +109,18 @@ def camera_entries(clips: Sequence[ClipEntry]) -> tuple[CameraEntry, ...]:
 
 
 @dataclass(frozen=True)
+class PairSearch:
+    """How many pairs of clips the sound search looked at, and why the others were left out."""
+
+    total: int  # pairs of clips that both have usable sound and are not takes of one camera
+    searched: int  # pairs searched on the whitened sound (every match in ``matches`` comes from one)
+    voted: int  # of those, pairs the fingerprint index proposed (their voted lags searched)
+    connecting: int  # of those, pairs searched whole to reach a clip the index left unconnected
+    skipped: int  # pairs never searched
+    why: str  # how pairs were chosen, and why the skipped ones were
+
+
+@dataclass(frozen=True)
 class Manifest:
     reference: int
     clips: tuple[ClipEntry, ...]
@@ -118,6 +133,7 @@ class Manifest:
     version: int = VERSION
     settings: Settings = field(default_factory=Settings)
     cameras: tuple[CameraEntry, ...] = ()
+    pairs: PairSearch | None = None  # null in manifests older than 0.9 and with --method motion
 
     @property
     def unplaced(self) -> list[ClipEntry]:
@@ -126,7 +142,7 @@ class Manifest:
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         order = ["schema", "version", "tool_version", "reference", "timeline_start", "timeline_end",
-                 "cameras", "clips", "matches", "notes", "settings"]
+                 "cameras", "clips", "matches", "pairs", "notes", "settings"]
         return {k: d[k] for k in order}
 
     def to_json(self) -> str:
@@ -148,17 +164,23 @@ def _finite_or_null(value: Any) -> Any:
 
 def build(clips: list[Clip], solution: Solution, *, reasons: dict[int, str],
           settings: Settings | None = None, audio_streams: dict[int, int] | None = None,
-          cameras: Sequence[str] | None = None, notes: Sequence[str] = ()) -> Manifest:
+          cameras: Sequence[str] | None = None, notes: Sequence[str] = (),
+          pairs: PairSearch | None = None) -> Manifest:
     """Assemble the manifest from probed clips and the solver's answer. ``audio_streams[i]``: the
     stream index clip i was aligned by (default: its first audio stream). ``cameras``: each clip's
     camera name (default: its file's stem, one camera per clip)."""
     entries = []
+    ambiguous = dict(solution.ambiguous)
     for i, (clip, pl) in enumerate(zip(clips, solution.placements)):
         fps: Fraction | None = clip.fps
         v = clip.video[0] if clip.video else None
         candidates = () if pl else _clip_candidates(i, solution)
         reason = None if pl else reasons.get(i, "matched no other clip with enough confidence")
-        if candidates:
+        if not pl and i in ambiguous:
+            reason = (f"its sound fits {len(candidates)} places on the timeline: only sound heard "
+                      "more than once at this event (a repeat: a replayed jingle, a playback track, "
+                      "a chorus) places it, and nothing heard once tells which; see its candidates")
+        elif candidates:
             reason = (f"{reason}; its sound fits {len(candidates)} places about equally well (a "
                       "repeat): see its candidates")
         chosen = (audio_streams or {}).get(i)
@@ -196,7 +218,9 @@ def build(clips: list[Clip], solution: Solution, *, reasons: dict[int, str],
         observations=tuple((round(o.time, 3), round(o.lag, 7), o.score)
                            for o in v_.match.observations),
         candidates=tuple({"lag": c.lag, "score": c.score} for c in v_.match.candidates),
-        reason=v_.reason)
+        reason=v_.reason,
+        explained=round(v_.match.explained, 3) if v_.match.method is Method.AUDIO else None,
+        distinct=v_.match.distinct)
         for v_ in solution.verdicts)
     placed = [(pl.offset, pl.to_timeline(clip.duration))
               for clip, pl in zip(clips, solution.placements) if pl is not None]
@@ -208,7 +232,7 @@ def build(clips: list[Clip], solution: Solution, *, reasons: dict[int, str],
                     timeline_start=min(p[0] for p in placed) if placed else None,
                     timeline_end=max(p[1] for p in placed) if placed else None,
                     notes=tuple(notes), settings=settings or Settings(),
-                    cameras=camera_entries(entries))
+                    cameras=camera_entries(entries), pairs=pairs)
 
 
 def _rounded(value: float | None, digits: int) -> float | None:
@@ -217,6 +241,10 @@ def _rounded(value: float | None, digits: int) -> float | None:
 
 def _clip_candidates(i: int, solution: Solution) -> tuple[dict[str, Any], ...]:
     """Where the ambiguous matches of unplaced clip ``i`` would put it, best score first."""
+    options = dict(solution.ambiguous).get(i)
+    if options:
+        return tuple({"against": o.against, "lag": o.lag, "offset": o.offset, "score": o.score}
+                     for o in options)
     out: list[dict[str, Any]] = []
     for v in solution.verdicts:
         m = v.match
@@ -321,7 +349,8 @@ def from_dict(data: Any, *, source: str = "manifest") -> Manifest:
                     matches=tuple(_known(MatchEntry, m) for m in data["matches"]),
                     timeline_start=data["timeline_start"], timeline_end=data["timeline_end"],
                     notes=tuple(data.get("notes", [])), tool_version=data["tool_version"],
-                    settings=settings, cameras=cameras)
+                    settings=settings, cameras=cameras,
+                    pairs=_known(PairSearch, data["pairs"]) if data.get("pairs") else None)
 
 
 def load(path: str) -> Manifest:

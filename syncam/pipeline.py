@@ -7,10 +7,11 @@ and motion otherwise, ``both`` = every kind the pair has. All matches meet in on
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import logging
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Protocol
@@ -23,11 +24,12 @@ from syncam.media.probe import probe
 from syncam.settings import Settings
 from syncam.signals.audio import is_silent, signature, whitener
 from syncam.signals.motion import is_still, motion_signature
+from syncam.sync import index
 from syncam.sync import priors as priors_mod
-from syncam.sync.correlate import match
+from syncam.sync.correlate import match, match_all, match_voted
 from syncam.sync.solve import solve
 from syncam.sync.takes import reject_overlaps, siblings
-from syncam.types import Clip, Match, Method, Progress, Signature
+from syncam.types import Clip, Match, Method, Progress, Signature, Solution
 
 if TYPE_CHECKING:
     from syncam.render.mosaic import RenderOptions, RenderResult
@@ -154,6 +156,26 @@ def motion_signature_of(clip: Clip) -> Signature:
                          "export the clip again, or align it by sound only") from None
 
 
+class Pool(Protocol):
+    """Where align's tasks run: a ThreadPoolExecutor, or a Dask cluster (syncam/cluster.py)."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]: ...
+
+    def map(self, fn: Callable[..., Any], /, *items: Any) -> Iterator[Any]: ...
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None: ...
+
+
+def _pool(stack: contextlib.ExitStack, scheduler: str | None, workers: int) -> Pool:
+    """Threads of this process, or (``scheduler``) the Dask cluster at that address ("local": one
+    on this machine), closed with ``stack``."""
+    if scheduler is None:
+        return ThreadPoolExecutor(max_workers=max(1, workers))
+    from syncam import cluster
+
+    return cluster.Pool(stack.enter_context(cluster.client(scheduler, os.cpu_count() or 2)))
+
+
 class SignatureCache(Protocol):
     """Somewhere to keep signatures between runs; syncam.cache.SignatureCache is the on-disk one."""
 
@@ -219,7 +241,7 @@ def _pair_methods(method: str, clips: list[Clip], sound: list[bool]) -> list[tup
     return out
 
 
-def _extract_all(pool: ThreadPoolExecutor, clips: list[Clip], wanted: list[int], method: Method,
+def _extract_all(pool: Pool, clips: list[Clip], wanted: list[int], method: Method,
                  cache: SignatureCache | None, report: ProgressCallback, stage: str,
                  on_ready: Callable[[int, Signature], None] | None = None,
                  audio_streams: Sequence[int | None] = ()) -> dict[int, Signature]:
@@ -265,7 +287,8 @@ def align(paths: Sequence[str], *, method: str = config.METHOD, reference: str |
           progress: ProgressCallback | None = None,
           cameras: Sequence[str] | None = None,
           use_metadata: bool = False,
-          drift: str = config.DRIFT) -> manifest.Manifest:
+          drift: str = config.DRIFT,
+          scheduler: str | None = None) -> manifest.Manifest:
     """Place every clip on one timeline by its sound and/or its motion; return the offsets manifest.
 
     ``method``: "auto" (sound where both clips of a pair have usable sound, motion otherwise), "audio",
@@ -277,7 +300,9 @@ def align(paths: Sequence[str], *, method: str = config.METHOD, reference: str |
     ``use_metadata``: a take that nothing heard or saw is placed from its camera's clock relative to a
     placed sibling (syncam/sync/priors.py), and clocks that contradict the evidence are noted.
     ``drift``: "auto" estimates each clip's clock rate (drift_ppm, sync/drift.py), "off" offsets
-    only. Raises MediaError/UsageError/FFmpegError for input that cannot be aligned at all.
+    only. ``scheduler``: run the probes, signatures and pair searches as tasks on the Dask cluster
+    at this address ("local": one on this machine; needs syncam[dask]); the manifest is the same.
+    Raises MediaError/UsageError/FFmpegError for input that cannot be aligned at all.
     """
     method = method.value if isinstance(method, Method) else str(method)
     if drift not in config.DRIFTS:
@@ -296,44 +321,61 @@ def align(paths: Sequence[str], *, method: str = config.METHOD, reference: str |
                         use_metadata=use_metadata, drift=drift)
     max_offset, min_confidence = settings.max_offset, settings.min_confidence
 
-    pool = ThreadPoolExecutor(max_workers=max(1, workers))
-    try:
-        clips: list[Clip] = []
-        for i, clip in enumerate(pool.map(probe, abs_paths)):
-            clips.append(clip)
-            report(Progress("probe", i + 1, n, clip.name))
-        _check_method(method, clips)  # fail before decoding anything
-        cams = list(cameras) if cameras is not None else cameras_mod.assign(
-            abs_paths, devices=[c.device for c in clips])
-        silent = [False] * n
-        sound = [False] * n
-        audio: dict[int, Signature] = {}
-        audio_jobs: dict[tuple[int, int], Future[Match | None]] = {}
+    with contextlib.ExitStack() as stack:
+        pool = _pool(stack, scheduler, workers)
+        try:
+            clips: list[Clip] = []
+            for i, clip in enumerate(pool.map(probe, abs_paths)):
+                clips.append(clip)
+                report(Progress("probe", i + 1, n, clip.name))
+            _check_method(method, clips)  # fail before decoding anything
+            cams = list(cameras) if cameras is not None else cameras_mod.assign(
+                abs_paths, devices=[c.device for c in clips])
+            silent = [False] * n
+            sound = [False] * n
+            audio: dict[int, Signature] = {}
+            # few clips: every pair is searched whole, each as soon as both are decoded; many: the
+            # fingerprint index proposes pairs and lags once every clip is decoded (_index_matches)
+            every_pair = sum(1 for c in clips if c.audio) < config.INDEX_FROM_CLIPS
+            audio_jobs: dict[tuple[int, int], Future[list[Match]]] = {}
 
-        def sound_ready(i: int, sig: Signature) -> None:
-            """Match clip i's sound against every clip with sound already decoded, in the pool,
-            while the remaining clips are still decoding."""
-            silent[i] = sig.fine is not None and is_silent(sig.fine)
-            sound[i] = not silent[i]
-            audio[i] = sig
-            if sound[i]:
-                for j in (j for j in audio if j != i and sound[j] and not siblings(cams, i, j)):
-                    a, b = min(i, j), max(i, j)
-                    audio_jobs[a, b] = pool.submit(match, audio[a], audio[b], a, b,
-                                                   max_offset=max_offset, drift=drift == "auto")
+            def sound_ready(i: int, sig: Signature) -> None:
+                """Match clip i's sound against every clip with sound already decoded, in the pool,
+                while the remaining clips are still decoding."""
+                silent[i] = sig.fine is not None and is_silent(sig.fine)
+                sound[i] = not silent[i]
+                audio[i] = sig
+                if sound[i] and every_pair:
+                    for j in (j for j in audio if j != i and sound[j] and not siblings(cams, i, j)):
+                        a, b = min(i, j), max(i, j)
+                        audio_jobs[a, b] = pool.submit(match_all, audio[a], audio[b], a, b,
+                                                       max_offset=max_offset, drift=drift == "auto")
 
-        if method != "motion":
-            _extract_all(pool, clips, [i for i in range(n) if clips[i].audio], Method.AUDIO, cache,
-                         report, "signature", on_ready=sound_ready, audio_streams=streams)
-        planned = [(i, j, m) for i, j, m in _pair_methods(method, clips, sound)
-                   if not siblings(cams, i, j)]
-        need_motion = sorted({c for i, j, m in planned if m is Method.MOTION for c in (i, j)})
-        motion = _extract_all(pool, clips, need_motion, Method.MOTION, cache, report, "motion")
-        audio_found = {pair: job.result() for pair, job in audio_jobs.items()}
-    except BaseException:
-        pool.shutdown(wait=False, cancel_futures=True)  # an error or Ctrl-C: start no more decodes
-        raise
-    pool.shutdown()
+            if method != "motion":
+                _extract_all(pool, clips, [i for i in range(n) if clips[i].audio], Method.AUDIO, cache,
+                             report, "signature", on_ready=sound_ready, audio_streams=streams)
+            audio_found = {pair: job.result() for pair, job in audio_jobs.items()}
+            pair_search = None
+            if method != "motion":
+                audible = [i for i in range(n) if sound[i]]
+                total = sum(1 for i, j in itertools.combinations(audible, 2) if not siblings(cams, i, j))
+                if every_pair:
+                    pair_search = manifest.PairSearch(
+                        total=total, searched=len(audio_found), voted=0, connecting=0, skipped=0,
+                        why=f"fewer than {config.INDEX_FROM_CLIPS} clips: every pair searched whole")
+                else:
+                    audio_found, pair_search = _index_matches(
+                        pool, clips, audio, audible, cams, total, max_offset=max_offset,
+                        drift=drift == "auto", min_confidence=min_confidence, reference=ref,
+                        report=report)
+            planned = [(i, j, m) for i, j, m in _pair_methods(method, clips, sound)
+                       if not siblings(cams, i, j)]
+            need_motion = sorted({c for i, j, m in planned if m is Method.MOTION for c in (i, j)})
+            motion = _extract_all(pool, clips, need_motion, Method.MOTION, cache, report, "motion")
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)  # an error or Ctrl-C: start no more decodes
+            raise
+        pool.shutdown()
 
     still: dict[int, str] = {}
     for i, sig in motion.items():
@@ -347,9 +389,11 @@ def align(paths: Sequence[str], *, method: str = config.METHOD, reference: str |
     for k, (i, j, kind) in enumerate(pairs):
         tried[i].add(kind)
         tried[j].add(kind)
-        m = (audio_found[i, j] if kind is Method.AUDIO
-             else match(motion[i], motion[j], i, j, max_offset=max_offset))
-        if m is not None:
+        if kind is Method.AUDIO and (i, j) not in audio_found:
+            continue  # a pair the index did not propose
+        found = (audio_found[i, j] if kind is Method.AUDIO
+                 else [m for m in [match(motion[i], motion[j], i, j, max_offset=max_offset)] if m])
+        for m in found:
             matches.append(m)
             log.debug("%s match %s ~ %s: lag %.4f s, confidence %.3f", kind.value, clips[i].name,
                       clips[j].name, m.lag, m.confidence)
@@ -383,7 +427,74 @@ def align(paths: Sequence[str], *, method: str = config.METHOD, reference: str |
     return manifest.build(clips, solution, reasons=reasons, settings=settings,
                           audio_streams={i: sig.stream for i, sig in audio.items()
                                          if sig.stream is not None},
-                          cameras=cams, notes=notes)
+                          cameras=cams, notes=notes, pairs=pair_search)
+
+
+def _index_matches(pool: Pool, clips: list[Clip], audio: Mapping[int, Signature],
+                   audible: list[int], cams: Sequence[str], total: int, *,
+                   max_offset: float | None, drift: bool, min_confidence: float, reference: int,
+                   report: ProgressCallback) -> tuple[dict[tuple[int, int], list[Match]],
+                                                      manifest.PairSearch]:
+    """Sound matches of many clips without searching every pair.
+
+    The fingerprint index (sync/index.py) votes for pairs and lags; each voted lag is searched on
+    the whitened sound around it (correlate.match_voted). A clip that this leaves unconnected to the
+    reference is then searched whole (correlate.match_all) against a few placed clips that between
+    them cover the timeline: sound the index missed (a far microphone in a reverberant hall) still
+    gets the full search, at a cost that grows with the timeline, not with the pairs.
+    """
+    marks = [audio[i].landmarks for i in audible]
+    votes = index.vote([m for m in marks if m is not None]) if all(m is not None for m in marks) \
+        else []
+    lags: dict[tuple[int, int], list[float]] = {}
+    for v in votes:
+        a, b = audible[v.a], audible[v.b]
+        if max_offset is not None and abs(v.lag) > max_offset + config.CONFIRM_REACH:
+            continue
+        if not siblings(cams, a, b):
+            lags.setdefault((a, b), []).append(v.lag)
+    jobs = {pair: pool.submit(match_voted, audio[pair[0]], audio[pair[1]], *pair, ls, drift=drift)
+            for pair, ls in lags.items()}
+    found: dict[tuple[int, int], list[Match]] = {}
+    for k, (pair, job) in enumerate(jobs.items()):
+        found[pair] = job.result()
+        report(Progress("match", k + 1, len(jobs), "index"))
+    first = solve(len(clips), [m for ms in found.values() for m in ms],
+                  reference if reference in audible else audible[0], min_confidence=min_confidence,
+                  drift=drift)
+    placed = [i for i in audible if first.placements[i] is not None]
+    ambiguous = {c for c, _ in first.ambiguous}
+    alone = [i for i in audible if first.placements[i] is None and i not in ambiguous]
+    cover = _covering(placed, first, clips)
+    extra = [(min(i, j), max(i, j)) for i in alone for j in cover
+             if (min(i, j), max(i, j)) not in found and not siblings(cams, i, j)]
+    more = {pair: pool.submit(match_all, audio[pair[0]], audio[pair[1]], *pair,
+                              max_offset=max_offset, drift=drift) for pair in extra}
+    for pair, job in more.items():
+        found[pair] = job.result()
+    searched = len(found)
+    return found, manifest.PairSearch(
+        total=total, searched=searched, voted=len(jobs), connecting=len(more),
+        skipped=max(0, total - searched),
+        why=("the fingerprint index proposed the pairs and lags searched; clips it left "
+             "unconnected were searched whole against placed clips covering the timeline; the "
+             "pairs skipped share no landmark"))
+
+
+def _covering(placed: list[int], solution: Solution, clips: list[Clip]) -> list[int]:
+    """A few placed clips that between them cover the timeline: longest first, each kept when it
+    adds at least a third of its length that the ones before did not cover."""
+    spans: list[tuple[float, float]] = []
+    out = []
+    for i in sorted(placed, key=lambda i: -clips[i].duration):
+        p = solution.placements[i]
+        assert p is not None  # placed
+        lo, hi = p.offset, p.offset + clips[i].duration
+        covered = sum(max(0.0, min(hi, b) - max(lo, a)) for a, b in spans)
+        if hi - lo - covered >= (hi - lo) / 3:
+            spans.append((lo, hi))
+            out.append(i)
+    return out
 
 
 @dataclass(frozen=True)

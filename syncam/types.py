@@ -156,6 +156,18 @@ class Match:
     candidates: tuple[Candidate, ...] = ()
     search: str = ""  # which search decided: "scan" | "windows" | "loop" (motion: "scan")
     centre: float | None = None  # clip-a time of the middle of the shared material at ``lag``
+    # how much of the overlap this lag explains (audio; sync/repeats.py): the clip-a times of the
+    # windows that agree with it, and how many windows of the overlap have sound in both clips
+    support: tuple[float, ...] = ()
+    usable: int = 0
+    # a window-by-window test (the loop tournament) preferred this lag over the pair's other strong
+    # lags: the stretches that tell the repeats apart were heard
+    distinct: bool = False
+
+    @property
+    def explained(self) -> float:
+        """Share of the overlap's windows with sound in both clips that support this lag (0..1)."""
+        return min(1.0, len(self.support) / self.usable) if self.usable else 0.0
 
 
 @dataclass(frozen=True)
@@ -189,8 +201,21 @@ class MatchVerdict:
     residual: float | None  # seconds: measured lag - solved lag (None when an end is unplaced)
     # why it was not used: "below threshold" (confidence), "contradicted" (disagrees with what the
     # better-voted matches imply), "superseded" (agrees, but its clips ended up outside the
-    # reference's group, which another placement won); "" when used
+    # reference's group, which another placement won), "repeat" (only sound heard more than once
+    # supports it: a candidate, not a match), "ambiguous" (one of its clips fits several places
+    # and was left unplaced); "" when used
     reason: str = ""
+
+
+@dataclass(frozen=True)
+class PlaceOption:
+    """One place an ambiguous clip could sit: by a match of ``lag`` (offset_clip - offset_against)
+    against clip ``against``, whose own offset makes it ``offset`` (None: ``against`` is unplaced)."""
+
+    against: int
+    lag: float
+    offset: float | None
+    score: float  # the match's confidence
 
 
 @dataclass(frozen=True)
@@ -199,6 +224,9 @@ class Solution:
     placements: tuple[Placement | None, ...]  # None = unplaced
     verdicts: tuple[MatchVerdict, ...]
     requested_reference: int | None = None  # set when that clip matched nothing and was replaced
+    # clips left unplaced because sound heard more than once fits them in several places (a
+    # repeat, sync/repeats.py): where each could sit, best first
+    ambiguous: tuple[tuple[int, tuple[PlaceOption, ...]], ...] = ()
 
 
 @dataclass(frozen=True)

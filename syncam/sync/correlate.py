@@ -38,7 +38,7 @@ from scipy.ndimage import maximum_filter1d
 from scipy.signal import resample_poly
 
 from syncam import config
-from syncam.sync import subframe
+from syncam.sync import repeats, subframe
 from syncam.sync.drift import LineFit, fit_line, track
 from syncam.sync.scan import coarse_peaks
 from syncam.sync.score import Peak, confidence, noise_max, robust_standardise
@@ -277,13 +277,30 @@ def _window_search_affordable(a: Signature, b: Signature) -> bool:
 def match(a: Signature, b: Signature, ia: int = 0, ib: int = 1, *,
           min_overlap: float | None = None, max_offset: float | None = None,
           exclusion: float | None = None, drift: bool = True) -> Match | None:
-    """Match two signatures of the same method and rate. ``ia``/``ib`` name the clips in the Match.
+    """The pair's best match (see :func:`match_all`, whose first answer it is); None when no lag can
+    be searched at all."""
+    found = match_all(a, b, ia, ib, min_overlap=min_overlap, max_offset=max_offset,
+                      exclusion=exclusion, drift=drift)
+    return found[0] if found else None
+
+
+def match_all(a: Signature, b: Signature, ia: int = 0, ib: int = 1, *,
+              min_overlap: float | None = None, max_offset: float | None = None,
+              exclusion: float | None = None, drift: bool = True) -> list[Match]:
+    """Match two signatures of the same method and rate: the best match first, then (audio) the
+    pair's other strong lags, each its own candidate Match. ``ia``/``ib`` name the clips.
+
+    Replayed sound (a jingle the PA plays three times, a playback song in every take) gives a pair
+    several strong lags. Each one that stands above the noise as far as a match must
+    (config.ALTERNATIVE_MIN) is kept with its own windowed evidence: which windows of the overlap
+    support it (``Match.support``) out of those with sound in both clips (``Match.usable``). The
+    solver then chooses one lag per pair for the whole event (sync/solve.py, sync/repeats.py).
 
     ``drift``: the windows follow a drifting lag (sync/drift.track), so that the observations span
     the whole overlap of clocks that run at different rates; False measures all at one lag.
     ``exclusion``: half-width of the best peak in seconds, where no runner-up is sought (default: the
     method's, see EXCLUSION). ``min_overlap``: lags sharing less are not searched (default: the
-    method's). None when no lag can be searched at all.
+    method's). Empty when no lag can be searched at all.
     """
     if a.method != b.method:
         raise ValueError("signatures must be of one method")
@@ -299,32 +316,14 @@ def match(a: Signature, b: Signature, ia: int = 0, ib: int = 1, *,
     elif audio and together > config.SCAN_HALF_SECONDS:  # hours: half the rate, half the memory
         xa, xb, rate = (resample_poly(a.values, 1, 2).astype(np.float32),
                         resample_poly(b.values, 1, 2).astype(np.float32), a.rate / 2)
+    excl = EXCLUSION[a.method] if exclusion is None else exclusion
     peaks = coarse_peaks(xa, xb, rate, start_x=sa, start_y=sb,
                          min_overlap=MIN_OVERLAP[a.method] if min_overlap is None else min_overlap,
-                         max_offset=max_offset,
-                         exclusion=EXCLUSION[a.method] if exclusion is None else exclusion,
+                         max_offset=max_offset, exclusion=excl,
                          count=config.CANDIDATES if audio else 1)
-    verdicts = [_scan_verdict(peaks[0])] if peaks else []
     if not audio:
-        if not peaks:
-            return None
-        p = peaks[0]
-        lag = p.lag
-        if a.fine is not None and b.fine is not None and a.fine_rate and a.fine_rate == b.fine_rate:
-            # the sub-frame stage: paired cells' smoothed curves, around the coarse peak
-            fine_rate = float(a.fine_rate)
-            flow = None if a.flow is None or b.flow is None else (
-                a.flow, b.flow, a.flow_start, b.flow_start)
-            fine = subframe.refine(a.fine, b.fine, fine_rate, p.lag, config.MOTION_REFINE_REACH,
-                                   start_a=a.fine_start, start_b=b.fine_start,
-                                   span=config.MOTION_REFINE_SPAN, flow=flow,
-                                   min_flow_rows=int(config.MOTION_FLOW_MIN_OVERLAP * fine_rate))
-            if fine is not None:
-                lag = fine
-        t0, t1 = overlap(len(xa) / rate, len(xb) / rate, sa, sb, lag, 0.0)
-        return Match(a=ia, b=ib, lag=lag, confidence=p.confidence, method=a.method, peak=p.z,
-                     runner_up=max(p.runner_up, p.noise_max), overlap=p.overlap, search="scan",
-                     centre=(t0 + t1) / 2)
+        return [] if not peaks else [_motion_match(a, b, ia, ib, peaks[0], xa, xb, rate, sa, sb)]
+    verdicts = [_scan_verdict(peaks[0])] if peaks else []
     if _window_search_affordable(a, b):
         w = window_search(a, b, max_offset=max_offset)
         if w is not None:
@@ -341,7 +340,7 @@ def match(a: Signature, b: Signature, ia: int = 0, ib: int = 1, *,
             if t is not None:
                 verdicts.append(t)
     if not verdicts:
-        return None
+        return []
     chosen = max(verdicts, key=lambda v: v.confidence)
     guess: LineFit | None = None
     if (drift and chosen.confidence < config.MIN_CONFIDENCE
@@ -349,25 +348,120 @@ def match(a: Signature, b: Signature, ia: int = 0, ib: int = 1, *,
         found = drift_search(a, b, max_offset=max_offset)
         if found is not None and found[0].confidence > chosen.confidence:
             chosen, guess = found
+    # the pair's strong lags: close to the best (the loop tournament's contenders), each standing
+    # above the noise as far as a match must. A best lag that is clearly ahead of them all by the
+    # pair's own evidence is distinct (what differs between the repeats was heard); one that is not
+    # is scored, like its rivals, against the rest (the quiet), and the solver chooses among them.
+    strong = [p for p in contenders
+              if confidence(p.z, 0.0, p.noise_max) >= config.ALTERNATIVE_MIN]
+    quiet = max((p.z for p in peaks if p not in strong), default=0.0)
+    distinct = len(strong) >= 2 and chosen.confidence >= config.ALTERNATIVE_MIN
+    if len(strong) >= 2 and not distinct:
+        chosen = replace(chosen, confidence=confidence(chosen.peak, quiet, peaks[0].noise_max),
+                         runner_up=max(quiet, peaks[0].noise_max))
+    first = replace(_confirmed(a, b, ia, ib, chosen, drift=drift, guess=guess),
+                    distinct=distinct or chosen.search == "loop")
+    if len(strong) >= 2 and not distinct:
+        first = replace(first, candidates=tuple(Candidate(lag=round(p.lag, 6), score=round(p.z, 2))
+                                                for p in strong[: config.CANDIDATES_REPORTED]))
+    others = [_Verdict(p.lag, confidence(p.z, quiet, p.noise_max), p.z, max(quiet, p.noise_max),
+                       "scan") for p in strong if abs(p.lag - first.lag) > excl]
+    return [first, *(_confirmed(a, b, ia, ib, v, drift=False, guess=None)
+                     for v in others[: config.ALTERNATIVES])]
+
+
+def _motion_match(a: Signature, b: Signature, ia: int, ib: int, p: Peak, xa: np.ndarray,
+                  xb: np.ndarray, rate: float, sa: float, sb: float) -> Match:
+    """The motion match at the scan's best peak, refined by the sub-frame stage."""
+    lag = p.lag
+    if a.fine is not None and b.fine is not None and a.fine_rate and a.fine_rate == b.fine_rate:
+        # the sub-frame stage: paired cells' smoothed curves, around the coarse peak
+        fine_rate = float(a.fine_rate)
+        flow = None if a.flow is None or b.flow is None else (
+            a.flow, b.flow, a.flow_start, b.flow_start)
+        fine = subframe.refine(a.fine, b.fine, fine_rate, p.lag, config.MOTION_REFINE_REACH,
+                               start_a=a.fine_start, start_b=b.fine_start,
+                               span=config.MOTION_REFINE_SPAN, flow=flow,
+                               min_flow_rows=int(config.MOTION_FLOW_MIN_OVERLAP * fine_rate))
+        if fine is not None:
+            lag = fine
+    t0, t1 = overlap(len(xa) / rate, len(xb) / rate, sa, sb, lag, 0.0)
+    return Match(a=ia, b=ib, lag=lag, confidence=p.confidence, method=a.method, peak=p.z,
+                 runner_up=max(p.runner_up, p.noise_max), overlap=p.overlap, search="scan",
+                 centre=(t0 + t1) / 2)
+
+
+def _confirmed(a: Signature, b: Signature, ia: int, ib: int, chosen: _Verdict, *, drift: bool,
+               guess: LineFit | None) -> Match:
+    """The audio match at a verdict's lag: refined on the 8 kHz signal window by window, with the
+    windows that support it (sync/repeats.py)."""
+    fa, fb = a.fine, b.fine
+    assert fa is not None and fb is not None
     rate = float(a.fine_rate or 1)
-    ev = evidence(a.fine, b.fine, rate, chosen.lag, start_a=a.fine_start,  # type: ignore[arg-type]
-                  start_b=b.fine_start)
+    ev = evidence(fa, fb, rate, chosen.lag, start_a=a.fine_start, start_b=b.fine_start)
     lag = chosen.lag
     if ev is not None and ev.z >= config.FINE_MIN_Z and abs(ev.lag - chosen.lag) <= config.FINE_SEARCH:
         lag = ev.lag
-    shared = overlap(len(a.fine) / rate, len(b.fine) / rate,  # type: ignore[arg-type]
-                     a.fine_start, b.fine_start, lag, 0.0)
+    shared = overlap(len(fa) / rate, len(fb) / rate, a.fine_start, b.fine_start, lag, 0.0)
     observations = ev.observations if ev is not None else ()
+    support = repeats.support(observations, lag)
+    usable = repeats.usable(fa, fb, rate, observations, lag, start_a=a.fine_start,
+                            start_b=b.fine_start)
     if drift and ev is not None:
-        observations = track(a.fine, b.fine, rate, chosen.lag, observations,  # type: ignore[arg-type]
+        observations = track(fa, fb, rate, chosen.lag, observations,
                              start_a=a.fine_start, start_b=b.fine_start, guess=guess)
-    result = Match(a=ia, b=ib, lag=lag, confidence=chosen.confidence, method=a.method,
-                   peak=chosen.peak, runner_up=chosen.runner_up,
-                   overlap=max(0.0, shared[1] - shared[0]),
-                   observations=observations, search=chosen.search,
-                   centre=(shared[0] + shared[1]) / 2)
-    if chosen.confidence < config.AMBIGUOUS_BELOW and len(peaks) >= 2:
-        result = replace(result, candidates=tuple(
-            Candidate(lag=round(p.lag, 6), score=round(p.z, 2))
-            for p in (contenders if len(contenders) >= 2 else peaks)[: config.CANDIDATES_REPORTED]))
-    return result
+    return Match(a=ia, b=ib, lag=lag, confidence=chosen.confidence, method=Method.AUDIO,
+                 peak=chosen.peak, runner_up=chosen.runner_up,
+                 overlap=max(0.0, shared[1] - shared[0]),
+                 observations=observations, search=chosen.search,
+                 centre=(shared[0] + shared[1]) / 2, support=support, usable=usable,
+                 distinct=chosen.search == "loop")
+
+
+def confirm_lag(fa: np.ndarray, fb: np.ndarray, rate: float, lag: float, *, start_a: float = 0.0,
+                start_b: float = 0.0) -> _Verdict | None:
+    """The whitened search of the overlap at ``lag`` +- CONFIRM_REACH: its windows' curves added,
+    the peak's z against the best lag away from it and the noise maximum of the lags searched (the
+    confidence rule of sync/score.py over this range)."""
+    t0, t1 = overlap(len(fa) / rate, len(fb) / rate, start_a, start_b, lag, config.CONFIRM_REACH)
+    if t1 - t0 < config.MIN_WINDOW:
+        return None
+    starts = window_starts(t0, t1, config.OBS_WINDOW, config.OBS_WINDOW, config.OBS_MAX_WINDOWS)
+    rows, lag0 = curves(fa, fb, rate, lag, starts, min(config.OBS_WINDOW, t1 - t0),
+                        config.CONFIRM_REACH, start_a=start_a, start_b=start_b)
+    total = robust_standardise(rows.sum(axis=0))
+    j = int(np.argmax(total))
+    excl = int(round(config.PEAK_EXCLUSION * rate))
+    rest = total.copy()
+    rest[max(0, j - excl): j + excl + 1] = -np.inf
+    runner = float(rest.max()) if np.isfinite(rest).any() else 0.0
+    noise = noise_max(len(total))
+    peak = float(total[j])
+    return _Verdict(float(lag0 - j / rate), confidence(peak, runner, noise), peak,
+                    max(runner, noise), "index")
+
+
+def match_voted(a: Signature, b: Signature, ia: int, ib: int, lags: list[float], *,
+                drift: bool = True) -> list[Match]:
+    """Matches at the lags a fingerprint index voted for (sync/index.py), best first: each lag is
+    searched on the whitened sound +-CONFIRM_REACH around it (:func:`confirm_lag`), never taken on
+    the index's word. Several lags that both stand: the loop tournament decides where it can."""
+    fa, fb = a.fine, b.fine
+    assert fa is not None and fb is not None and a.fine_rate is not None
+    rate = float(a.fine_rate)
+    found: list[_Verdict] = []
+    for lag in lags:
+        v = confirm_lag(fa, fb, rate, lag, start_a=a.fine_start, start_b=b.fine_start)
+        if v is not None and all(abs(v.lag - f.lag) > config.PEAK_EXCLUSION for f in found):
+            found.append(v)
+    found.sort(key=lambda v: -v.confidence)
+    if not found:
+        return []
+    strong = [v for v in found if v.confidence >= config.ALTERNATIVE_MIN]
+    if len(strong) >= 2:
+        t = loop_tournament(a, b, [v.lag for v in strong])
+        if t is not None and t.confidence >= config.ALTERNATIVE_MIN:
+            found = [t, *[v for v in found if abs(v.lag - t.lag) > config.PEAK_EXCLUSION]]
+    first = _confirmed(a, b, ia, ib, found[0], drift=drift, guess=None)
+    return [first, *(_confirmed(a, b, ia, ib, v, drift=False, guess=None)
+                     for v in found[1: 1 + config.ALTERNATIVES])]

@@ -34,8 +34,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from syncam import config
+from syncam.sync import repeats
 from syncam.sync.drift import LineFit, fit
-from syncam.types import Match, MatchVerdict, Method, Placement, Solution
+from syncam.types import Match, MatchVerdict, Method, Placement, PlaceOption, Solution
 
 
 def _signed(m: Match, a: int, b: int) -> float:
@@ -264,37 +265,40 @@ def _residuals(m: Match, fit: _Map, lines: Mapping[int, LineFit]) -> list[float]
     return [m.lag - _predicted(fit, m, _evaluated_at(m, lines))]
 
 
-def solve(n: int, matches: list[Match], reference: int = 0, *,
-          min_confidence: float = config.MIN_CONFIDENCE,
-          tolerance: float | Mapping[Method, float] | None = None,
-          weight: Mapping[Method, float] | None = None, drift: bool = True,
-          av_lag: bool = False) -> Solution:
-    """Time maps of ``n`` clips from pairwise ``matches``; see the module docstring.
+@dataclass(frozen=True)
+class _Placed:
+    """One round of the solve: the matches accepted, and the time maps fitted on them."""
 
-    ``drift``: fit a rate per clip where fitted pairs reach it (sync/drift.py); False: offsets only.
-    ``av_lag``: a clip with both sound and motion matches gets an A/V-lag unknown: its picture places
-    it, and its sound's lag behind the picture is measured (relative to the reference's).
-    ``tolerance``: loop tolerance in seconds, one for all methods or one per method (default: config's
-    LOOP_TOLERANCE for audio, LOOP_TOLERANCE_MOTION for motion). ``weight``: least-squares weight per
-    method (default: config.METHOD_WEIGHT).
-    """
-    if tolerance is None:
-        tolerance = DEFAULT_TOLERANCE
-    elif not isinstance(tolerance, Mapping):
-        tolerance = {m: float(tolerance) for m in Method}
-    weight = DEFAULT_WEIGHT if weight is None else weight
-    evidence = [m for m in matches if m.confidence >= min_confidence and m.a != m.b]
-    lines: dict[int, LineFit] = {}
-    short: dict[int, str] = {}  # match -> why its slope is not used
-    for m in evidence:
-        line = fit(m.observations) if drift and m.method is Method.AUDIO else None
-        if line is not None and line.measurable:
-            lines[id(m)] = line
-        elif drift and m.method is Method.AUDIO:
-            short[id(m)] = (line.why_not if line is not None
-                            else "overlap too short to measure drift")
+    accepted: list[Match]
+    reference: int
+    requested: int | None  # the reference asked for, when it matched nothing and was replaced
+    members: set[int]  # the clips of the reference's group
+    rated: set[int]
+    lagged: frozenset[int]
+    solved: _Map
+
+
+def _agreement(m: Match) -> int:
+    """A sound match's windows that support its lag minus the windows with sound in both clips that
+    do not (0 for motion): a replay's lag is supported by the replayed seconds and contradicted by
+    the rest of its overlap, where both clips heard sound that happened once."""
+    if m.method is not Method.AUDIO:
+        return 0
+    return len(m.support) - max(0, m.usable - len(m.support))
+
+
+def _place(n: int, evidence: list[Match], reference: int, lines: Mapping[int, LineFit],
+           tolerance: Mapping[Method, float], weight: Mapping[Method, float], av_lag: bool) -> _Placed:
+    """Steps 2-5 of the module docstring on ``evidence``: rank, accept greedily, fit."""
     votes = _triangle_votes(evidence, tolerance, lines)
-    order = sorted(range(len(evidence)), key=lambda i: (-votes[i], -evidence[i].confidence))
+    # First the lags that a pair's own evidence told apart from its repeats (what differs between
+    # the replays was heard). Then the sound matches that their overlap agrees with most: the
+    # seconds of a replay (a jingle, a playback song) outvote nothing that a longer stretch heard
+    # together says. Among equals, the share of the overlap it explains, then triangle votes (a
+    # wrong match breaks every loop it is in), then confidence
+    order = sorted(range(len(evidence)), key=lambda i: (
+        not evidence[i].distinct, -_agreement(evidence[i]), -round(evidence[i].explained, 2),
+        -votes[i], -evidence[i].confidence))
     groups = _Groups(n)
     accepted: list[Match] = []
     for i in order:
@@ -337,6 +341,111 @@ def solve(n: int, matches: list[Match], reference: int = 0, *,
         else frozenset()
     solved = (_fit(accepted, reference, members, rated, lines, weight, lagged) if degree
               else _Map({reference: 0.0}, {}, {reference: 0.0}, {}))
+    return _Placed(accepted, reference, requested, members, rated, lagged, solved)
+
+
+def _reached(reference: int, matches: list[Match]) -> set[int]:
+    """The clips that ``matches`` join to the reference."""
+    adjacent: dict[int, set[int]] = defaultdict(set)
+    for m in matches:
+        adjacent[m.a].add(m.b)
+        adjacent[m.b].add(m.a)
+    seen, todo = {reference}, [reference]
+    while todo:
+        for y in adjacent[todo.pop()] - seen:
+            seen.add(y)
+            todo.append(y)
+    return seen
+
+
+def _options(c: int, evidence: list[Match], offsets: Mapping[int, float], reached: set[int],
+             stretches: list[repeats.Stretch], accepted_ids: set[int], lines: Mapping[int, LineFit],
+             tolerance: Mapping[Method, float]) -> tuple[PlaceOption, ...]:
+    """Every place clip ``c`` fits: by each of its matches against a clip that stays placed, and by
+    its placement moved along each repeat its evidence lies in; one per place, best first."""
+    found: list[PlaceOption] = []
+    for m in evidence:
+        if c not in (m.a, m.b):
+            continue
+        other = m.b if m.a == c else m.a
+        lag = -m.lag if m.a == c else m.lag  # offset_c - offset_other
+        if other in reached:
+            found.append(PlaceOption(against=other, lag=round(lag, 6),
+                                     offset=round(offsets[other] + lag, 6),
+                                     score=round(m.confidence, 4)))
+        if id(m) in accepted_ids and c in offsets and m.a in offsets:
+            for moved in repeats.shifts_at(offsets[c], m, stretches, offsets[m.a]):
+                ref = min(reached)
+                found.append(PlaceOption(against=ref, lag=round(moved - offsets[ref], 6),
+                                         offset=round(moved, 6), score=round(m.confidence, 4)))
+    found.sort(key=lambda o: -o.score)
+    out: list[PlaceOption] = []
+    for o in found:
+        if all(abs((o.offset or 0.0) - (k.offset or 0.0)) > tolerance[Method.AUDIO] for k in out):
+            out.append(o)
+    return tuple(out[: config.CANDIDATES_REPORTED])
+
+
+def solve(n: int, matches: list[Match], reference: int = 0, *,
+          min_confidence: float = config.MIN_CONFIDENCE,
+          tolerance: float | Mapping[Method, float] | None = None,
+          weight: Mapping[Method, float] | None = None, drift: bool = True,
+          av_lag: bool = False) -> Solution:
+    """Time maps of ``n`` clips from pairwise ``matches``; see the module docstring.
+
+    ``drift``: fit a rate per clip where fitted pairs reach it (sync/drift.py); False: offsets only.
+    ``av_lag``: a clip with both sound and motion matches gets an A/V-lag unknown: its picture places
+    it, and its sound's lag behind the picture is measured (relative to the reference's).
+    ``tolerance``: loop tolerance in seconds, one for all methods or one per method (default: config's
+    LOOP_TOLERANCE for audio, LOOP_TOLERANCE_MOTION for motion). ``weight``: least-squares weight per
+    method (default: config.METHOD_WEIGHT).
+    """
+    if tolerance is None:
+        tolerance = DEFAULT_TOLERANCE
+    elif not isinstance(tolerance, Mapping):
+        tolerance = {m: float(tolerance) for m in Method}
+    weight = DEFAULT_WEIGHT if weight is None else weight
+    evidence = [m for m in matches if m.confidence >= min_confidence and m.a != m.b]
+    lines: dict[int, LineFit] = {}
+    short: dict[int, str] = {}  # match -> why its slope is not used
+    for m in evidence:
+        line = fit(m.observations) if drift and m.method is Method.AUDIO else None
+        if line is not None and line.measurable:
+            lines[id(m)] = line
+        elif drift and m.method is Method.AUDIO:
+            short[id(m)] = (line.why_not if line is not None
+                            else "overlap too short to measure drift")
+    # sound heard more than once (sync/repeats.py): a clip that only repeated sound connects to the
+    # reference is taken out, with the places it fits, and the rest is solved again without it
+    banned: dict[int, tuple[PlaceOption, ...]] = {}
+    repeat_ids: set[int] = set()
+    requested_reference = reference
+    for _ in range(config.REPEAT_ROUNDS):
+        usable = [m for m in evidence if m.a not in banned and m.b not in banned]
+        placed = _place(n, usable, requested_reference, lines, tolerance, weight, av_lag)
+        reference, offsets = placed.reference, placed.solved.offsets
+        accepted_ids = {id(m) for m in placed.accepted}
+        contradicted = []
+        for m in usable:
+            if (id(m) in accepted_ids or m.method is not Method.AUDIO or not m.support
+                    or m.a not in offsets or m.b not in offsets):
+                continue
+            t = _evaluated_at(m, lines)
+            measured = _lag_at(m, m.a, m.b, t, lines)
+            if abs(measured - _predicted(placed.solved, m, t)) > tolerance[m.method]:
+                contradicted.append(m)
+        repeat_ids |= {id(m) for m in contradicted}
+        stretches = repeats.repeated_stretches(contradicted, offsets)
+        reached = _reached(reference, [m for m in placed.accepted
+                                       if repeats.distinctive(m, offsets, stretches)])
+        lost = sorted(c for c in offsets if c not in reached)
+        if not lost:
+            break
+        for c in lost:
+            banned[c] = _options(c, usable, offsets, reached, stretches, accepted_ids, lines,
+                                 tolerance)
+    accepted, requested = placed.accepted, placed.requested
+    rated, lagged, solved = placed.rated, placed.lagged, placed.solved
     offsets = solved.offsets
     # a clip is said to be placed by the evidence that weighs most in the fit among its matches
     strength: dict[int, float] = defaultdict(float)
@@ -385,8 +494,11 @@ def solve(n: int, matches: list[Match], reference: int = 0, *,
             res = _lag_at(m, m.a, m.b, t, lines) - _predicted(solved, m, t)
         used = id(m) in accepted_ids and placed
         reason = ("" if used else "below threshold" if id(m) not in evidence_ids
-                  else "superseded" if id(m) in accepted_ids else "contradicted")
+                  else "ambiguous" if m.a in banned or m.b in banned
+                  else "superseded" if id(m) in accepted_ids
+                  else "repeat" if id(m) in repeat_ids else "contradicted")
         return MatchVerdict(match=m, used=used, residual=res, reason=reason)
 
     return Solution(reference=reference, placements=placements,
-                    verdicts=tuple(verdict(m) for m in matches), requested_reference=requested)
+                    verdicts=tuple(verdict(m) for m in matches), requested_reference=requested,
+                    ambiguous=tuple(sorted(banned.items())))

@@ -7,7 +7,7 @@ import pytest
 
 from syncam import config
 from syncam.signals.audio import audio_signature
-from syncam.sync.correlate import match
+from syncam.sync.correlate import match, match_all
 from syncam.sync.scan import coarse_peak
 
 RATE = 8000
@@ -85,13 +85,17 @@ def test_live_loop_is_placed_by_what_differs_between_repeats(crowd_db: float, pl
     a = live[: 50 * RATE] + 0.3 * live.std() * rng.standard_normal(50 * RATE).astype(np.float32)
     b = live[shift: shift + 50 * RATE] + 0.3 * live.std() * rng.standard_normal(50 * RATE).astype(
         np.float32)
-    m = match(audio_signature(a, RATE), audio_signature(b, RATE))
-    assert m is not None
+    found = match_all(audio_signature(a, RATE), audio_signature(b, RATE))
+    assert found
+    m = found[0]
     if placed:
         assert m.lag == pytest.approx(shift / RATE, abs=1e-5)
         assert m.confidence > config.MIN_CONFIDENCE  # confident enough for the solver to use
-    else:  # nearly identical repeats: no confident answer, right or wrong
-        assert m.confidence < 0.1
+        assert m.distinct or len(found) == 1  # what differs between the bars decided it
+    else:  # nearly identical repeats: every bar's lag is a candidate, none told apart from the others
+        assert len(found) >= 2 and not any(c.distinct for c in found)
+        assert {round(c.lag - shift / RATE, 1) % 2.0 for c in found} == {0.0}  # whole bars apart
+        assert all(c.explained > 0.5 for c in found)  # each explains the overlap as well
 
 
 def test_noisy_real_match_is_confident_and_exact() -> None:
