@@ -78,6 +78,14 @@ class SignatureCache:
     def __repr__(self) -> str:
         return f"SignatureCache({self.directory!r})"
 
+    def __getstate__(self) -> dict[str, Any]:
+        """What a Dask task carries to its worker (align --scheduler): the place, not the lock."""
+        return {k: v for k, v in self.__dict__.items() if k != "_lock"}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.Lock()
+
     def _count(self, **deltas: int) -> None:
         with self._lock:
             for name, d in deltas.items():

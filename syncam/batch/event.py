@@ -72,6 +72,7 @@ class Options:
     export: str | None = None  # timeline format (extension) to write beside each manifest
     use_metadata: bool = False  # align --use-metadata
     drift: str = config.DRIFT  # align --drift
+    scheduler: str | None = None  # align's tasks on this Dask cluster (a batch of one event)
 
 
 
@@ -115,7 +116,8 @@ def _align_kwargs(job: Job, options: Options) -> dict[str, Any]:
     return {"reference": job.reference, "min_confidence": options.min_confidence,
             "max_offset": job.max_offset if job.max_offset is not None else options.max_offset,
             "workers": options.threads, "method": job.method or options.method or config.METHOD,
-            "cameras": job.cameras, "use_metadata": options.use_metadata, "drift": options.drift}
+            "cameras": job.cameras, "use_metadata": options.use_metadata, "drift": options.drift,
+            "scheduler": options.scheduler}
 
 
 @dataclass(frozen=True)

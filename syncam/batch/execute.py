@@ -4,7 +4,6 @@ whose manifest is up to date; reporting each event as it finishes."""
 from __future__ import annotations
 
 import contextlib
-import importlib
 import logging
 import multiprocessing
 import os
@@ -15,7 +14,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from dataclasses import dataclass, replace
 from typing import Any
 
-from syncam import config, interrupt
+from syncam import cluster, config, interrupt
 from syncam.batch.discover import Job, _method, find_events
 from syncam.batch.event import (
     EventResult,
@@ -28,7 +27,6 @@ from syncam.batch.event import (
     up_to_date,
 )
 from syncam.cache import SignatureCache
-from syncam.errors import SyncamError, UsageError
 
 
 @dataclass(frozen=True)
@@ -97,32 +95,15 @@ def _run_pool(todo: list[Job], options: Options, processes: int
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _dask() -> Any:
-    try:
-        return importlib.import_module("distributed")
-    except ImportError:
-        raise UsageError("needs Dask: pip install 'syncam[dask]' (or 'dask[distributed]')",
-                         option="scheduler") from None
-
-
 def _run_dask(todo: list[Job], options: Options, scheduler: str, processes: int
               ) -> Generator[tuple[Job, Outcome], None, None]:
-    distributed = _dask()
-    cluster = None
-    try:
-        if scheduler == "local":
-            # a local cluster listens on loopback only, and opens no dashboard
-            cluster = distributed.LocalCluster(n_workers=processes, threads_per_worker=1,
-                                               processes=True, host="127.0.0.1",
-                                               dashboard_address=None)
-            client = distributed.Client(cluster)
-        else:
-            client = distributed.Client(scheduler, timeout="10s")
-    except (OSError, TimeoutError, ValueError) as exc:  # ValueError: an address Dask cannot parse
-        if cluster is not None:
-            cluster.close()
-        raise SyncamError(f"cannot reach the Dask scheduler at {scheduler} ({exc}); check the "
-                          "address, or start one with 'dask scheduler' and 'dask worker'") from None
+    distributed = cluster.distributed()
+    with cluster.client(scheduler, processes) as client:
+        yield from _on_cluster(client, distributed, todo, options)
+
+
+def _on_cluster(client: Any, distributed: Any, todo: list[Job], options: Options
+                ) -> Generator[tuple[Job, Outcome], None, None]:
     futures: dict[Any, Job] = {}
     try:
         futures = {client.submit(align_event, job, options, pure=False): job for job in todo}
@@ -134,10 +115,6 @@ def _run_dask(todo: list[Job], options: Options, scheduler: str, processes: int
     except BaseException:  # Ctrl-C or the consumer stopped: drop the queued work on the cluster
         client.cancel(list(futures))
         raise
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
 
 
 
@@ -163,7 +140,7 @@ def run(events: Sequence[Job], *, jobs: int | None = None, scheduler: str | None
     cores = os.cpu_count() or 2
     jobs = max(1, jobs if jobs is not None else cores)
     if scheduler is not None:
-        _dask()  # fail before any work when Dask is missing
+        cluster.distributed()  # fail before any work when Dask is missing
     if report:
         from syncam.report.build import check_extras
 
@@ -193,7 +170,10 @@ def run(events: Sequence[Job], *, jobs: int | None = None, scheduler: str | None
                                         timeline=job.timeline_files(export) if export else ())
         notify(results[job.name])
     parallel = min(jobs, len(todo))
-    if scheduler is not None:
+    if scheduler is not None and len(todo) == 1:
+        # one event: its own tasks (signatures, pair searches) go to the cluster
+        stream = _run_inline(todo, replace(options, threads=config.WORKERS, scheduler=scheduler))
+    elif scheduler is not None:
         # a local cluster shares this machine's decoders among its workers; a remote worker has its own
         share = max(1, config.WORKERS // jobs) if scheduler == "local" else config.WORKERS
         stream = _run_dask(todo, replace(options, threads=share), scheduler, jobs)

@@ -190,12 +190,16 @@ def _expand_clips(given: tuple[str, ...], camera_rules: tuple[str, ...]
               "placed take of the same camera; note clocks that contradict the evidence.")
 @click.option("--drift", type=click.Choice(config.DRIFTS), default=config.DRIFT, show_default=True,
               help="auto: estimate each clip's clock drift (ppm) with its offset; off: offsets only.")
+@click.option("--scheduler", metavar="ADDRESS", help="Run this event's signatures and pair searches "
+              "as tasks on a Dask distributed cluster (tcp://host:8786), or 'local' to start one on "
+              "this machine. The clips must be readable at the same paths on every worker. Needs "
+              "syncam[dask].")
 @handle_errors
 def align_cmd(clips: tuple[str, ...], reference: str | None, method: str,
               max_offset: float | None, min_confidence: float, output: str, as_json: bool,
               render_to: str | None, report_to: str | None, no_cache: bool, cache_dir: str | None,
               audio_streams: tuple[str, ...], camera_rules: tuple[str, ...], export_to: str | None,
-              relative: bool, use_metadata: bool, drift: str) -> None:
+              relative: bool, use_metadata: bool, drift: str, scheduler: str | None) -> None:
     """Find where every clip sits on one timeline and write the offsets manifest.
 
     CLIPS are files, or an event folder: its media files are one camera each, and each sub-folder
@@ -227,6 +231,10 @@ def align_cmd(clips: tuple[str, ...], reference: str | None, method: str,
         from syncam.report.build import check_extras, check_output
         check_output(report_to, inputs=(*clips, target))
         check_extras()
+    if scheduler is not None:  # a missing syncam[dask] fails now, not after probing
+        from syncam.cluster import distributed
+
+        distributed()
     bar = ProgressBar()
 
     def keep(result: Manifest) -> None:
@@ -251,7 +259,7 @@ def align_cmd(clips: tuple[str, ...], reference: str | None, method: str,
                                  progress=bar, method=method, reference=reference,
                                  max_offset=max_offset, min_confidence=min_confidence,
                                  audio_stream=audio_stream, cache=cache, cameras=cameras,
-                                 use_metadata=use_metadata, drift=drift)
+                                 use_metadata=use_metadata, drift=drift, scheduler=scheduler)
     finally:
         bar.close()
     if done.render_error is not None:
