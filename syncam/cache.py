@@ -33,7 +33,7 @@ from syncam import config
 from syncam._version import __version__
 from syncam.atomic import atomic_path
 from syncam.errors import SyncamError
-from syncam.types import Clip, Method, Signature
+from syncam.types import Clip, Landmarks, Method, Signature
 
 log = logging.getLogger(__name__)
 
@@ -119,6 +119,8 @@ class SignatureCache:
                 values = npz["values"]
                 fine = npz["fine"] if meta["has_fine"] else None
                 flow = npz["flow"] if meta.get("has_flow") else None
+                marks = ((npz["lm_hashes"], npz["lm_times"]) if meta.get("has_landmarks")
+                         else None)
         except (FileNotFoundError, NotADirectoryError):  # no entry (or no cache folder) yet
             return None
         except (OSError, ValueError, KeyError, TypeError, EOFError, zipfile.BadZipFile) as exc:
@@ -131,7 +133,9 @@ class SignatureCache:
         if values.dtype != np.float32 or values.ndim != 1 or (
                 fine is not None and (fine.dtype not in (np.float32, np.float16)
                                       or fine.ndim != fine_ndim)) or (
-                flow is not None and (flow.dtype != np.float16 or flow.ndim != 2)):
+                flow is not None and (flow.dtype != np.float16 or flow.ndim != 2)) or (
+                marks is not None and (marks[0].dtype != np.uint32 or marks[1].dtype != np.int32
+                                       or marks[0].ndim != 1 or marks[0].shape != marks[1].shape)):
             self._count(corrupt=1)
             log.warning("%s: malformed signature cache entry for %s; decoding the clip again and "
                         "rewriting it", path, clip.path)
@@ -140,7 +144,10 @@ class SignatureCache:
                          start=float(meta["start"]), values=values, fine=fine,
                          fine_rate=meta["fine_rate"], fine_start=float(meta["fine_start"]),
                          flow=flow, flow_start=float(meta.get("flow_start", 0.0)),
-                         stream=meta.get("stream"))
+                         stream=meta.get("stream"),
+                         landmarks=None if marks is None else Landmarks(
+                             hashes=marks[0], times=marks[1], hop=float(meta["lm_hop"]),
+                             frames=int(meta["lm_frames"]), start=float(meta["lm_start"])))
 
     def put(self, clip: Clip, method: Method, params: dict[str, Any], sig: Signature) -> None:
         """Store ``sig`` for this file version; on failure log a warning and carry on."""
@@ -148,12 +155,19 @@ class SignatureCache:
         meta = {**self._ident(clip, method, params), "size": clip.size, "mtime": clip.mtime,
                 "rate": sig.rate, "start": sig.start, "fine_rate": sig.fine_rate,
                 "fine_start": sig.fine_start, "has_fine": sig.fine is not None,
-                "flow_start": sig.flow_start, "has_flow": sig.flow is not None, "stream": sig.stream}
+                "flow_start": sig.flow_start, "has_flow": sig.flow is not None, "stream": sig.stream,
+                "has_landmarks": sig.landmarks is not None}
+        if sig.landmarks is not None:
+            meta.update(lm_hop=sig.landmarks.hop, lm_frames=sig.landmarks.frames,
+                        lm_start=sig.landmarks.start)
         arrays: dict[str, Any] = {"meta": np.array(json.dumps(meta)), "values": np.asarray(sig.values)}
         if sig.fine is not None:
             arrays["fine"] = np.asarray(sig.fine)
         if sig.flow is not None:
             arrays["flow"] = np.asarray(sig.flow)
+        if sig.landmarks is not None:
+            arrays["lm_hashes"] = np.asarray(sig.landmarks.hashes, dtype=np.uint32)
+            arrays["lm_times"] = np.asarray(sig.landmarks.times, dtype=np.int32)
         try:
             os.makedirs(os.path.dirname(path), exist_ok=True)
             with atomic_path(path) as tmp, open(tmp, "wb") as fh:

@@ -408,3 +408,48 @@ METADATA_CONFIDENCE = 0.1
 # later (when the file is opened): two takes' clocks that disagree with their measured places by more
 # than this are reported as contradicting the evidence.
 METADATA_TOLERANCE = 2.0  # seconds
+
+# --- landmark fingerprint index (issue 19: candidate pairs and lags without searching every pair) ----
+# Spectrogram of the landmarks (signals/landmarks.py): 512-sample frames at 8 kHz (64 ms, 15.6 Hz bins:
+# long enough to resolve speech harmonics and notes into separate peaks) every 256 samples (32 ms: 31
+# frames a second; a hop is the lag resolution of the votes, which the whitened search then refines).
+LANDMARK_FRAME = 512
+LANDMARK_HOP = 256
+# 250-3500 Hz: what a GSM phone (300-3400 Hz), every codec's low-pass and a camera's own microphone all
+# keep; below sits hum, wind and handling rumble. 208 bins: f1 fits 8 bits of the hash.
+LANDMARK_BAND = (250.0, 3500.0)  # Hz
+# A peak is the largest value within +-4 frames (+-128 ms) and +-6 bins (+-94 Hz), LANDMARK_PROMINENCE
+# dB above the mean spectrum level of the surrounding +-LANDMARK_LEVEL_FRAMES frames (a second), and
+# above LANDMARK_FLOOR dBFS (silence and a muted track's floor give none). That keeps ~40 peaks a
+# second of music or speech. Measured on the hard conditions (tests/hardgen.py, bench/bench_index.py):
+# a hall microphone (RT60 1.5-2 s, direct path 4-10 dB under the reverberation, babble at 0 to -5 dB)
+# keeps only a quarter of a clean recording's peaks within a frame, so sparser peaks (the +-7 x +-10
+# neighbourhood audfprint-like densities of ~20 a second) left 9 of 10 hall pairs without votes.
+LANDMARK_PEAK_FRAMES = 4
+LANDMARK_PEAK_BINS = 6
+LANDMARK_PROMINENCE = 6.0  # dB
+LANDMARK_LEVEL_FRAMES = 16
+LANDMARK_FLOOR = -80.0  # dBFS
+# Each anchor peak pairs with the next LANDMARK_FANOUT peaks 1..LANDMARK_MAX_DT frames later (2 s) and
+# within +-LANDMARK_MAX_DF bins (480 Hz); hash = f1 (8 bits) | df (6 bits) | dt in two-frame steps
+# (5 bits). Eight pairs per peak (not audfprint's 3): a reverberant room moves and drops peaks, and
+# a pair survives only if both its peaks do, so more pairs per peak keep more surviving pairs; the
+# two-frame dt keeps a pair whose second peak moved by a frame (measured: hall pairs with >= 3
+# significance 6 of 10 -> 8 of 10 with the coarser dt).
+LANDMARK_FANOUT = 8
+LANDMARK_MAX_DT = 63
+LANDMARK_MAX_DF = 31
+LANDMARK_HASH_BITS = 19
+# Voting (sync/index.py): a lag peak needs this many agreeing landmarks to be reported at all (below,
+# even a 4 s clip's chance coincidences reach it), each pair keeps its INDEX_MAX_LAGS best peaks (a
+# jingle played three times gives three), and a hash occurring more than INDEX_HASH_CAP times across
+# the event is dropped: a stationary sound repeats one hash through a clip and would vote at every lag.
+INDEX_MIN_VOTES = 4
+INDEX_MAX_LAGS = 8
+INDEX_HASH_CAP = 200
+# vote() reports a lag peak only at this significance (-log10 of the expected number of the pair's lag
+# bins with as many votes by chance). 960 unrelated real pairs through AAC/MP3/Opus/GSM, 3-120 s
+# (bench/bench_index.py, null): median -0.27, 99th percentile 2.6, highest 5.3 (a 3 s song excerpt
+# against 30 s of orchestra: music in one key shares peaks). 7 stands 1.7 above it: 50 times less
+# likely than the worst null seen.
+INDEX_MIN_SIGNIFICANCE = 7.0

@@ -23,6 +23,7 @@ from syncam.media import ffmpeg
 from syncam.media.probe import probe
 from syncam.settings import Settings
 from syncam.signals.audio import is_silent, signature, whitener
+from syncam.signals.landmarks import Landmarker
 from syncam.signals.motion import is_still, motion_signature
 from syncam.sync import index
 from syncam.sync import priors as priors_mod
@@ -120,16 +121,19 @@ def audio_signature_of(clip: Clip, audio_stream: int | None = None) -> Signature
     first = None
     for stream in clip.audio if audio_stream is None else (clip.audio[audio_stream],):
         w = whitener(config.AUDIO_RATE, expected=int(clip.duration * config.AUDIO_RATE))
+        marks = Landmarker(config.AUDIO_RATE)
         try:
             for piece in ffmpeg.stream_pcm(ffmpeg.audio_args(clip.path, config.AUDIO_RATE,
                                                              stream.index), what=clip.path):
                 w.feed(piece)
+                marks.feed(piece)
         except FFmpegError as exc:
             raise MediaError(f"{clip.path}: its sound (stream #{stream.index}) cannot be decoded "
                              f"({exc.stderr_tail or exc}); export the clip again, or align it by "
                              "picture only") from None
         sig = replace(signature(w, config.AUDIO_RATE, start=stream.start - clip.origin),
-                      stream=stream.index)
+                      stream=stream.index,
+                      landmarks=replace(marks.result(), start=stream.start - clip.origin))
         if audio_stream is not None or sig.fine is None or not is_silent(sig.fine):
             return sig
         first = first or sig
@@ -184,12 +188,18 @@ class SignatureCache(Protocol):
 
 
 # The parameters that change each kind of signature (the cache key); bump a version when its
-# algorithm changes (audio 3: short-time whitened sound, the stream chosen per clip; motion 3:
-# optical flow for the sub-frame stage).
+# algorithm changes (audio 3: short-time whitened sound, the stream chosen per clip; audio 4: with
+# landmark fingerprints; motion 3: optical flow for the sub-frame stage).
 _PARAMS: dict[Method, dict[str, Any]] = {
-    Method.AUDIO: {"audio_version": 3, "audio_rate": config.AUDIO_RATE,
+    Method.AUDIO: {"audio_version": 4, "audio_rate": config.AUDIO_RATE,
                    "long_scan_rate": config.LONG_SCAN_RATE, "whiten_frame": config.WHITEN_FRAME,
-                   "whiten_low": config.WHITEN_LOW, "whiten_gate": config.WHITEN_GATE},
+                   "whiten_low": config.WHITEN_LOW, "whiten_gate": config.WHITEN_GATE,
+                   "landmarks": [config.LANDMARK_FRAME, config.LANDMARK_HOP,
+                                 list(config.LANDMARK_BAND), config.LANDMARK_PEAK_FRAMES,
+                                 config.LANDMARK_PEAK_BINS, config.LANDMARK_PROMINENCE,
+                                 config.LANDMARK_LEVEL_FRAMES, config.LANDMARK_FLOOR,
+                                 config.LANDMARK_FANOUT, config.LANDMARK_MAX_DT,
+                                 config.LANDMARK_MAX_DF, config.LANDMARK_HASH_BITS]},
     Method.MOTION: {"motion_version": 3, "motion_size": list(config.MOTION_SIZE),
                     "motion_scaler": config.MOTION_SCALER, "motion_grid": list(config.MOTION_GRID),
                     "motion_rate": config.MOTION_RATE, "motion_baseline": config.MOTION_BASELINE,

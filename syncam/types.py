@@ -96,13 +96,32 @@ class Clip:
 
 
 @dataclass(frozen=True, eq=False)
+class Landmarks:
+    """A clip's landmarks: ``hashes[k]`` seen at clip time ``start + times[k] * hop`` (frame starts).
+
+    ``frames`` is how many spectrogram frames the sound had (its length in hops): the voting's chance
+    model needs it for clips with few landmarks too.
+    """
+
+    hashes: np.ndarray  # uint32, < 2 ** config.LANDMARK_HASH_BITS
+    times: np.ndarray  # int32 frame index of each landmark's anchor peak, ascending
+    hop: float  # seconds per frame
+    frames: int
+    start: float = 0.0  # clip time of frame 0's first sample
+
+    def __len__(self) -> int:
+        return len(self.hashes)
+
+
+@dataclass(frozen=True, eq=False)
 class Signature:
     """A 1-D feature sequence sampled uniformly in clip time.
 
     ``values[k]`` describes clip time ``start + k / rate``. ``fine`` is an optional higher-rate
     signal (for audio: the mono waveform) used to refine a coarse match below one feature step.
     ``flow`` (motion only): optical-flow curves per fine cell at ``fine_rate``, row 0 at clip time
-    ``flow_start``, over the middle of the clip (config.MOTION_FLOW_SPAN).
+    ``flow_start``, over the middle of the clip (config.MOTION_FLOW_SPAN). ``landmarks`` (audio only):
+    the sound's landmark fingerprints (signals/landmarks.py), what sync/index.py votes with.
     """
 
     method: Method
@@ -115,6 +134,7 @@ class Signature:
     flow: np.ndarray | None = None
     flow_start: float = 0.0
     stream: int | None = None  # the file's stream index (ffprobe's) it was made from
+    landmarks: Landmarks | None = None
 
     @property
     def duration(self) -> float:
