@@ -1,4 +1,4 @@
-"""The solve's choice between a pair's candidate lags when sound repeats (sync/repeats.py, sync/solve.py).
+"""The solve's choice between a pair's candidate lags when sound repeats (sync/repeats.py, solve.py).
 
 Matches are built by hand: each carries the clip-a times of the windows that support it and how
 many windows of its overlap had sound in both clips, as sync/correlate.py measures them.
