@@ -445,7 +445,9 @@ def match_voted(a: Signature, b: Signature, ia: int, ib: int, lags: list[float],
                 drift: bool = True) -> list[Match]:
     """Matches at the lags a fingerprint index voted for (sync/index.py), best first: each lag is
     searched on the whitened sound +-CONFIRM_REACH around it (:func:`confirm_lag`), never taken on
-    the index's word. Several lags that both stand: the loop tournament decides where it can."""
+    the index's word. Several lags that stand are all candidates for the solver: no loop tournament
+    here, which could only choose among the lags voted for, and the true one may not be among them
+    (two phones that each heard a replay of one jingle and nothing else in common)."""
     fa, fb = a.fine, b.fine
     assert fa is not None and fb is not None and a.fine_rate is not None
     rate = float(a.fine_rate)
@@ -457,11 +459,6 @@ def match_voted(a: Signature, b: Signature, ia: int, ib: int, lags: list[float],
     found.sort(key=lambda v: -v.confidence)
     if not found:
         return []
-    strong = [v for v in found if v.confidence >= config.ALTERNATIVE_MIN]
-    if len(strong) >= 2:
-        t = loop_tournament(a, b, [v.lag for v in strong])
-        if t is not None and t.confidence >= config.ALTERNATIVE_MIN:
-            found = [t, *[v for v in found if abs(v.lag - t.lag) > config.PEAK_EXCLUSION]]
     first = _confirmed(a, b, ia, ib, found[0], drift=drift, guess=None)
     return [first, *(_confirmed(a, b, ia, ib, v, drift=False, guess=None)
                      for v in found[1: 1 + config.ALTERNATIVES])]
