@@ -359,8 +359,9 @@ def match_all(a: Signature, b: Signature, ia: int = 0, ib: int = 1, *,
     if len(strong) >= 2 and not distinct:
         chosen = replace(chosen, confidence=confidence(chosen.peak, quiet, peaks[0].noise_max),
                          runner_up=max(quiet, peaks[0].noise_max))
-    first = replace(_confirmed(a, b, ia, ib, chosen, drift=drift, guess=guess),
-                    distinct=distinct or chosen.search == "loop")
+    first = _confirmed(a, b, ia, ib, chosen, drift=drift, guess=guess)
+    first = replace(first, distinct=first.distinct or (distinct and _explains(first.support,
+                                                                             first.usable)))
     if len(strong) >= 2 and not distinct:
         first = replace(first, candidates=tuple(Candidate(lag=round(p.lag, 6), score=round(p.z, 2))
                                                 for p in strong[: config.CANDIDATES_REPORTED]))
@@ -415,7 +416,13 @@ def _confirmed(a: Signature, b: Signature, ia: int, ib: int, chosen: _Verdict, *
                  overlap=max(0.0, shared[1] - shared[0]),
                  observations=observations, search=chosen.search,
                  centre=(shared[0] + shared[1]) / 2, support=support, usable=usable,
-                 distinct=chosen.search == "loop")
+                 distinct=chosen.search == "loop" and _explains(support, usable))
+
+
+def _explains(support: tuple[float, ...], usable: int) -> bool:
+    """Does a lag explain most of its overlap (config.EXPLAIN_STRONG)? A lag told apart from its
+    rivals counts as distinct only then: the rivals may all be replays."""
+    return usable > 0 and len(support) >= config.EXPLAIN_STRONG * usable
 
 
 def confirm_lag(fa: np.ndarray, fb: np.ndarray, rate: float, lag: float, *, start_a: float = 0.0,
@@ -445,9 +452,10 @@ def match_voted(a: Signature, b: Signature, ia: int, ib: int, lags: list[float],
                 drift: bool = True) -> list[Match]:
     """Matches at the lags a fingerprint index voted for (sync/index.py), best first: each lag is
     searched on the whitened sound +-CONFIRM_REACH around it (:func:`confirm_lag`), never taken on
-    the index's word. Several lags that stand are all candidates for the solver: no loop tournament
-    here, which could only choose among the lags voted for, and the true one may not be among them
-    (two phones that each heard a replay of one jingle and nothing else in common)."""
+    the index's word. Several lags that stand: the loop tournament compares them. It can only choose
+    among the lags voted for, and the true one may not be among them (two phones that each heard a
+    replay of one jingle and little else in common), so its winner counts as distinct only where it
+    explains most of its overlap (see :func:`_confirmed`)."""
     fa, fb = a.fine, b.fine
     assert fa is not None and fb is not None and a.fine_rate is not None
     rate = float(a.fine_rate)
@@ -459,6 +467,11 @@ def match_voted(a: Signature, b: Signature, ia: int, ib: int, lags: list[float],
     found.sort(key=lambda v: -v.confidence)
     if not found:
         return []
+    strong = [v for v in found if v.confidence >= config.ALTERNATIVE_MIN]
+    if len(strong) >= 2:
+        t = loop_tournament(a, b, [v.lag for v in strong])
+        if t is not None and t.confidence >= config.ALTERNATIVE_MIN:
+            found = [t, *[v for v in found if abs(v.lag - t.lag) > config.PEAK_EXCLUSION]]
     first = _confirmed(a, b, ia, ib, found[0], drift=drift, guess=None)
     return [first, *(_confirmed(a, b, ia, ib, v, drift=False, guess=None)
                      for v in found[1: 1 + config.ALTERNATIVES])]
