@@ -430,10 +430,12 @@ def confirm_lag(fa: np.ndarray, fb: np.ndarray, rate: float, lag: float, *, star
     """The whitened search of the overlap at ``lag`` +- CONFIRM_REACH: its windows' curves added,
     the peak's z against the best lag away from it and the noise maximum of the lags searched (the
     confidence rule of sync/score.py over this range)."""
-    t0, t1 = overlap(len(fa) / rate, len(fb) / rate, start_a, start_b, lag, config.CONFIRM_REACH)
+    t0, t1 = overlap(len(fa) / rate, len(fb) / rate, start_a, start_b, lag, 0.0)
     if t1 - t0 < config.MIN_WINDOW:
         return None
     starts = window_starts(t0, t1, config.OBS_WINDOW, config.OBS_WINDOW, config.OBS_MAX_WINDOWS)
+    if t1 - (starts[-1] + config.OBS_WINDOW) >= config.MIN_WINDOW:  # the overlap's last seconds too
+        starts = np.append(starts, t1 - config.OBS_WINDOW)
     rows, lag0 = curves(fa, fb, rate, lag, starts, min(config.OBS_WINDOW, t1 - t0),
                         config.CONFIRM_REACH, start_a=start_a, start_b=start_b)
     total = robust_standardise(rows.sum(axis=0))

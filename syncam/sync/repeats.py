@@ -9,7 +9,8 @@ of their overlap, a replay's lag only the replayed stretch.
 The solver (sync/solve.py) chooses one lag per pair. Then every strong lag the solution contradicts
 marks a *repeated stretch* of the timeline: the windows that supported it, at both of the places
 they were heard (:func:`repeated_stretches`). A match whose supporting windows all lie in repeated
-stretches tells nothing about which replay a clip heard (:func:`distinctive` says no), and a clip
+stretches tells nothing about which replay a clip heard, nor, where sound repeats, does a match that
+explains less than half of its overlap (:func:`distinctive` says no for both), and a clip
 that only such matches connect to the reference is left unplaced, with every place it fits
 (sync/solve.py). A match decided by the loop tournament heard what tells the repeats apart.
 """
@@ -85,13 +86,17 @@ def _inside(t: float, stretches: Sequence[Stretch]) -> bool:
 
 def distinctive(m: Match, offsets: Mapping[int, float], stretches: Sequence[Stretch]) -> bool:
     """Does ``m`` rest on sound that was heard once? Yes for motion (no repeats are judged there),
-    for a lag the loop tournament chose, and for a lag with a supporting window (or, with none, its
-    overlap's middle) outside every repeated stretch."""
+    for a lag the loop tournament chose, and, in an event without repeats, for every lag. Where
+    sound repeats, a lag must explain its overlap (more of its windows with sound in both clips
+    agree than disagree: a replay's lag explains only the replayed seconds), and a supporting window
+    (or, with none, its overlap's middle) must lie outside every repeated stretch."""
     if m.method is not Method.AUDIO or m.distinct or not stretches:
         return True
     base = offsets.get(m.a)
     if base is None:
         return True
+    if m.usable and 2 * len(m.support) <= m.usable:
+        return False
     times = m.support or ((m.centre,) if m.centre is not None else ())
     return any(not _inside(base + s, stretches) for s in times)
 
