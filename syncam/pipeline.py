@@ -67,7 +67,8 @@ def _audio_streams(paths: list[str], chosen: int | Mapping[str, int] | None) -> 
     for given, number in chosen.items():
         i = _index_of(paths, given)
         if i is None:
-            raise UsageError(f"{given}={number}: {given} is not one of the clips given",
+            raise UsageError(f"{given}={number}: {given} is not one of the clips given; name one "
+                             "of them (CLIP=N), or give N alone for every clip",
                              option="audio_stream")
         out[i] = number
     return out
@@ -84,7 +85,8 @@ def _reference_index(paths: list[str], reference: str | None) -> int:
         return 0
     i = _index_of(paths, reference)
     if i is None:
-        raise UsageError(f"{reference}: the reference must be one of the clips given")
+        raise UsageError(f"{reference}: not one of the clips given; give one of them, or leave "
+                         "--reference out (the first clip is the reference)", option="reference")
     return i
 
 

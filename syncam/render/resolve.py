@@ -12,7 +12,7 @@ from syncam import config
 from syncam.errors import ManifestError, MediaError, UsageError
 from syncam.identity import unchanged
 from syncam.manifest import ClipEntry, Manifest
-from syncam.media.probe import probe
+from syncam.media.probe import check_readable, probe
 from syncam.render.graph import Plan, Source
 from syncam.render.layout import LAYOUTS, mosaic
 from syncam.settings import finite
@@ -74,6 +74,7 @@ def locate(entry: ClipEntry, manifest_path: str | None) -> Clip:
     if where is None:
         raise ManifestError(f"{entry.path}: clip named in {source} is missing (moved or deleted); "
                             "put it back or re-run 'syncam align' with its new path")
+    check_readable(where)  # one an unprivileged user cannot read: say so, not what ffmpeg says
     size = os.path.getsize(where)
     if size != entry.size:
         raise ManifestError(f"{where}: changed since 'syncam align' ({entry.size} bytes then, "
