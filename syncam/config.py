@@ -379,3 +379,11 @@ METADATA_CONFIDENCE = 0.1
 # later (when the file is opened): two takes' clocks that disagree with their measured places by more
 # than this are reported as contradicting the evidence.
 METADATA_TOLERANCE = 2.0  # seconds
+
+# --- issue 23, the loose ends: report speed ------------------------------------------------------
+# A report's correlation curve is computed over at most this many samples of the two signatures
+# together (longer ones are averaged over blocks first): the page draws 2000 points of it and a 4 s
+# zoom, and a 10-minute pair at the aligner's 2 kHz took three 4-million-point FFTs (0.3 s) a curve.
+# At 2^19 that pair is drawn at 400 Hz (2.5 ms a lag in the zoom); pairs under 2 minutes each are
+# drawn at full rate.
+REPORT_CURVE_SAMPLES = 1 << 19

@@ -23,6 +23,7 @@ from syncam.media.probe import probe
 from syncam.settings import Settings
 from syncam.signals.audio import is_silent, signature, whitener
 from syncam.signals.motion import is_still, motion_signature
+from syncam.sigparams import SIGNATURE_PARAMS
 from syncam.sync import priors as priors_mod
 from syncam.sync.correlate import match
 from syncam.sync.solve import solve
@@ -163,24 +164,8 @@ class SignatureCache(Protocol):
                        compute: Callable[[], Signature]) -> Signature: ...
 
 
-# The parameters that change each kind of signature (the cache key); bump a version when its
-# algorithm changes (audio 3: short-time whitened sound, the stream chosen per clip; motion 3:
-# optical flow for the sub-frame stage).
-_PARAMS: dict[Method, dict[str, Any]] = {
-    Method.AUDIO: {"audio_version": 3, "audio_rate": config.AUDIO_RATE,
-                   "long_scan_rate": config.LONG_SCAN_RATE, "whiten_frame": config.WHITEN_FRAME,
-                   "whiten_low": config.WHITEN_LOW, "whiten_gate": config.WHITEN_GATE},
-    Method.MOTION: {"motion_version": 3, "motion_size": list(config.MOTION_SIZE),
-                    "motion_scaler": config.MOTION_SCALER, "motion_grid": list(config.MOTION_GRID),
-                    "motion_rate": config.MOTION_RATE, "motion_baseline": config.MOTION_BASELINE,
-                    "motion_smooth": config.MOTION_SMOOTH, "motion_fine_rate": config.MOTION_FINE_RATE,
-                    "motion_fine_grid": list(config.MOTION_FINE_GRID),
-                    "motion_light_floor": config.MOTION_LIGHT_FLOOR,
-                    "motion_light_clip": config.MOTION_LIGHT_CLIP,
-                    "motion_still": config.MOTION_STILL,
-                    "motion_flow_span": config.MOTION_FLOW_SPAN,
-                    "motion_flow_params": list(config.MOTION_FLOW_PARAMS)},
-}
+# The parameters that change each kind of signature (the cache key): syncam/sigparams.py
+_PARAMS = SIGNATURE_PARAMS
 
 
 def extract(clip: Clip, method: Method, cache: SignatureCache | None = None,
