@@ -5,6 +5,7 @@ a font) and resolves every default."""
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -170,6 +171,9 @@ def plan(m: Manifest, output: str, options: RenderOptions = RenderOptions(), *,
     if options.layout not in LAYOUTS:
         raise UsageError(f"unknown layout {options.layout!r}; choose one of {', '.join(LAYOUTS)}",
                          option="layout")
+    if not re.fullmatch(r"[0-9]+(\.[0-9]+)?[kKM]?", options.audio_bitrate):
+        raise UsageError(f"{options.audio_bitrate!r} is not a bit rate; give bits per second, e.g. "
+                         f"{config.RENDER_AUDIO_BITRATE} or 192000", option="audio_bitrate")
     vcodec, acodec = _codecs(output, options)
     warnings: list[str] = []
     entries = list(m.clips)
