@@ -126,7 +126,10 @@ def to_fcpxml(plan: Plan) -> str:
         gaps[b] = ET.SubElement(spine, "gap", name="synchronized", offset=_t(b * frame),
                                 start="0s", duration=_t((nxt - b) * frame))
     for lane, track, take in placed:
-        b = anchors[take.index]
+        # the gap the take starts in (a later take's gap may start between its own anchor and it)
+        b = max(x for x in bounds if x <= take.start)
+        if _read_back(take.start - b, plan.rate) != take.start - b:
+            b = anchors[take.index]
         node = clip(gaps[b], take, lane=str(lane), offset=_t((take.start - b) * frame))
         ET.SubElement(node, "note").text = f"camera {track.name}"
     for track in plan.tracks:

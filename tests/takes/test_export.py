@@ -134,6 +134,8 @@ def test_fcpxml(takes_manifest: str, m: Manifest, tmp_path) -> None:
         for clip in gap.findall("asset-clip"):
             entry = by_path[path_of(assets[clip.get("ref")].get("src"), str(tmp_path))]
             lanes.setdefault(int(clip.get("lane")), []).append(entry.camera)
+            # connected inside its gap's span, as Final Cut requires of an anchor
+            assert 0 <= sec(clip.get("offset")) - sec(gap.get("start")) < sec(gap.get("duration"))
             start = sec(gap.get("offset")) + sec(clip.get("offset")) - sec(gap.get("start"))
             assert abs(float(start) + m.timeline_start - entry.offset) <= frame / 2
             own = frames[clip.get("format")]

@@ -75,6 +75,9 @@ def test_durations_are_whole_frames_of_each_clips_own_rate() -> None:
         assert abs(float(duration) - e.duration) <= float(own) / 2 + 1e-9  # the whole file
         assert duration == sec(assets[clip.get("ref")].get("duration"))  # not past the asset
         assert "format" not in assets[clip.get("ref")].attrib  # the clip carries it
+    for gap in root.iter("gap"):  # each take connected inside its gap's span, as Final Cut requires
+        for clip in gap.iter("asset-clip"):
+            assert 0 <= sec(clip.get("offset")) - sec(gap.get("start")) < sec(gap.get("duration"))
     phone = next(c for c in root.iter("asset-clip") if c.get("name") == "phone.mov")
     assert frame[phone.get("format")] == Fraction(1001, 30000)
     assert sec(phone.get("duration")) == round(Fraction(6999993, 40000) * Fraction(30000, 1001)) \
