@@ -1,13 +1,14 @@
-"""Report speed: `syncam report` of a 4-camera, 10-minute event next to `syncam align` of it.
+"""Report speed: `syncam report` of a 3-camera, 10-minute event next to `syncam align` of it.
 
-Target: the report takes under 20 % of the time aligning takes. Both run as a user runs them, each
+Target: the report takes at most 20 % of the time aligning takes (issue 23: a 10-minute 3-camera
+event; `--cameras 4` adds a fourth camera, the event this bench measured before). Both run as a user runs them, each
 in a fresh process (`python -m syncam ...`, interpreter and imports included). align starts from an
 empty signature cache (its first run on the footage); report runs after it, as it would, and reads the
 signatures align left in the cache. Also timed: `align --report` against `align` alone (what asking
 for the page costs within one run). Best of REPEATS for each; clips are generated once into
 bench/out/.
 
-    python bench/bench_report.py [--minutes 10]
+    python bench/bench_report.py [--minutes 10] [--cameras 3]
 """
 
 from __future__ import annotations
@@ -33,8 +34,9 @@ TARGET = 0.20
 REPEATS = 2
 
 
-def event(minutes: float) -> list[str]:
-    """Four cameras of ``minutes`` each, partly overlapping, 320x180 pictures; made once."""
+def event(minutes: float, cameras: int = 3) -> list[str]:
+    """The first ``cameras`` of four cameras of ``minutes`` each, partly overlapping, 320x180
+    pictures; made once."""
     folder = os.path.join(OUT, f"report-{minutes:g}min")
     length = minutes * 60.0
     starts = [0.0, length * 0.1, length * 0.25, length * 0.4]
@@ -43,7 +45,7 @@ def event(minutes: float) -> list[str]:
                    size="320x180", snr_db=6.0, band=(250.0, 4000.0), seed=2),
             Camera("cam3.webm", starts[2], length, **VP9_OPUS, fps="30", size="320x180", seed=3),
             Camera("cam4.mp4", starts[3], length, **H264_AAC, fps="50", size="320x180", seed=4)]
-    return mediagen.record_event(folder, cams, seed=12)
+    return mediagen.record_event(folder, cams, seed=12)[:cameras]
 
 
 def _timed(args: list[str], cache: str) -> float:
@@ -71,7 +73,7 @@ from syncam.report import report
 report(sys.argv[1], sys.argv[2], cache=SignatureCache(),
        progress=lambda p: marks.setdefault(p.item, time.perf_counter()))
 t3 = time.perf_counter()
-print(json.dumps({"import syncam": t1 - t0, "import matplotlib, jinja2": t2 - t1,
+print(json.dumps({"import syncam": t1 - t0, "import jinja2 and the plots": t2 - t1,
                   "probe clips": marks["clips"] - t2,
                   "signatures from the cache": marks["signatures"] - marks["clips"],
                   "curves (compute + draw)": marks["curves"] - marks["signatures"],
@@ -88,8 +90,8 @@ def stages(manifest: str, out: str, cache: str) -> dict[str, float]:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def run(minutes: float = 10.0) -> dict:
-    paths = event(minutes)
+def run(minutes: float = 10.0, cameras: int = 3) -> dict:
+    paths = event(minutes, cameras)
     aligns, reports, both = [], [], []
     with tempfile.TemporaryDirectory(prefix="bench report ") as tmp:
         manifest = os.path.join(tmp, "event.json")
@@ -105,24 +107,27 @@ def run(minutes: float = 10.0) -> dict:
             shutil.rmtree(cache + "b")
         size = os.path.getsize(os.path.join(tmp, "r.html"))
     align, rep, combined = min(aligns), min(reports), min(both)
+    load = os.getloadavg()[0]
     return {"cameras": len(paths), "minutes": minutes, "align_s": round(align, 3),
             "report_s": round(rep, 3), "ratio": round(rep / align, 3),
             "align_with_report_s": round(combined, 3),
             "report_share_in_one_run": round((combined - align) / align, 3),
-            "page_kb": round(size / 1024), "target": TARGET,
+            "page_kb": round(size / 1024), "target": TARGET, "load_average": round(load, 1),
             "report_stages_s": {k: round(v, 3) for k, v in parts.items()}}
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--minutes", type=float, default=10.0)
-    r = run(ap.parse_args().minutes)
+    ap.add_argument("--cameras", type=int, choices=(3, 4), default=3)
+    args = ap.parse_args()
+    r = run(args.minutes, args.cameras)
     print(f"\n[report] {r['cameras']} cameras x {r['minutes']:g} min, best of {REPEATS}, fresh "
-          "processes")
+          f"processes, load average {r['load_average']} at the end")
     print(f"  {'syncam align (empty cache)':<34}{r['align_s']:>8.2f} s")
     print(f"  {'syncam report (after it)':<34}{r['report_s']:>8.2f} s   page {r['page_kb']} KB")
-    verdict = "met" if r["ratio"] < TARGET else "MISSED"
-    print(f"  {'report / align':<34}{r['ratio'] * 100:>7.0f} %   (target < {TARGET:.0%}: {verdict})")
+    verdict = "met" if r["ratio"] <= TARGET else "MISSED"
+    print(f"  {'report / align':<34}{r['ratio'] * 100:>7.0f} %   (target <= {TARGET:.0%}: {verdict})")
     print(f"  {'syncam align --report':<34}{r['align_with_report_s']:>8.2f} s   "
           f"(+{r['report_share_in_one_run'] * 100:.0f} % over align alone)")
     print("  where one report's time goes (one run, in its process):")

@@ -25,6 +25,7 @@ from syncam.settings import Settings
 from syncam.signals.audio import is_silent, signature, whitener
 from syncam.signals.landmarks import Landmarker
 from syncam.signals.motion import is_still, motion_signature
+from syncam.sigparams import SIGNATURE_PARAMS
 from syncam.sync import index
 from syncam.sync import priors as priors_mod
 from syncam.sync.correlate import match, match_all, match_voted
@@ -70,7 +71,8 @@ def _audio_streams(paths: list[str], chosen: int | Mapping[str, int] | None) -> 
     for given, number in chosen.items():
         i = _index_of(paths, given)
         if i is None:
-            raise UsageError(f"{given}={number}: {given} is not one of the clips given",
+            raise UsageError(f"{given}={number}: {given} is not one of the clips given; name one "
+                             "of them (CLIP=N), or give N alone for every clip",
                              option="audio_stream")
         out[i] = number
     return out
@@ -87,7 +89,8 @@ def _reference_index(paths: list[str], reference: str | None) -> int:
         return 0
     i = _index_of(paths, reference)
     if i is None:
-        raise UsageError(f"{reference}: the reference must be one of the clips given")
+        raise UsageError(f"{reference}: not one of the clips given; give one of them, or leave "
+                         "--reference out (the first clip is the reference)", option="reference")
     return i
 
 
@@ -187,30 +190,8 @@ class SignatureCache(Protocol):
                        compute: Callable[[], Signature]) -> Signature: ...
 
 
-# The parameters that change each kind of signature (the cache key); bump a version when its
-# algorithm changes (audio 3: short-time whitened sound, the stream chosen per clip; audio 4: with
-# landmark fingerprints; motion 3: optical flow for the sub-frame stage).
-_PARAMS: dict[Method, dict[str, Any]] = {
-    Method.AUDIO: {"audio_version": 4, "audio_rate": config.AUDIO_RATE,
-                   "long_scan_rate": config.LONG_SCAN_RATE, "whiten_frame": config.WHITEN_FRAME,
-                   "whiten_low": config.WHITEN_LOW, "whiten_gate": config.WHITEN_GATE,
-                   "landmarks": [config.LANDMARK_FRAME, config.LANDMARK_HOP,
-                                 list(config.LANDMARK_BAND), config.LANDMARK_PEAK_FRAMES,
-                                 config.LANDMARK_PEAK_BINS, config.LANDMARK_PROMINENCE,
-                                 config.LANDMARK_LEVEL_FRAMES, config.LANDMARK_FLOOR,
-                                 config.LANDMARK_FANOUT, config.LANDMARK_MAX_DT,
-                                 config.LANDMARK_MAX_DF, config.LANDMARK_HASH_BITS]},
-    Method.MOTION: {"motion_version": 3, "motion_size": list(config.MOTION_SIZE),
-                    "motion_scaler": config.MOTION_SCALER, "motion_grid": list(config.MOTION_GRID),
-                    "motion_rate": config.MOTION_RATE, "motion_baseline": config.MOTION_BASELINE,
-                    "motion_smooth": config.MOTION_SMOOTH, "motion_fine_rate": config.MOTION_FINE_RATE,
-                    "motion_fine_grid": list(config.MOTION_FINE_GRID),
-                    "motion_light_floor": config.MOTION_LIGHT_FLOOR,
-                    "motion_light_clip": config.MOTION_LIGHT_CLIP,
-                    "motion_still": config.MOTION_STILL,
-                    "motion_flow_span": config.MOTION_FLOW_SPAN,
-                    "motion_flow_params": list(config.MOTION_FLOW_PARAMS)},
-}
+# The parameters that change each kind of signature (the cache key): syncam/sigparams.py
+_PARAMS = SIGNATURE_PARAMS
 
 
 def extract(clip: Clip, method: Method, cache: SignatureCache | None = None,

@@ -184,8 +184,8 @@ def _max_offset(value: Any, where: str) -> float | None:
     try:
         return finite(value, "max_offset", low=0)
     except UsageError:  # also NaN and infinities, which no JSON manifest can hold
-        raise UsageError(f"{where}: max_offset {value!r} must be a finite number of seconds >= 0") \
-            from None
+        raise UsageError(f"{where}: max_offset {value!r} must be a finite number of seconds >= 0; "
+                         "fix it in the jobs file or leave it empty") from None
 
 
 def _cameras(value: Any, paths: tuple[str, ...], base: str, where: str) -> tuple[str, ...] | None:
@@ -298,8 +298,12 @@ def read_jobs_file(path: str, *, out: str | None = None) -> list[Job]:
             text = fh.read()
     except FileNotFoundError:
         raise UsageError(f"{path}: no such jobs file; check the path") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"{path}: cannot read the jobs file ({exc})") from None
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"{path}: not a text file ({exc.reason} at byte {exc.start}); a jobs file "
+                         "is CSV or JSON text: see 'syncam batch --help'") from None
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot read the jobs file ({exc.strerror}); make it readable or "
+                         "give another") from None
     is_json = path.lower().endswith(".json") or text.lstrip()[:1] in ("[", "{")
     jobs = _json_jobs(path, text, out) if is_json else _csv_jobs(path, text, out)
     names = [j.name for j in jobs]
@@ -307,7 +311,8 @@ def read_jobs_file(path: str, *, out: str | None = None) -> list[Job]:
     if dup is not None:
         raise UsageError(f"{path}: event name '{dup}' is given twice; names must be unique")
     if not jobs:
-        raise UsageError(f"{path}: no events in the jobs file")
+        raise UsageError(f"{path}: no events in the jobs file; give one per line (CSV) or per "
+                         "object (JSON): see 'syncam batch --help'")
     return jobs
 
 
@@ -327,7 +332,8 @@ def find_events(roots: Sequence[str] = (), *, jobs_file: str | None = None,
     if dup is not None:
         raise UsageError(f"event name '{dup}' comes from both a ROOT and the jobs file; rename one")
     if not found:
-        raise UsageError(f"no media files found under {', '.join(roots)}; each event is a folder "
-                         f"of clips ({', '.join(sorted(MEDIA_EXTENSIONS))})")
+        raise UsageError(f"{', '.join(roots)}: no media files in it or its sub-folders; give the "
+                         "folder whose sub-folders hold each event's clips (files named "
+                         f"{', '.join(sorted(MEDIA_EXTENSIONS))})")
     return found
 

@@ -161,7 +161,7 @@ def align_event(job: Job, options: Options) -> Outcome:
         return Outcome(done(Status.FAILED, manifest=job.manifest, unplaced=unplaced,
                             error=f"mosaic not rendered: {aligned.render_error}"), m.to_json())
     if options.report:  # likewise a failed report
-        from syncam.report.build import report as write_report  # matplotlib, Jinja2: only here
+        from syncam.report.build import report as write_report  # Jinja2: only here
 
         try:
             os.makedirs(os.path.dirname(job.report), exist_ok=True)

@@ -31,7 +31,7 @@ def report_cmd(manifest_path: str, output: str | None, instants: int, title: str
                no_cache: bool, cache_dir: str | None) -> None:
     """Write an HTML page showing how, and how surely, every clip of MANIFEST was placed.
 
-    Works from the manifest and its clips; needs the syncam[report] extra (matplotlib, Jinja2).
+    Works from the manifest and its clips; needs the syncam[report] extra (Jinja2).
     """
     from syncam.cache import SignatureCache
     from syncam.report import report  # the extra's packages are imported only here

@@ -41,11 +41,15 @@ def _override(name: str) -> str:
 
 def find_binary(name: str) -> str:
     """Path of ``ffmpeg`` or ``ffprobe``; $SYNCAM_FFMPEG / $SYNCAM_FFPROBE override the PATH search."""
-    override = os.environ.get(_override(name))
+    var = _override(name)
+    override = os.environ.get(var)
     if override:
+        if not os.path.exists(override):
+            raise FFmpegMissing(f"{var}={override}: no such file; point it at the {name} program "
+                                f"(e.g. {shutil.which(name) or '/usr/bin/' + name}) or unset it")
         if not (os.path.isfile(override) and os.access(override, os.X_OK)):
-            raise FFmpegMissing(f"{_override(name)}={override}: not executable; point it at the "
-                                f"{name} program or unset it")
+            raise FFmpegMissing(f"{var}={override}: not executable; point it at the {name} program "
+                                "or unset it")
         return override
     found = shutil.which(name)
     if not found:
@@ -54,11 +58,21 @@ def find_binary(name: str) -> str:
 
 
 def _suspect(args: Sequence[str]) -> str:
-    """When a program set by $SYNCAM_FFMPEG/$SYNCAM_FFPROBE misbehaves: a hint naming the variable."""
+    """When a program set by $SYNCAM_FFMPEG/$SYNCAM_FFPROBE ran: ``"SYNCAM_FFMPEG=/bin/false"``;
+    else ""."""
     for name in ("ffmpeg", "ffprobe"):
         if args and os.environ.get(_override(name)) == args[0]:
-            return f" (is {_override(name)}={args[0]} really {name}?)"
+            return f"{_override(name)}={args[0]}"
     return ""
+
+
+def _not_it(suspect: str, what: str) -> FFmpegMissing:
+    """The error for a $SYNCAM_FFMPEG/$SYNCAM_FFPROBE program that does not behave as ffmpeg does:
+    it names the variable, not the clip it was given."""
+    var, _, prog = suspect.partition("=")
+    name = var.removeprefix("SYNCAM_").lower()
+    return FFmpegMissing(f"{var}={prog}: {what}, as {name} never does; point it at the {name} "
+                         "program or unset it")
 
 
 _CONTEXT = re.compile(r"\[[^\]]* @ 0x[0-9a-f]+\]\s*")  # "[mov,mp4,... @ 0x55ce...] "
@@ -69,6 +83,8 @@ def _tail(stderr: bytes, lines: int = 3, path: str | None = None) -> str:
     out: list[str] = []
     for line in stderr.decode("utf-8", "replace").strip().splitlines()[-lines:]:
         line = _CONTEXT.sub("", line).strip()
+        if line.startswith("Last message repeated"):  # ffmpeg's log noise, not a message
+            continue
         if path:
             line = line.replace(f"{path}: ", "")
         if line and line not in out:
@@ -88,10 +104,13 @@ def run(args: Sequence[str], *, what: str) -> bytes:
 
 
 def _check(code: int, tail: str, what: str, suspect: str = "") -> None:
-    """Raise FFmpegError for a non-zero exit, with the useful tail of what ffmpeg said (or, when it
-    said nothing, its exit code and ``suspect``: a hint at the program that ran)."""
+    """Raise FFmpegError for a non-zero exit, with the useful tail of what ffmpeg said. A failure
+    without a word from a program $SYNCAM_FFMPEG/$SYNCAM_FFPROBE set (``suspect``) is that
+    variable's fault (FFmpegMissing naming it), not the clip's."""
     if code != 0:
-        raise FFmpegError(f"{what}: {tail or f'ffmpeg exited with code {code}{suspect}'}", tail)
+        if not tail and suspect:
+            raise _not_it(suspect, f"exited with code {code} without a word")
+        raise FFmpegError(f"{what}: {tail or f'ffmpeg exited with code {code}'}", tail)
 
 
 _LIVE: set[subprocess.Popen[bytes]] = set()  # ffmpeg processes running now, for stop_all()
@@ -166,7 +185,9 @@ def probe_json(path: str) -> dict:
     except ValueError:
         data = None
     if not isinstance(data, dict):
-        raise FFmpegError(f"{path}: {args[0]} did not describe it as ffprobe does{_suspect(args)}")
+        if _suspect(args):
+            raise _not_it(_suspect(args), f"did not describe {path} in JSON")
+        raise FFmpegError(f"{path}: {args[0]} did not describe it as ffprobe does")
     return data
 
 

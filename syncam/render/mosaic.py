@@ -12,13 +12,14 @@ Three steps, each testable alone:
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
 from syncam import manifest as manifest_mod
 from syncam.atomic import atomic_path, check_writable
-from syncam.errors import FFmpegError, UsageError
+from syncam.errors import FFmpegError, MediaError, SyncamError, UsageError
 from syncam.manifest import Manifest
 from syncam.media import ffmpeg
 from syncam.render.graph import build_args
@@ -41,6 +42,43 @@ class RenderResult:
     audio: tuple[str, ...]  # clips whose sound is in the output
     warnings: tuple[str, ...] = field(default_factory=tuple)
 
+
+_FULL = ("No space left on device", "File too large", "Disk quota exceeded")
+
+
+def explain_failure(exc: FFmpegError, args: Sequence[str], target: str, preset: str | None
+                    ) -> SyncamError:
+    """What a failed render's ffmpeg said, as one line naming what to fix: the disk (full), a clip
+    (ffmpeg names one of its inputs: the clip cannot be read or decoded), ``--preset``, or else the
+    output with the encoder options. Pure: reads the error's stderr tail and the argument list."""
+    tail = exc.stderr_tail
+    tmp_names = [a for a in args if os.path.basename(a).startswith(".") and ".part" in a]
+    for name in tmp_names:  # the hidden temporary file is nothing the user knows of
+        tail = tail.replace(name, target)
+    nothing = f"nothing was written to {target}"
+    full = next((w for w in _FULL if w in tail), None)
+    if full:
+        return FFmpegError(f"{target}: {full} while rendering; free space in "
+                           f"{os.path.dirname(target)} or give -o a file on another disk; "
+                           f"{nothing}", tail)
+    if preset and "preset" in tail.lower():
+        return UsageError(f"{preset!r} is not a preset of this encoder ({tail}); leave it out or "
+                          "choose one the encoder lists", option="preset")
+    inputs = [args[i + 1] for i, a in enumerate(args[:-1]) if a == "-i"]
+    named = [p for p in inputs if p in tail]
+    by_index = re.search(r"(?:decoding stream #|[Ii]nput file #?|[Ii]nput #)(\d+)", tail)
+    if not named and by_index and int(by_index.group(1)) < len(inputs):
+        named = [inputs[int(by_index.group(1))]]
+    if named:
+        clip = named[0]
+        said = " | ".join(x for x in tail.replace(f"{clip}: ", "").split(" | ") if x != clip)
+        if "Permission denied" in said:
+            return MediaError(f"{clip}: permission denied; make the file readable; {nothing}")
+        return MediaError(f"{clip}: ffmpeg cannot read or decode it ({said}); copy or export the "
+                          "clip again (then re-run 'syncam align'), or align without it; "
+                          f"{nothing}")
+    return FFmpegError(f"rendering {target}: {tail}; {nothing}; check --vcodec, --acodec, --preset "
+                       "and --crf, or run again with --debug to see ffmpeg's command", tail)
 
 
 def render(source: str | Manifest, output: str, options: RenderOptions | None = None, *,
@@ -78,7 +116,8 @@ def render(source: str | Manifest, output: str, options: RenderOptions | None = 
         try:
             ffmpeg.run_with_progress(args, what=f"rendering {target}", on_progress=on_block)
         except FFmpegError as exc:
-            raise FFmpegError(f"{exc}; nothing was written to {target}", exc.stderr_tail) from None
+            raise explain_failure(exc, args, target,
+                                  options.preset if options else None) from None
     if progress is not None:
         progress(Progress("render", total, total, os.path.basename(target)))
     return RenderResult(output=target, width=the_plan.mosaic.width, height=the_plan.mosaic.height,

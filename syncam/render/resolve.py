@@ -5,6 +5,7 @@ a font) and resolves every default."""
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -12,7 +13,7 @@ from syncam import config
 from syncam.errors import ManifestError, MediaError, UsageError
 from syncam.identity import unchanged
 from syncam.manifest import ClipEntry, Manifest
-from syncam.media.probe import probe
+from syncam.media.probe import check_readable, probe
 from syncam.render.graph import Plan, Source
 from syncam.render.layout import LAYOUTS, mosaic
 from syncam.settings import finite
@@ -74,6 +75,7 @@ def locate(entry: ClipEntry, manifest_path: str | None) -> Clip:
     if where is None:
         raise ManifestError(f"{entry.path}: clip named in {source} is missing (moved or deleted); "
                             "put it back or re-run 'syncam align' with its new path")
+    check_readable(where)  # one an unprivileged user cannot read: say so, not what ffmpeg says
     size = os.path.getsize(where)
     if size != entry.size:
         raise ManifestError(f"{where}: changed since 'syncam align' ({entry.size} bytes then, "
@@ -169,6 +171,9 @@ def plan(m: Manifest, output: str, options: RenderOptions = RenderOptions(), *,
     if options.layout not in LAYOUTS:
         raise UsageError(f"unknown layout {options.layout!r}; choose one of {', '.join(LAYOUTS)}",
                          option="layout")
+    if not re.fullmatch(r"[0-9]+(\.[0-9]+)?[kKM]?", options.audio_bitrate):
+        raise UsageError(f"{options.audio_bitrate!r} is not a bit rate; give bits per second, e.g. "
+                         f"{config.RENDER_AUDIO_BITRATE} or 192000", option="audio_bitrate")
     vcodec, acodec = _codecs(output, options)
     warnings: list[str] = []
     entries = list(m.clips)

@@ -18,7 +18,7 @@ import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -26,23 +26,26 @@ from syncam import __version__, config, manifest
 from syncam.atomic import check_writable, write_text
 from syncam.errors import SyncamError, UsageError
 from syncam.media import ffmpeg
-from syncam.pipeline import SignatureCache, extract
 from syncam.render.resolve import locate
 from syncam.report import evidence, sheet
+from syncam.sigparams import SIGNATURE_PARAMS
 from syncam.types import Clip, Method, Progress, Signature
+
+if TYPE_CHECKING:
+    from syncam.pipeline import SignatureCache
 
 INSTALL = "pip install 'syncam[report]'"
 
 
 def check_extras() -> tuple[Any, Any]:
-    """The report's optional packages (plots, template engine), or one line saying what to
-    install."""
+    """The report's optional package (the template engine) and its plots, or one line saying what
+    to install."""
     try:
         jinja2 = importlib.import_module("jinja2")
         plots = importlib.import_module("syncam.report.plots")
     except ImportError as exc:
-        raise UsageError(f"syncam report needs matplotlib and Jinja2 ({exc.name} is missing): "
-                         f"{INSTALL}") from None
+        raise UsageError(f"syncam report needs Jinja2 ({exc.name} is missing): {INSTALL}") \
+            from None
     return jinja2, plots
 
 
@@ -65,6 +68,19 @@ class ReportResult:
 
 def _data_uri(png: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+def _signature(clip: Clip, method: Method, cache: SignatureCache | None) -> Signature:
+    """The clip's signature of one kind as align made it: from the cache, looked up without
+    importing the aligner (and scipy with it: a third of a report's time), which is imported to
+    decode the clip only when the cache does not have it."""
+    params = {**SIGNATURE_PARAMS[method], "audio_stream": None} if method is Method.AUDIO \
+        else SIGNATURE_PARAMS[method]
+
+    def compute() -> Signature:
+        from syncam.pipeline import extract
+        return extract(clip, method)
+    return compute() if cache is None else cache.get_or_compute(clip, method, params, compute)
 
 
 def _why(m: dict[str, Any], min_confidence: float, placed: list[bool]) -> str:
@@ -133,7 +149,8 @@ def _match_row(k: int, x: dict[str, Any], entries: list[dict[str, Any]], min_con
     method = Method(x["method"])
     curve = evidence.correlation_curve(
         sigs[a, method], sigs[b, method], min_overlap=config.MIN_OVERLAP,
-        exclusion=config.PEAK_EXCLUSION if method is Method.AUDIO else config.PEAK_EXCLUSION_MOTION)
+        exclusion=config.PEAK_EXCLUSION if method is Method.AUDIO else config.PEAK_EXCLUSION_MOTION,
+        max_samples=config.REPORT_CURVE_SAMPLES)
     if curve is None:
         return row
     lags, z = evidence.thin(curve.lags, curve.z, config.REPORT_CURVE_POINTS)
@@ -206,7 +223,7 @@ def report(source: str | manifest.Manifest, output: str, *, manifest_path: str |
         want |= {(i, Method.AUDIO) for i in range(n) if placed[i] and clips[i].audio}
         keys = sorted(want, key=lambda k: (k[0], k[1].value))
         sigs: dict[tuple[int, Method], Signature] = dict(zip(keys, pool.map(
-            lambda k: extract(clips[k[0]], k[1], cache), keys)))
+            lambda k: _signature(clips[k[0]], k[1], cache), keys)))
         report_progress(Progress("report", 2, 4, "signatures"))
         # the contact sheet: decoded while the plots are drawn
         times = (evidence.instants(m.timeline_start, m.timeline_end, instants)

@@ -63,7 +63,8 @@ def test_bad_roots(tmp_path):
     with pytest.raises(UsageError, match="not a folder.*syncam align"):
         discover([clip])
     os.makedirs(tmp_path / "no media")
-    with pytest.raises(UsageError, match="no media files found"):
+    with pytest.raises(UsageError, match="no media: no media files in it or its sub-folders; "
+                       "give the folder"):
         find_events([str(tmp_path / "no media")])
     with pytest.raises(UsageError, match="nothing to do"):
         find_events([])

@@ -84,6 +84,13 @@ def kit(tmp_path_factory: pytest.TempPathFactory) -> Kit:
     open(os.path.join(folder, "empty.mp4"), "wb").close()
     with open(a, "rb") as src, open(os.path.join(folder, "cut.mp4"), "wb") as dst:
         dst.write(src.read(os.path.getsize(a) // 3))
+    # a manifest whose first clip is the cut copy, as if it were cut after align measured it (its
+    # size and time recorded): render does not probe it again, ffmpeg finds it undecodable
+    cut = os.stat(os.path.join(folder, "cut.mp4"))
+    with open(os.path.join(folder, "cut_clip.json"), "w", encoding="utf-8") as fh:
+        json.dump(_manifest_variant(doc, lambda d: d["clips"][0].update(
+            path=os.path.join(folder, "cut.mp4"), name="cut.mp4", size=cut.st_size,
+            mtime=cut.st_mtime)), fh)
     os.makedirs(os.path.join(folder, "a folder.mp4"))
     os.makedirs(os.path.join(folder, "no clips here"))
     picture = os.path.join(folder, "picture.avi")  # mpeg4 in AVI, then most of its frames damaged
@@ -156,7 +163,8 @@ CASES = [
     Case("align same clip twice", lambda k, o: ["align", k.a, os.path.join(k.folder, ".", "cam a.mp4"),
                                                 *M(k, o)], 2, lambda k, o: ["cam a.mp4", "twice"]),
     Case("align unknown reference", lambda k, o: ["align", *_ab(k), "-r", k.path("notes.mp4"),
-                                                  *M(k, o)], 2, lambda k, o: ["notes.mp4"]),
+                                                  *M(k, o)], 2,
+         lambda k, o: ["--reference", "notes.mp4", "leave --reference out"]),
     Case("align audio-stream text", lambda k, o: ["align", *_ab(k), "--audio-stream", "loud",
                                                   *M(k, o)], 2, lambda k, o: ["--audio-stream"]),
     Case("align audio-stream too high", lambda k, o: ["align", *_ab(k), "--audio-stream", "2",
@@ -164,7 +172,7 @@ CASES = [
          lambda k, o: ["--audio-stream", "cam "]),
     Case("align audio-stream of another clip", lambda k, o: ["align", *_ab(k), "--audio-stream",
                                                              "elsewhere.mp4=0", *M(k, o)], 2,
-         lambda k, o: ["--audio-stream", "elsewhere.mp4"]),
+         lambda k, o: ["--audio-stream", "elsewhere.mp4", "CLIP=N"]),
     # --- align: inputs -------------------------------------------------------------------------
     Case("align missing clip", lambda k, o: ["align", k.a, k.path("nope.mp4"), *M(k, o)], 1,
          lambda k, o: ["nope.mp4", "no such file"]),
@@ -200,12 +208,21 @@ CASES = [
          lambda k, o: ["SYNCAM_FFPROBE", "not executable"],
          env=lambda k: {"SYNCAM_FFPROBE": k.path("not executable")}),
     Case("SYNCAM_FFPROBE missing", lambda k, o: ["probe", k.a], 1,
-         lambda k, o: ["SYNCAM_FFPROBE", "/nowhere/ffprobe"],
+         lambda k, o: ["SYNCAM_FFPROBE=/nowhere/ffprobe", "no such file", "unset it"],
          env=lambda k: {"SYNCAM_FFPROBE": "/nowhere/ffprobe"}),
+    Case("SYNCAM_FFMPEG missing", lambda k, o: ["align", *_ab(k), *M(k, o), "--no-cache"], 1,
+         lambda k, o: ["SYNCAM_FFMPEG=/nowhere/ffmpeg", "no such file", "unset it"],
+         env=lambda k: {"SYNCAM_FFMPEG": "/nowhere/ffmpeg"}),
+    Case("SYNCAM_FFMPEG missing in render", lambda k, o: ["render", k.manifest, *V(k, o)], 1,
+         lambda k, o: ["SYNCAM_FFMPEG=/nowhere/ffmpeg", "no such file", "unset it"],
+         env=lambda k: {"SYNCAM_FFMPEG": "/nowhere/ffmpeg"}),
+    # a program that is not ffprobe/ffmpeg: the variable is at fault, not the clip
     Case("SYNCAM_FFPROBE is not ffprobe", lambda k, o: ["probe", k.a], 1,
-         lambda k, o: ["SYNCAM_FFPROBE"], env=lambda k: {"SYNCAM_FFPROBE": "/bin/true"}),
+         lambda k, o: ["SYNCAM_FFPROBE=/bin/true", "unset it"],
+         env=lambda k: {"SYNCAM_FFPROBE": "/bin/true"}),
     Case("SYNCAM_FFMPEG is not ffmpeg", lambda k, o: ["align", *_ab(k), *M(k, o), "--no-cache"], 1,
-         lambda k, o: ["SYNCAM_FFMPEG"], env=lambda k: {"SYNCAM_FFMPEG": "/bin/false"}),
+         lambda k, o: ["SYNCAM_FFMPEG=/bin/false", "unset it"],
+         env=lambda k: {"SYNCAM_FFMPEG": "/bin/false"}),
     # --- probe ---------------------------------------------------------------------------------
     Case("probe missing file", lambda k, o: ["probe", k.path("nope.mp4")], 1,
          lambda k, o: ["nope.mp4"]),
@@ -240,6 +257,8 @@ CASES = [
          lambda k, o: ["none_placed.json", "no clip is placed"]),
     Case("render clip moved", lambda k, o: ["render", k.path("moved_clip.json"), *V(k, o)], 1,
          lambda k, o: ["cam x.mp4", "missing"]),
+    Case("render undecodable clip", lambda k, o: ["render", k.path("cut_clip.json"), *V(k, o)], 1,
+         lambda k, o: ["cut.mp4", "cannot read or decode", "export the clip again"]),
     Case("render clip changed", lambda k, o: ["render", k.path("bigger_clip.json"), *V(k, o)], 1,
          lambda k, o: ["cam a.mp4", "changed"]),
     # --- render: options -----------------------------------------------------------------------
@@ -265,6 +284,9 @@ CASES = [
          lambda k, o: ["--crf"]),
     Case("render audio of no clip", lambda k, o: ["render", k.manifest, *V(k, o), "--audio",
                                                   "cam z"], 2, lambda k, o: ["--audio", "cam z"]),
+    Case("render audio bitrate text", lambda k, o: ["render", k.manifest, *V(k, o),
+                                                    "--audio-bitrate", "lots"], 2,
+         lambda k, o: ["--audio-bitrate", "lots", "e.g."]),
     Case("render no output", lambda k, o: ["render", k.manifest], 2, lambda k, o: ["--output"]),
     Case("render unknown container", lambda k, o: ["render", k.manifest, "-o",
                                                    os.path.join(o, "v.xyz")], 2,
@@ -280,19 +302,19 @@ CASES = [
                                                        "nosound"], 2,
          lambda k, o: ["nosound", "--acodec"]),
     Case("render bad preset", lambda k, o: ["render", k.manifest, *V(k, o), "--preset", "ludicrous"],
-         1, lambda k, o: ["v.mp4"]),
+         2, lambda k, o: ["--preset", "ludicrous", "leave it out"]),
     # --- batch ---------------------------------------------------------------------------------
     Case("batch empty folder", lambda k, o: ["batch", k.path("no clips here"), "-o", o], 2,
-         lambda k, o: ["no clips here"]),
+         lambda k, o: ["no clips here", "give the folder whose sub-folders hold"]),
     Case("batch missing folder", lambda k, o: ["batch", k.path("nowhere"), "-o", o], 2,
          lambda k, o: ["nowhere"]),
     Case("batch binary jobs file", lambda k, o: ["batch", "--jobs-file", k.path("jobs.bin"), "-o", o],
-         2, lambda k, o: ["jobs.bin"]),
+         2, lambda k, o: ["jobs.bin", "not a text file", "CSV or JSON"]),
     Case("batch missing jobs file", lambda k, o: ["batch", "--jobs-file", k.path("nope.csv"), "-o",
                                                   o], 2, lambda k, o: ["nope.csv"]),
     Case("batch jobs file NaN max_offset", lambda k, o: ["batch", "--jobs-file",
                                                          k.path("jobs_nan.json"), "-o", o], 2,
-         lambda k, o: ["jobs_nan.json", "max_offset"]),
+         lambda k, o: ["jobs_nan.json", "max_offset", "fix it"]),
     Case("batch max-offset nan", lambda k, o: ["batch", "--jobs-file", k.path("jobs_one.json"),
                                                "--max-offset", "nan", "-o", o], 2,
          lambda k, o: ["--max-offset"]),
@@ -301,6 +323,26 @@ CASES = [
     Case("batch output is a file", lambda k, o: ["batch", "--jobs-file", k.path("jobs_one.json"),
                                                  "-o", k.a], 2, lambda k, o: ["cam a.mp4"]),
     Case("batch nothing to do", lambda k, o: ["batch", "-o", o], 2, lambda k, o: ["--jobs-file"]),
+    # --- report and export -------------------------------------------------------------------
+    Case("report missing manifest", lambda k, o: ["report", k.path("nope.json"), "-o",
+                                                  os.path.join(o, "r.html")], 1,
+         lambda k, o: ["nope.json", "check the path"]),
+    Case("report not html", lambda k, o: ["report", k.manifest, "-o", os.path.join(o, "r.txt")], 2,
+         lambda k, o: ["r.txt", ".html"]),
+    Case("report binary manifest", lambda k, o: ["report", k.path("binary.json"), "-o",
+                                                 os.path.join(o, "r.html")], 1,
+         lambda k, o: ["binary.json", "give a manifest"]),
+    Case("report instants 99", lambda k, o: ["report", k.manifest, "-o", os.path.join(o, "r.html"),
+                                             "--instants", "99"], 2, lambda k, o: ["--instants"]),
+    Case("export unknown format", lambda k, o: ["export", k.manifest, "-o",
+                                                os.path.join(o, "e.mov")], 2,
+         lambda k, o: ["e.mov", "name it with one of"]),
+    Case("export missing manifest", lambda k, o: ["export", k.path("nope.json"), "-o",
+                                                  os.path.join(o, "e.otio")], 1,
+         lambda k, o: ["nope.json", "check the path"]),
+    Case("export other json", lambda k, o: ["export", k.path("other.json"), "-o",
+                                            os.path.join(o, "e.otio")], 1,
+         lambda k, o: ["other.json", "syncam align"]),
     # --- the command itself --------------------------------------------------------------------
     Case("unknown command", lambda k, o: ["allign", k.a], 2, lambda k, o: ["allign"]),
 ]
@@ -373,8 +415,8 @@ def _as_nobody() -> list[str]:
     return nobody
 
 
-@pytest.mark.parametrize("command, code", [("align", 1), ("render", 1), ("probe", 1),
-                                           ("batch", 2)])
+@pytest.mark.parametrize("command, code", [("align", 1), ("render", 1), ("render clip", 1),
+                                           ("probe", 1), ("batch", 2)])
 def test_an_unreadable_input_is_an_error_naming_it(kit: Kit, command: str, code: int) -> None:
     folder = tempfile.mkdtemp(prefix="syncam-unreadable-")  # pytest's folders are root's alone
     os.chmod(folder, 0o777)  # the unprivileged user may write its output here
@@ -387,17 +429,62 @@ def test_an_unreadable_input_is_an_error_naming_it(kit: Kit, command: str, code:
 def _check_unreadable(kit: Kit, folder: str, command: str, code: int) -> None:
     secret = os.path.join(folder, "secret.mp4" if command != "render" else "secret.json")
     shutil.copy(kit.a if command != "render" else kit.manifest, secret)
+    if command == "render clip":  # a readable manifest whose clip (as aligned) is not readable
+        with open(kit.manifest, encoding="utf-8") as fh:
+            doc = json.load(fh)
+        st = os.stat(secret)
+        doc["clips"][0].update(path=secret, name="secret.mp4", size=st.st_size, mtime=st.st_mtime)
+        with open(os.path.join(folder, "m.json"), "w", encoding="utf-8") as fh:
+            json.dump(doc, fh)
+        os.chmod(os.path.join(folder, "m.json"), 0o644)
     os.chmod(secret, 0)
     readable = os.path.join(folder, "open.mp4")
     shutil.copy(kit.b, readable)
     os.chmod(readable, 0o644)
     args = {"align": ["align", readable, secret, "-o", os.path.join(folder, "m.json")],
             "render": ["render", secret, "-o", os.path.join(folder, "v.mp4")],
+            "render clip": ["render", os.path.join(folder, "m.json"), "-o",
+                            os.path.join(folder, "v.mp4")],
             "probe": ["probe", secret],
             "batch": ["batch", "--jobs-file", secret, "-o", os.path.join(folder, "out")]}[command]
     res = subprocess.run([*_as_nobody(), sys.executable, "-m", "syncam", *args], capture_output=True,
                          text=True, stdin=subprocess.DEVNULL)
     lines = res.stderr.strip().splitlines()
     assert res.returncode == code and len(lines) == 1 and "Traceback" not in res.stderr, res.stderr
-    assert "secret." in lines[0] and ("ermission denied" in lines[0]), lines[0]
-    assert sorted(os.listdir(folder)) == sorted([os.path.basename(secret), "open.mp4"])
+    assert "secret." in lines[0] and "ermission denied" in lines[0] and "readable" in lines[0], \
+        lines[0]
+    made = ["m.json"] if command == "render clip" else []
+    assert sorted(os.listdir(folder)) == sorted([os.path.basename(secret), "open.mp4", *made])
+
+
+def _small_disk() -> list[str]:
+    """A command prefix that runs the rest with a 64 kB tmpfs mounted on the folder given as its
+    first argument, then prints "left: " and what the folder holds: a user and mount namespace of
+    its own (util-linux's unshare), no root needed where the kernel allows unprivileged user
+    namespaces (Debian does)."""
+    unshare = shutil.which("unshare")
+    if unshare is None:
+        pytest.skip("no unshare (util-linux): cannot make a small disk")
+    probe = subprocess.run([unshare, "-rm", "sh", "-c", "mount -t tmpfs -o size=64k tmpfs /mnt"],
+                           capture_output=True, stdin=subprocess.DEVNULL)
+    if probe.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs in a user namespace here: {probe.stderr.decode()}")
+    return [unshare, "-rm", "sh", "-c", 'mount -t tmpfs -o size=64k tmpfs "$0" || exit 99; "$@"; '
+            'rc=$?; echo "left: $(ls -A "$0")"; exit $rc']
+
+
+def test_a_full_disk_during_render_names_the_output_and_says_what_to_do(kit: Kit, tmp_path) -> None:
+    """A real full disk (a 64 kB tmpfs as the output folder): ffmpeg's write fails with ENOSPC."""
+    out = os.path.join(str(tmp_path), "small disk")
+    os.makedirs(out)
+    before = _hashes(kit.folder)
+    res = subprocess.run([*_small_disk(), out, sys.executable, "-m", "syncam", "render",
+                          kit.manifest, *V(kit, out)], capture_output=True, text=True,
+                         stdin=subprocess.DEVNULL)
+    lines = [line for line in res.stderr.splitlines() if line.strip()]
+    assert res.returncode == 1 and len(lines) == 1 and "Traceback" not in res.stderr, res.stderr
+    assert lines[0].startswith(f"syncam: error: {os.path.join(out, 'v.mp4')}: No space left on "
+                               "device while rendering; free space in"), lines[0]
+    assert ".part" not in lines[0]  # the hidden temporary's name is nothing the user knows of
+    assert _hashes(kit.folder) == before
+    assert res.stdout.splitlines()[-1] == "left: "  # nothing on the full disk, final or hidden

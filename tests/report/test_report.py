@@ -249,7 +249,7 @@ def test_batch_writes_a_page_per_event_and_an_index(coded, tmp_path) -> None:
 
 def test_missing_extra_is_one_line(coded, tmp_path) -> None:
     out = tmp_path / "r.html"
-    code = ("import sys; sys.modules['matplotlib'] = None; from syncam.cli import main; "
+    code = ("import sys; sys.modules['jinja2'] = None; from syncam.cli import main; "
             f"sys.argv = ['syncam', 'report', {coded.manifest!r}, '-o', {str(out)!r}]; main()")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 2

@@ -32,6 +32,22 @@ def test_curve_peaks_at_the_lag_with_the_sign_of_types_py() -> None:
     assert moved is not None and abs(moved.peak_lag - 7.80) < 0.006
 
 
+def test_a_long_pair_is_averaged_to_the_sample_budget_and_peaks_at_the_same_lag() -> None:
+    """Smooth features (an envelope): averaged over blocks of 4 (6270 samples, 2000 allowed: 100 Hz
+    becomes 25 Hz), the peak stays at the lag within one averaged sample, the lags step 0.04 s."""
+    rng = np.random.default_rng(3)
+    master = np.convolve(rng.standard_normal(6000), np.hanning(15), mode="same")
+    a, b = master[1000:4000], master[1730:5000] + 0.05 * rng.standard_normal(3270)
+    full = evidence.correlation_curve(_sig(a), _sig(b), min_overlap=5.0, exclusion=0.1)
+    cut = evidence.correlation_curve(_sig(a), _sig(b), min_overlap=5.0, exclusion=0.1,
+                                     max_samples=2000)
+    assert full is not None and cut is not None
+    assert len(cut.lags) <= 2000 < len(full.lags)
+    assert np.allclose(np.diff(cut.lags), 0.04)
+    assert abs(cut.peak_lag - 7.30) <= 0.04 and abs(full.peak_lag - 7.30) < 0.006
+    assert cut.peak_z > 3 * cut.noise and cut.runner_z is not None and cut.runner_z < cut.noise
+
+
 def test_curve_of_clips_that_never_overlap_enough_is_none() -> None:
     x = np.random.default_rng(2).standard_normal(300)
     assert evidence.correlation_curve(_sig(x), _sig(x), min_overlap=5.0, exclusion=0.1) is None
@@ -92,6 +108,21 @@ def test_frames_at_args_one_input_per_instant() -> None:
     assert "[0:1]trim=end=0.251000" in graph and "[1:1]trim=end=0.501000" in graph
     assert "pad=240:135:10:0" in graph and graph.count("reverse,trim=end_frame=1") == 2
     assert args[-1] == "/t/1.rgb" and args.count("rawvideo") == 2
+
+
+def test_a_report_imports_neither_scipy_nor_matplotlib() -> None:
+    """What a report imports, all of it: the aligner (scipy) only if a signature is not cached."""
+    import subprocess
+    import sys
+
+    code = ("import sys, syncam.cli.report, syncam.report.build, syncam.report.plots\n"
+            "from syncam.report.build import check_extras\n"
+            "check_extras()\n"
+            "loaded = [m for m in sys.modules if m.split('.')[0] in ('matplotlib', 'scipy')"
+            " or m == 'syncam.pipeline']\n"
+            "assert not loaded, loaded\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
 
 
 def test_matplotlib_and_jinja2_are_imported_only_for_a_report() -> None:
