@@ -6,7 +6,7 @@ Sections (each prints a table; all figures also go to bench/out/results.json):
   memory   three 60-minute clips: wall time (target: at most 1.0x the sequential decode) and peak RSS
            of the whole alignment (target: 700 MB)
   hard     the hard recording conditions: syncam beside plain whole-clip GCC-PHAT (bench_hard.py)
-  calibrate  the confidence of 600 unrelated real pairs: the false-placement rate (calibrate.py)
+  calibrate  the confidence of 900 unrelated real pairs: the false-placement rate (calibrate.py)
   drift    drift and offset errors on 5-20 minute drifting pairs, and what --drift auto costs on three
            10-minute clips against --drift off (bench_drift.py)
   av       motion offsets with and without the sub-frame stage against a quarter frame; A/V lag per
@@ -184,7 +184,7 @@ def main() -> None:
     if want("calibrate"):
         print("\n[calibrate] unrelated real recordings: how confident can a wrong match look?")
         from bench import calibrate
-        results["calibrate"] = calibrate.run(600, seed=2)
+        results["calibrate"] = calibrate.run(900, seed=2)
     if want("drift"):
         print("\n[drift] drift and offsets across 5-20 minute pairs; the cost of --drift auto")
         from bench import bench_drift

@@ -3,7 +3,10 @@
 Builds pairs of real recordings that do not belong together (tests/data: read speech by four
 speakers, a song, orchestral, string and jazz music, whale song, a bird, a trumpet loop, babble, and
 near-silence with mains hum), of many lengths (3 to 120 s each, drawn independently), and matches
-each pair with syncam's audio matcher. The two clips of a pair never share a source recording, except
+each pair with syncam's audio matcher as align does: the whole-overlap searches with every strong
+candidate lag (sync/correlate.match_all), and the fingerprint index's votes with the search around
+each voted lag (sync/index.vote, correlate.match_voted). A pair scores its highest candidate.
+The two clips of a pair never share a source recording, except
 speech of one reader cut from stretches that do not overlap; music is never paired with itself (a song
 repeats its own chorus note for note, which is shared sound, not a null pair).
 
@@ -29,7 +32,9 @@ sys.path.insert(0, ROOT)
 
 from syncam import config  # noqa: E402
 from syncam.signals.audio import audio_signature  # noqa: E402
-from syncam.sync.correlate import match  # noqa: E402
+from syncam.signals.landmarks import landmarks  # noqa: E402
+from syncam.sync.correlate import match_all, match_voted  # noqa: E402
+from syncam.sync.index import vote  # noqa: E402
 from tests import hardgen  # noqa: E402
 
 RATE = config.AUDIO_RATE
@@ -95,10 +100,13 @@ def run(count: int, seed: int, out: str = os.path.join(ROOT, "bench", "out", "ca
             xa, xb = np.resize(whole[:half], int(la * RATE)), np.resize(whole[half:], int(lb * RATE))
         else:
             xa, xb = source(a, la, rng, 2 * k % 60), source(b, lb, rng, (2 * k + 30) % 60)
-        m = match(audio_signature(xa, RATE), audio_signature(xb, RATE))
+        sa, sb = audio_signature(xa, RATE), audio_signature(xb, RATE)
+        voted = [v.lag for v in vote([landmarks(xa, RATE), landmarks(xb, RATE)])]
+        found = match_all(sa, sb) + (match_voted(sa, sb, 0, 1, voted) if voted else [])
+        m = max(found, key=lambda c: c.confidence, default=None)
         rows.append({"a": a, "b": b, "seconds_a": la, "seconds_b": lb,
                      "confidence": 0.0 if m is None else m.confidence,
-                     "search": "" if m is None else m.search})
+                     "search": "" if m is None else m.search, "voted": len(voted)})
     wall = time.perf_counter() - t0
     conf = np.array([r["confidence"] for r in rows])
     false = int((conf >= config.MIN_CONFIDENCE).sum())
