@@ -239,6 +239,11 @@ CONFIRM_REACH = 1.0  # seconds
 # below it every pair is searched whole. Six clips are 15 pairs: searching them all costs about what
 # decoding them does, and needs no landmark in common (a far microphone in a reverberant hall).
 INDEX_FROM_CLIPS = 7
+# A window whose middle lies within this of the middle of a window that supported a replay's lag
+# shares three quarters of its sound with it: it tells nothing about which replay was heard. Windows
+# lie on each pair's own grid; a whole window (2 s) marked the heard-once seconds beside a jingle as
+# repeated too (many_phones: a phone sharing 12 s of speech next to a jingle was left unplaced).
+REPEAT_REACH = 1.0  # seconds (a quarter of OBS_WINDOW)
 # Rounds of the solve that take out clips only repeated sound places (each round can expose more).
 REPEAT_ROUNDS = 4
 

@@ -62,10 +62,11 @@ class Stretch:
 
 
 def repeated_stretches(contradicted: Sequence[Match], offsets: Mapping[int, float],
-                       window: float = config.OBS_WINDOW) -> list[Stretch]:
+                       reach: float = config.REPEAT_REACH) -> list[Stretch]:
     """The timeline stretches that the strong lags a solution contradicts were measured on: each
-    supporting window of such a lag, at both places it was heard (clip a's, and clip b's that the
-    lag pairs it with)."""
+    supporting window's middle +-``reach``, at both places it was heard (clip a's, and clip b's that
+    the lag pairs it with). Another window whose middle falls there shares most of its sound with
+    that window; one further away may support its lag with what it heard once."""
     out: list[Stretch] = []
     for m in contradicted:
         if m.a not in offsets or m.b not in offsets:
@@ -75,8 +76,8 @@ def repeated_stretches(contradicted: Sequence[Match], offsets: Mapping[int, floa
         shift = offsets[m.b] - m.lag - offsets[m.a]
         for s in m.support:
             t = offsets[m.a] + s
-            out.append(Stretch(t - window / 2, t + window / 2, shift))
-            out.append(Stretch(t + shift - window / 2, t + shift + window / 2, -shift))
+            out.append(Stretch(t - reach, t + reach, shift))
+            out.append(Stretch(t + shift - reach, t + shift + reach, -shift))
     return out
 
 
