@@ -11,6 +11,8 @@ Sections (each prints a table; all figures also go to bench/out/results.json):
            10-minute clips against --drift off (bench_drift.py)
   av       motion offsets with and without the sub-frame stage against a quarter frame; A/V lag per
            camera with --method both (bench_av.py)
+  index    the landmark index: null significance of 960 unrelated real pairs, recall of the true
+           lags on the hard conditions, extraction and voting cost (bench_index.py)
   render, motion, batch: the feature benches beside this file, when present
 
 Usage: python bench/bench.py [--minutes 10] [--long-minutes 60] [--only align,methods] [--scale 1]
@@ -193,6 +195,10 @@ def main() -> None:
         print("\n[av] motion to a fraction of a frame; A/V lag per camera (--method both)")
         from bench import bench_av
         results["av"] = bench_av.run()
+    if want("index"):
+        print("\n[index] landmark fingerprints: null, recall on the hard conditions, cost")
+        from bench import bench_index
+        results["index"] = bench_index.run()
     for name in ("render", "motion", "batch"):
         if want(name) and os.path.exists(os.path.join(ROOT, "bench", f"bench_{name}.py")):
             print(f"\n[{name}]")

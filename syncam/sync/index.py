@@ -111,13 +111,20 @@ def vote(marks: Sequence[Landmarks], *, min_votes: int = config.INDEX_MIN_VOTES,
     found: list[np.ndarray] = []
     for cells, ta in _coincidences(clip, times, rest, zero, 4_000_000):
         inside = near[cells]
-        found.append(np.unique(cells[inside] * (int(frames.max()) + 1) + ta[inside]))
+        found.append(_distinct(cells[inside] * (int(frames.max()) + 1) + ta[inside]))
     anchors = np.zeros_like(counts)
     if found:
-        distinct = np.unique(np.concatenate(found)) // (int(frames.max()) + 1)
+        distinct = _distinct(np.concatenate(found)) // (int(frames.max()) + 1)
         anchors += np.bincount(distinct, minlength=len(counts)).astype(np.int32)
     return _peaks(counts, anchors, marks, frames, a_all, b_all, first, zero, min_votes,
                   min_significance, max_lags)
+
+
+def _distinct(x: np.ndarray) -> np.ndarray:
+    """The distinct values of ``x``, sorted (np.unique hashes integers in numpy >= 2.3, measured
+    20x slower than sorting on these keys)."""
+    x = np.sort(x)
+    return x[np.concatenate([[True], x[1:] != x[:-1]])] if len(x) else x
 
 
 def _coincidences(clip: np.ndarray, times: np.ndarray, rest: np.ndarray, zero: np.ndarray,

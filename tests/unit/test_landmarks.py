@@ -180,6 +180,8 @@ def test_the_signature_cache_keeps_the_landmarks(tmp_path: str) -> None:
 @pytest.mark.parametrize("codec", ["aac", "gsm"])
 def test_real_speech_through_a_codec_votes_its_lag(codec: str, tmp_path: str) -> None:
     from syncam.media import ffmpeg
+    from syncam.media.probe import probe
+    from syncam.pipeline import audio_signature_of
     from tests import hardgen
 
     speech = hardgen.sound("timbl_1.mp3")
@@ -193,6 +195,10 @@ def test_real_speech_through_a_codec_votes_its_lag(codec: str, tmp_path: str) ->
         paths.append(os.path.join(str(tmp_path), name + enc[0]))
         hardgen.encode_audio(paths[-1], hardgen.normalise(x), enc[1])
     marks = [landmarks(ffmpeg.decode_audio(p, config.AUDIO_RATE, 0, 40.0)) for p in paths]
+    # the audio signature carries the same landmarks, made while ffmpeg streams the sound
+    sig = audio_signature_of(probe(paths[1]))
+    assert sig.landmarks is not None and np.array_equal(sig.landmarks.hashes, marks[1].hashes)
+    assert sig.landmarks.start == sig.start
     votes = vote(marks)
     assert votes and abs(votes[0].lag - 8.4) < 0.05  # the decoders' own delays are a few ms
     assert votes[0].significance >= config.INDEX_MIN_SIGNIFICANCE
