@@ -50,6 +50,7 @@ SOURCES = {  # name -> kind (bench/calibrate.py's sources)
 }
 CODECS = {"aac": hardgen.AAC_M4A, "mp3": hardgen.MP3, "opus": hardgen.OPUS_OGG, "gsm": hardgen.GSM_WAV}
 LENGTHS = (3.0, 4.5, 8.0, 15.0, 30.0, 60.0, 120.0)
+MASTER_REPEAT = 151.3  # seconds: mediagen.master_audio(1500, seed=3) repeats some sound this much later
 
 
 def _source_pcm(name: str) -> np.ndarray:
@@ -193,7 +194,7 @@ def speed() -> dict:
                        + rng.standard_normal(60 * RATE).astype(np.float32) * 0.01) for s in starts]
     rows = []
     print(f"  {'clips':>6}{'landmarks':>11}{'CPU s':>8}{'pairs':>7}{'voted':>7}{'true (>=3 s)':>13}"
-          f"{'found':>7}{'unrelated voted':>17}")
+          f"{'found':>7}{'repeat':>8}{'unrelated voted':>17}")
     for n in (10, 25, 50, 100):
         t = time.process_time()
         votes = vote(clips[:n])
@@ -202,12 +203,18 @@ def speed() -> dict:
         found = {(v.a, v.b) for v in votes if abs(v.lag - (starts[v.b] - starts[v.a])) < 0.05}
         voted = {(v.a, v.b) for v in votes}
         near = {(a, b) for a in range(n) for b in range(a + 1, n) if abs(starts[a] - starts[b]) < 60}
+        # the generated master repeats some of its own sound 151.3 s later (the interview at two
+        # speeds that coincide): pairs voted there heard the same sound, they are not false votes
+        repeat = {(v.a, v.b) for v in votes
+                  if abs(abs(starts[v.b] - starts[v.a] - v.lag) - MASTER_REPEAT) < 0.5}
         row = {"clips": n, "landmarks": int(sum(len(c) for c in clips[:n])), "seconds": wall,
                "pairs": n * (n - 1) // 2, "pairs_voted": len(voted), "true_pairs": len(true),
-               "true_found": len(found & true), "false_pairs": len(voted - near)}
+               "true_found": len(found & true), "master_repeat_pairs": len(repeat - near),
+               "false_pairs": len(voted - near - repeat)}
         rows.append(row)
         print(f"  {n:>6}{row['landmarks']:>11}{wall:>8.2f}{row['pairs']:>7}{len(voted):>7}"
-              f"{len(true):>13}{row['true_found']:>7}{row['false_pairs']:>17}")
+              f"{len(true):>13}{row['true_found']:>7}{row['master_repeat_pairs']:>8}"
+              f"{row['false_pairs']:>17}")
     return {"extract_s_per_min": ext / minutes, "decode_s_per_min": decode / minutes,
             "extract_over_decode": ext / decode, "vote": rows}
 
