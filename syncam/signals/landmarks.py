@@ -9,19 +9,19 @@ API::
 
     landmarks(pcm, rate)             # the same over one whole array
 
-A landmark is a pair of peaks of the log-magnitude spectrogram (64 ms frames, 32 ms hop, 250-3500 Hz): an
-*anchor* peak at frame t1, bin f1, and one of the next few peaks ahead of it in a target zone (1 to
-LANDMARK_MAX_DT frames later, within LANDMARK_MAX_DF bins). Its hash packs (f1, f2 - f1, t2 - t1) into
-20 bits; its time is t1. Two recordings of the same sound share landmarks at a constant time difference
-whatever each one's gain, equaliser, codec or room (a peak stays where the energy is, a pair says nothing
-about levels), which is what Shazam, audfprint and Panako rely on. Peaks are local maxima over a
-neighbourhood of +-LANDMARK_PEAK_FRAMES frames and +-LANDMARK_PEAK_BINS bins (that neighbourhood bounds
-their density at ~30 a second in any sound), at least LANDMARK_PROMINENCE dB above the mean level of
-the surrounding second and above LANDMARK_FLOOR dBFS (digital silence and a muted track give none).
+A landmark is a pair of peaks of the log-magnitude spectrogram (64 ms frames, 32 ms hop, 250-3500 Hz):
+an *anchor* peak at frame t1, bin f1, and one of the next LANDMARK_FANOUT peaks ahead of it in a target
+zone (1 to LANDMARK_MAX_DT frames later, within LANDMARK_MAX_DF bins). Its hash packs (f1, f2 - f1,
+(t2 - t1) // 2) into 19 bits; its time is t1. Two recordings of the same sound share landmarks at a
+constant time difference whatever each one's gain, equaliser, codec or room (a peak stays where the
+energy is, a pair says nothing about levels), which is what Shazam, audfprint and Panako rely on.
+Peaks are local maxima over +-LANDMARK_PEAK_FRAMES frames and +-LANDMARK_PEAK_BINS bins (which bounds
+their density: ~40 a second of music or speech), at least LANDMARK_PROMINENCE dB above the mean level
+of the surrounding second and above LANDMARK_FLOOR dBFS (digital silence and a muted track give none).
 
 Streaming: frames are transformed and peaks picked in blocks of fixed frame positions, so the result
 is bit-identical however the PCM is cut into pieces, and the state between feeds is under one block
-of PCM plus the spectrogram rows and peaks the next block needs (a few thousand numbers).
+of PCM (16 s) plus the spectrogram rows and peaks the next block needs.
 """
 
 from __future__ import annotations

@@ -2,33 +2,39 @@
 
 API::
 
-    votes = vote([landmarks_0, landmarks_1, ...])   # signals/landmarks.py Landmarks, one per clip
-    for v in votes:                                  # PairVote, best first within each pair
+    votes = vote([sig.landmarks for sig in signatures])   # types.Landmarks, one per clip
+    for v in votes:       # PairVote: pairs in order, best lag first within each pair
         v.a, v.b          # clip indices, a < b
-        v.lag             # offset_b - offset_a in seconds (types.py's sign convention), to a hop
-        v.votes           # landmarks that agree on this lag (two neighbouring lag bins merged)
-        v.significance    # -log10 of the chance of so many votes anywhere in the pair's lags
-        v.runner_up       # votes of the pair's next-best lag peak (0: none)
-    strong = [v for v in votes if v.significance >= config.INDEX_MIN_SIGNIFICANCE]
+        v.lag             # offset_b - offset_a in seconds (types.py's sign convention), to ~a hop
+        v.votes           # anchor peaks that agree on this lag (two neighbouring lag bins merged)
+        v.significance    # -log10 of the expected number of the pair's lag bins with as many votes
+                          # by chance; only peaks >= config.INDEX_MIN_SIGNIFICANCE are returned
+        v.runner_up       # votes of the pair's best other lag peak (0: none)
+        v.expected        # chance votes expected at this lag
+    vote(marks, min_significance=-inf)   # every lag peak with >= min_votes, chance ones included
 
 THE LAG (types.py's convention): a sound heard at clip-a time ``ta`` and clip-b time ``tb`` happened at
 one timeline instant, ``offset_a + ta = offset_b + tb``, so it votes for ``lag = offset_b - offset_a =
 ta - tb``, with ``ta``, ``tb`` clip times (``Landmarks.start`` included).
 
 How: every landmark of every clip goes into one array sorted by hash (an inverted index); each group of
-equal hashes yields a vote for every two of its entries from different clips, keyed (pair, lag in hops).
-Groups larger than ``hash_cap`` (a stationary sound repeating one hash through a clip, or a hash too
-common to tell anything) are dropped before their pairs are formed, so the work is the number of
-landmarks times the typical group size: it grows with the total duration, not with the number of clip
-pairs, and pairs that share no sound cost nothing beyond their chance coincidences. Votes are counted
-with one ``np.unique``; a lag that falls between two hops splits its votes between two bins, so each
-bin is scored with its larger neighbour added, and peaks closer than ``LANDMARK``'s two hops merge.
-Every pair keeps up to ``max_lags`` peaks (a sound played twice gives two lags), which the whitened
-search then confirms and refines: nothing is placed by the index alone.
+equal hashes yields a coincidence for every two of its entries from different clips, counted in a lag
+histogram per pair (one bin a hop). Groups larger than ``hash_cap`` (a stationary sound repeating one
+hash through a clip, or a hash too common to tell anything) are dropped before their pairs are formed,
+so the work is the number of landmarks times the typical group size: pairs that share no sound cost
+only their chance coincidences (which grow as the square of all landmarks over the 2^19 hashes), and
+memory is one counter per lag of each pair. A vote is an anchor peak of clip a: its several landmarks
+that agree on one lag count once (a chance likeness of two sounds brings several pairs of one peak
+along), counted in a second pass only where the raw counts could reach ``min_votes``. A lag between
+two hops splits its votes between two bins, so each bin is scored with its larger neighbour added,
+and peaks closer than two hops merge. Every pair keeps up to ``max_lags`` peaks (a sound played twice
+gives two lags), which the whitened search then confirms and refines: nothing is placed by the index
+alone.
 
 Significance: without shared sound, a pair's coincidences fall at random lags, as many at lag ``d`` as
-the overlap of the clips there allows. With ``M`` coincidences in the pair, clip lengths ``Fa``, ``Fb``
-frames, a merged bin at ``d`` expects ``lam = 2 M overlap(d) / (Fa Fb)`` chance votes (Poisson). The
+the overlap of the clips there allows. With ``M`` coincidences in the pair (but those of its best
+peak), clip lengths ``Fa``, ``Fb`` frames, a merged bin at ``d`` expects ``lam = 2 M overlap(d) / (Fa
+Fb)`` chance votes (Poisson; raw coincidences, so an upper bound on chance anchor votes). The
 significance of ``v`` votes is ``-log10(bins x P(Poisson(lam) >= v))``, the expected number of bins of
 that pair reaching ``v`` by chance: the same threshold then means the same for a 4 s and a 60 min clip.
 """

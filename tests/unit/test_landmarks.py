@@ -75,19 +75,20 @@ def test_streaming_in_random_pieces_gives_the_landmarks_of_one_feed() -> None:
     whole = landmarks(x)
     rng = np.random.default_rng(2)
     lm = Landmarker(config.AUDIO_RATE)
-    i = 0
+    i, state = 0, 0
     while i < len(x):
         n = int(rng.choice([1, 7, 255, 256, 511, 4000, 33333]))
         lm.feed(x[i: i + n])
         i += n
+        state = max(state, len(lm.pcm) + lm.rows.size + lm.peaks.size)
     parts = lm.result()
     assert len(whole) > 100 * 40  # dense enough for short clips: > 100 landmarks a second
     assert np.array_equal(parts.hashes, whole.hashes) and np.array_equal(parts.times, whole.times)
     assert parts.frames == whole.frames == (len(x) - config.LANDMARK_FRAME) // config.LANDMARK_HOP + 1
     assert parts.hashes.dtype == np.uint32 and int(parts.hashes.max()) < 1 << config.LANDMARK_HASH_BITS
     assert np.all(np.diff(parts.times) >= 0)
-    # state between feeds stays small: no growing PCM or spectrogram
-    assert len(lm.pcm) < 128 * config.LANDMARK_HOP + config.LANDMARK_FRAME
+    # state between feeds stays bounded: under a block of PCM and of spectrogram (~16 s), not 40 s
+    assert state < lm.block * (config.LANDMARK_HOP + 2 * lm.rows.shape[1]) + 8000
 
 
 def test_silence_gives_no_landmarks() -> None:
