@@ -109,11 +109,9 @@ def vote(marks: Sequence[Landmarks], *, min_votes: int = config.INDEX_MIN_VOTES,
     # votes: the landmarks of one anchor peak that agree on a lag count once (a chance likeness of
     # two sounds brings several pairs of one peak along). Counted where the raw counts could reach
     # min_votes (and their neighbours).
-    raw = counts + np.maximum(np.concatenate([[0], counts[:-1]]), np.concatenate([counts[1:], [0]]))
-    near = raw >= min_votes
+    near = _merged(counts) >= min_votes
     near[1:] |= near[:-1].copy()
     near[:-1] |= near[1:].copy()
-    del raw
     found: list[np.ndarray] = []
     for cells, ta in _coincidences(clip, times, rest, zero, 4_000_000):
         inside = near[cells]
@@ -124,6 +122,16 @@ def vote(marks: Sequence[Landmarks], *, min_votes: int = config.INDEX_MIN_VOTES,
         anchors += np.bincount(distinct, minlength=len(counts)).astype(np.int32)
     return _peaks(counts, anchors, marks, frames, a_all, b_all, first, zero, min_votes,
                   min_significance, max_lags)
+
+
+def _merged(c: np.ndarray) -> np.ndarray:
+    """Each bin plus its larger neighbour (one temporary the size of ``c``, which holds every lag of
+    every pair; each pair's histogram has empty margins, so ``c`` has at least five bins)."""
+    out = np.empty_like(c)
+    out[0], out[-1] = c[1], c[-2]
+    np.maximum(c[:-2], c[2:], out=out[1:-1])
+    out += c
+    return out
 
 
 def _distinct(x: np.ndarray) -> np.ndarray:
@@ -163,10 +171,7 @@ def _peaks(raw: np.ndarray, c: np.ndarray, marks: Sequence[Landmarks], frames: n
            min_votes: int, min_significance: float, max_lags: int) -> list[PairVote]:
     """Lag peaks of every pair's histogram (all pairs' histograms laid end to end: ``raw`` counts
     every coincidence, ``c`` the anchor peaks that vote)."""
-    left = np.concatenate([[0], c[:-1]])
-    right = np.concatenate([c[1:], [0]])
-    merged = c + np.maximum(left, right)
-    del left, right
+    merged = _merged(c)
     cand = np.flatnonzero(merged >= min_votes)
     if len(cand) == 0:
         return []
