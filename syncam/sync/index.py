@@ -51,6 +51,7 @@ from syncam import config
 from syncam.types import Landmarks
 
 _MERGE = 2  # lag peaks closer than this many hops are one peak
+_CHUNK = 2_000_000  # coincidences counted at a time (32 MB of cells and times)
 
 
 @dataclass(frozen=True)
@@ -104,8 +105,8 @@ def vote(marks: Sequence[Landmarks], *, min_votes: int = config.INDEX_MIN_VOTES,
     keep = (g >= 2) & (g <= hash_cap) & (clip[starts] != clip[ends - 1])
     rest = np.repeat(np.where(keep, g, 0), g) - (np.arange(len(hashes)) - np.repeat(starts, g)) - 1
     # entry i pairs with entries i + 1 .. i + rest[i] (same group, sorted by clip: clip[i] <= clip[j])
-    for cells, _ in _coincidences(clip, times, rest, zero, len(counts) // 4 + 1_000_000):
-        counts += np.bincount(cells, minlength=len(counts)).astype(np.int32)
+    for cells, _ in _coincidences(clip, times, rest, zero, _CHUNK):
+        np.add(counts, np.bincount(cells, minlength=len(counts)), out=counts, casting="unsafe")
     # votes: the landmarks of one anchor peak that agree on a lag count once (a chance likeness of
     # two sounds brings several pairs of one peak along). Counted where the raw counts could reach
     # min_votes (and their neighbours).
@@ -113,13 +114,13 @@ def vote(marks: Sequence[Landmarks], *, min_votes: int = config.INDEX_MIN_VOTES,
     near[1:] |= near[:-1].copy()
     near[:-1] |= near[1:].copy()
     found: list[np.ndarray] = []
-    for cells, ta in _coincidences(clip, times, rest, zero, 4_000_000):
+    for cells, ta in _coincidences(clip, times, rest, zero, _CHUNK):
         inside = near[cells]
         found.append(_distinct(cells[inside] * (int(frames.max()) + 1) + ta[inside]))
     anchors = np.zeros_like(counts)
     if found:
         distinct = _distinct(np.concatenate(found)) // (int(frames.max()) + 1)
-        anchors += np.bincount(distinct, minlength=len(counts)).astype(np.int32)
+        np.add(anchors, np.bincount(distinct, minlength=len(counts)), out=anchors, casting="unsafe")
     return _peaks(counts, anchors, marks, frames, a_all, b_all, first, zero, min_votes,
                   min_significance, max_lags)
 
@@ -182,41 +183,41 @@ def _peaks(raw: np.ndarray, c: np.ndarray, marks: Sequence[Landmarks], frames: n
             other = merged[np.clip(cand + d, 0, len(merged) - 1)]
             ok &= (merged[cand] > other) if d < 0 else (merged[cand] >= other)
     cand = cand[ok]
+    del ok, merged
+    votes = _merged(c)[cand].astype(np.int64)
     pair = np.searchsorted(first, cand, side="right") - 1
-    a, b = a_all[pair], b_all[pair]
-    bins = cand - zero[a, b]  # lag in frames
-    # the lag between the bin and its larger neighbour, weighted by their votes
-    lc, rc = c[cand - 1].astype(np.int64), c[cand + 1].astype(np.int64)  # margins: in range
-    side = np.where(rc > lc, 1, -1)
-    nb = np.maximum(lc, rc)
-    frac = bins + side * nb / np.maximum(c[cand] + nb, 1)
-    votes = merged[cand].astype(np.int64)
+    # per pair, best first; the runner-up of the best is the second, of the others the best
+    order = np.lexsort((-votes, pair))
+    cand, votes, pair = cand[order], votes[order], pair[order]
+    head = np.searchsorted(pair, pair, side="left")
+    rank = np.arange(len(pair)) - head
+    last = np.searchsorted(pair, pair, side="right") - 1
+    runner = np.where(rank == 0, np.where(last > head, votes[np.minimum(head + 1, last)], 0),
+                      votes[head])
+    del last
     # chance model per pair: all its coincidences but those of its best peak (a true match there
     # would inflate it), spread by overlap
-    order = np.lexsort((-votes, pair))  # per pair, best first
-    p_sorted = pair[order]
-    head = np.searchsorted(p_sorted, p_sorted, side="left")
-    heads = order[np.flatnonzero(head == np.arange(len(order)))]
+    heads = np.flatnonzero(rank == 0)
     total = np.add.reduceat(raw, first, dtype=np.int64).astype(np.float64)
     hb = cand[heads]
     total[pair[heads]] -= raw[hb] + np.maximum(raw[hb - 1], raw[hb + 1])
     background = np.maximum(total, 1.0)
+    a, b = a_all[pair], b_all[pair]
+    bins = cand - zero[a, b]  # lag in frames
     fa, fb = frames[a].astype(np.float64), frames[b].astype(np.float64)
     overlap = np.clip(np.minimum(fa, fb + bins) - np.maximum(0, bins), 1, None)
     lam = 2.0 * background[pair] * overlap / (fa * fb)
     # P(votes or more) of a Poisson count: P(X >= v) = P(v, lam), the regularised lower incomplete
     # gamma function
-    tail = gammainc(votes, lam)
-    signif = -np.log10(np.clip((fa + fb) * np.maximum(tail, 1e-300), 1e-300, None))
-    hop = marks[0].hop
+    signif = -np.log10(np.clip((fa + fb) * np.maximum(gammainc(votes, lam), 1e-300), 1e-300, None))
+    keep = np.flatnonzero((rank < max_lags) & (signif >= min_significance))
+    cand, bins, a, b = cand[keep], bins[keep], a[keep], b[keep]
+    # the lag between the bin and its larger neighbour, weighted by their votes
+    lc, rc = c[cand - 1].astype(np.int64), c[cand + 1].astype(np.int64)  # margins: in range
+    nb = np.maximum(lc, rc)
+    frac = bins + np.where(rc > lc, 1, -1) * nb / np.maximum(c[cand] + nb, 1)
     starts = np.array([m.start for m in marks])
-    lag = frac * hop + starts[a] - starts[b]
-    # per pair: best first, up to max_lags; the runner-up of the best is the second, of the others
-    # the best (counted before the significance filter)
-    rank = np.arange(len(order)) - head
-    last = np.searchsorted(p_sorted, p_sorted, side="right") - 1
-    second = np.where(last > head, votes[order[np.minimum(head + 1, last)]], 0)
-    runner = np.where(rank == 0, second, votes[order[head]])
-    return [PairVote(a=int(a[j]), b=int(b[j]), lag=float(lag[j]), votes=int(votes[j]),
-                     significance=float(signif[j]), runner_up=int(r), expected=float(lam[j]))
-            for j, r, k in zip(order, runner, rank) if k < max_lags and signif[j] >= min_significance]
+    lag = frac * marks[0].hop + starts[a] - starts[b]
+    return [PairVote(a=int(a[k]), b=int(b[k]), lag=float(lag[k]), votes=int(votes[j]),
+                     significance=float(signif[j]), runner_up=int(runner[j]),
+                     expected=float(lam[j])) for k, j in enumerate(keep)]
