@@ -27,10 +27,10 @@ memory is one counter per lag of each pair. A vote is an anchor peak of clip a: 
 that agree on one lag count once (a chance likeness of two sounds brings several pairs of one peak
 along), counted in a second pass only where the raw counts could reach ``min_votes``. A lag between
 two hops splits its votes between two bins, and a room moves a peak by a frame either way, so each
-bin is scored with both neighbours added (measured on the reverberant hall: 4 of 10 pairs reach the
-threshold, 2 with the larger neighbour only), and peaks closer than two hops merge. Every pair keeps
-up to ``max_lags`` peaks (a sound played twice gives two lags), which the whitened search then
-confirms and refines: nothing is placed by the index alone.
+bin is scored with both neighbours added (measured on the encoded reverberant hall: 3 of 10 pairs
+reach the threshold, 2 with the larger neighbour only), and peaks closer than two hops merge. Every
+pair keeps up to ``max_lags`` peaks (a sound played twice gives two lags), which the whitened search
+then confirms and refines: nothing is placed by the index alone.
 
 Significance: without shared sound, a pair's coincidences fall at random lags, as many at lag ``d`` as
 the overlap of the clips there allows. With ``M`` coincidences in the pair (but those of its best
