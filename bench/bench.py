@@ -13,6 +13,8 @@ Sections (each prints a table; all figures also go to bench/out/results.json):
            camera with --method both (bench_av.py)
   repeat   sound that repeats (issue 19): 3 x 11 min, 3 x 60 min, the 47-clip event, a warm re-align,
            and a scaling table (bench_repeat.py; one of its sections: bench_repeat.py --only NAME)
+  index    the landmark index: null significance of 960 unrelated real pairs, recall of the true
+           lags on the hard conditions, extraction and voting cost (bench_index.py)
   render, motion, batch: the feature benches beside this file, when present
 
 Usage: python bench/bench.py [--minutes 10] [--long-minutes 60] [--only align,methods] [--scale 1]
@@ -199,6 +201,10 @@ def main() -> None:
         print("\n[repeat] events whose sound repeats: align vs ffmpeg's decode, right/wrong vs truth")
         from bench import bench_repeat
         results["repeat"] = bench_repeat.run()
+    if want("index"):
+        print("\n[index] landmark fingerprints: null, recall on the hard conditions, cost")
+        from bench import bench_index
+        results["index"] = bench_index.run()
     for name in ("render", "motion", "batch"):
         if want(name) and os.path.exists(os.path.join(ROOT, "bench", f"bench_{name}.py")):
             print(f"\n[{name}]")

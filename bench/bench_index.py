@@ -10,7 +10,8 @@
            encoded with their codecs: does every pair that shares sound get its true lag (within 50 ms)
            among its voted lags at config.INDEX_MIN_SIGNIFICANCE, and is it the pair's best?
   speed    landmark extraction per minute of audio against ffmpeg decoding the same file (10 min of
-           AAC); voting for 10/25/50/100 clips of 60 s cut from one long event, with the pairs voted.
+           AAC), both in CPU seconds; voting (CPU seconds) for 10/25/50/100 clips of 60 s cut from
+           one long event, with the pairs voted and the true pairs found.
 
 Usage: python bench/bench_index.py [--pairs 960] [--only null,recall,speed]
 """
@@ -20,9 +21,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 
 import numpy as np
 from scipy.signal import resample_poly
@@ -47,6 +50,7 @@ SOURCES = {  # name -> kind (bench/calibrate.py's sources)
 }
 CODECS = {"aac": hardgen.AAC_M4A, "mp3": hardgen.MP3, "opus": hardgen.OPUS_OGG, "gsm": hardgen.GSM_WAV}
 LENGTHS = (3.0, 4.5, 8.0, 15.0, 30.0, 60.0, 120.0)
+MASTER_REPEAT = 151.3  # seconds: mediagen.master_audio(1500, seed=3) repeats some sound this much later
 
 
 def _source_pcm(name: str) -> np.ndarray:
@@ -115,20 +119,23 @@ def null(count: int, seed: int, **vote_kw: int) -> dict:
 
 
 CONDITIONS = ("hall", "phone", "short_shared", "chain", "short_clips")
+# a looser level the recall table also counts: the null's 99th percentile (one unrelated pair in a
+# hundred reaches it), for a search that confirms every candidate anyway
+LOOSE = 3.0
 
 
 def recall(names: tuple[str, ...] = CONDITIONS) -> dict:
     """Per condition: true pairs whose true lag is voted (best / among the lags / missed)."""
     out = {}
     print(f"  {'condition':<14}{'true pairs':>11}{'best lag':>9}{'voted':>7}{'missed':>8}"
-          f"{'false pairs':>13}   missed pairs (best significance of the true lag)")
+          f"{'false pairs':>13}{f'voted at {LOOSE:g}':>12}   missed (significance of the true lag)")
     for name in names:
         takes = hardgen.CONDITIONS[name]()
         paths = hardgen.write(os.path.join(OUT, "hard", name), takes)
         pcm = [ffmpeg.decode_audio(p, RATE, 0, 200.0) for p in paths]
         marks = [landmarks(x) for x in pcm]
         votes = vote(marks, min_significance=-np.inf)
-        best = voted = 0
+        best = voted = loose = 0
         missed, false, pairs = [], 0, 0
         for a in range(len(takes)):
             for b in range(a + 1, len(takes)):
@@ -143,6 +150,7 @@ def recall(names: tuple[str, ...] = CONDITIONS) -> dict:
                 pairs += 1
                 truth = tb - ta  # type: ignore[operator]
                 hit = [k for k, v in enumerate(strong) if abs(v.lag - truth) < 0.05]
+                loose += any(abs(v.lag - truth) < 0.05 and v.significance >= LOOSE for v in mine)
                 best += bool(hit) and hit[0] == 0
                 voted += bool(hit)
                 if not hit:
@@ -150,8 +158,8 @@ def recall(names: tuple[str, ...] = CONDITIONS) -> dict:
                     missed.append(f"{takes[a].name}~{takes[b].name} "
                                   f"({max(at):.1f})" if at else f"{takes[a].name}~{takes[b].name} (-)")
         out[name] = {"pairs": pairs, "best": best, "voted": voted, "false_pairs": false,
-                     "missed": missed}
-        print(f"  {name:<14}{pairs:>11}{best:>9}{voted:>7}{pairs - voted:>8}{false:>13}   "
+                     "voted_loose": loose, "missed": missed}
+        print(f"  {name:<14}{pairs:>11}{best:>9}{voted:>7}{pairs - voted:>8}{false:>13}{loose:>12}   "
               f"{', '.join(missed)}")
     return out
 
@@ -164,7 +172,7 @@ def speed() -> dict:
         os.makedirs(OUT, exist_ok=True)
         hardgen.encode_audio(path, master[: 600 * hardgen.RATE], hardgen.AAC_M4A[1])
     args = ffmpeg.audio_args(path, RATE, 0)
-    decode = min(_timed(lambda: subprocess.run(args, stdout=subprocess.DEVNULL, check=True))
+    decode = min(_cpu(lambda: subprocess.run(args, stdout=subprocess.DEVNULL, check=True))
                  for _ in range(3))
     pcm = ffmpeg.decode_audio(path, RATE, 0, 700.0)
     pieces = [pcm[i: i + (1 << 18)] for i in range(0, len(pcm), 1 << 18)]  # as stream_pcm reads
@@ -174,39 +182,50 @@ def speed() -> dict:
         for p in pieces:
             lm.feed(p)
         lm.result()
-    ext = min(_timed(extract) for _ in range(3))
+    ext = min(_cpu(extract) for _ in range(3))
     minutes = len(pcm) / RATE / 60
-    print(f"  extraction: {ext / minutes * 1000:.0f} ms per minute of audio; ffmpeg decoding the "
-          f"same AAC {decode / minutes * 1000:.0f} ms per minute: {ext / decode:.1%} of the decode")
+    print(f"  extraction: {ext / minutes * 1000:.1f} ms of CPU per minute of audio; ffmpeg decoding "
+          f"the same AAC to 8 kHz {decode / minutes * 1000:.1f} ms of CPU per minute: "
+          f"{ext / decode:.1%} of the decode")
     low = resample_poly(master, 1, 6).astype(np.float32)
     rng = np.random.default_rng(0)
     starts = rng.uniform(0, 1400, 100)
     clips = [landmarks(low[int(s * RATE): int(s * RATE) + 60 * RATE]
                        + rng.standard_normal(60 * RATE).astype(np.float32) * 0.01) for s in starts]
     rows = []
-    print(f"  {'clips':>6}{'landmarks':>11}{'vote s':>8}{'pairs':>7}{'voted':>7}{'true':>6}"
-          f"{'true found':>12}")
+    print(f"  {'clips':>6}{'landmarks':>11}{'CPU s':>8}{'pairs':>7}{'voted':>7}{'true (>=3 s)':>13}"
+          f"{'found':>7}{'repeat':>8}{'unrelated voted':>17}")
     for n in (10, 25, 50, 100):
-        t = time.perf_counter()
+        t = time.process_time()
         votes = vote(clips[:n])
-        wall = time.perf_counter() - t
-        true = {(a, b) for a in range(n) for b in range(a + 1, n) if abs(starts[a] - starts[b]) < 59}
+        wall = time.process_time() - t
+        true = {(a, b) for a in range(n) for b in range(a + 1, n) if abs(starts[a] - starts[b]) < 57}
         found = {(v.a, v.b) for v in votes if abs(v.lag - (starts[v.b] - starts[v.a])) < 0.05}
         voted = {(v.a, v.b) for v in votes}
+        near = {(a, b) for a in range(n) for b in range(a + 1, n) if abs(starts[a] - starts[b]) < 60}
+        # the generated master repeats some of its own sound 151.3 s later (the interview at two
+        # speeds that coincide): pairs voted there heard the same sound, they are not false votes
+        repeat = {(v.a, v.b) for v in votes
+                  if abs(abs(starts[v.b] - starts[v.a] - v.lag) - MASTER_REPEAT) < 0.5}
         row = {"clips": n, "landmarks": int(sum(len(c) for c in clips[:n])), "seconds": wall,
                "pairs": n * (n - 1) // 2, "pairs_voted": len(voted), "true_pairs": len(true),
-               "true_found": len(found & true), "false_pairs": len(voted - true)}
+               "true_found": len(found & true), "master_repeat_pairs": len(repeat - near),
+               "false_pairs": len(voted - near - repeat)}
         rows.append(row)
         print(f"  {n:>6}{row['landmarks']:>11}{wall:>8.2f}{row['pairs']:>7}{len(voted):>7}"
-              f"{len(true):>6}{row['true_found']:>12}")
+              f"{len(true):>13}{row['true_found']:>7}{row['master_repeat_pairs']:>8}"
+              f"{row['false_pairs']:>17}")
     return {"extract_s_per_min": ext / minutes, "decode_s_per_min": decode / minutes,
             "extract_over_decode": ext / decode, "vote": rows}
 
 
-def _timed(fn: object) -> float:
-    t = time.perf_counter()
-    fn()  # type: ignore[operator]
-    return time.perf_counter() - t
+def _cpu(fn: Callable[[], object]) -> float:
+    """CPU seconds ``fn`` takes, its child processes' included (the machine may be shared: wall time
+    would measure the neighbours)."""
+    before = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    fn()
+    after = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return sum(a.ru_utime + a.ru_stime - b.ru_utime - b.ru_stime for a, b in zip(after, before))
 
 
 def run(pairs: int = 960, seed: int = 3, only: set[str] | None = None, **_: object) -> dict:

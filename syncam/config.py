@@ -439,8 +439,8 @@ LANDMARK_FLOOR = -80.0  # dBFS
 # within +-LANDMARK_MAX_DF bins (480 Hz); hash = f1 (8 bits) | df (6 bits) | dt in two-frame steps
 # (5 bits). Eight pairs per peak (not audfprint's 3): a reverberant room moves and drops peaks, and
 # a pair survives only if both its peaks do, so more pairs per peak keep more surviving pairs; the
-# two-frame dt keeps a pair whose second peak moved by a frame (measured: hall pairs with >= 3
-# significance 6 of 10 -> 8 of 10 with the coarser dt).
+# two-frame dt keeps a pair whose second peak moved by a frame (measured while tuning, on the hall's
+# unencoded sound: pairs with significance >= 3, 6 of 10 -> 8 of 10 with the coarser dt).
 LANDMARK_FANOUT = 8
 LANDMARK_MAX_DT = 63
 LANDMARK_MAX_DF = 31
@@ -453,10 +453,10 @@ INDEX_MIN_VOTES = 4
 INDEX_MAX_LAGS = 8
 INDEX_HASH_CAP = 200
 # vote() reports a lag peak only at this significance (-log10 of the expected number of the pair's lag
-# bins with as many votes by chance). 960 unrelated real pairs through AAC/MP3/Opus/GSM, 3-120 s
-# (bench/bench_index.py, null): median -0.27, 99th percentile 2.6, highest 5.3 (a 3 s song excerpt
-# against 30 s of orchestra: music in one key shares peaks). 7 stands 1.7 above it: 50 times less
-# likely than the worst null seen.
+# bins with as many votes by chance). 1920 unrelated real pairs through AAC/MP3/Opus/GSM, 3-120 s
+# (bench/bench_index.py null, seeds 3 and 4): median -0.3 and -0.4, 99th percentile 2.3 and 2.5,
+# highest 4.5 and 5.4 (a trumpet loop against a song, speech against speech: music in one key and one
+# voice share peaks). 7 stands 1.6 above the worst: 40 times less likely.
 INDEX_MIN_SIGNIFICANCE = 7.0
 
 # --- issue 23, the loose ends: report speed ------------------------------------------------------

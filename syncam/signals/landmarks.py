@@ -9,26 +9,26 @@ API::
 
     landmarks(pcm, rate)             # the same over one whole array
 
-A landmark is a pair of peaks of the log-magnitude spectrogram (64 ms frames, 32 ms hop, 250-3500 Hz): an
-*anchor* peak at frame t1, bin f1, and one of the next few peaks ahead of it in a target zone (1 to
-LANDMARK_MAX_DT frames later, within LANDMARK_MAX_DF bins). Its hash packs (f1, f2 - f1, t2 - t1) into
-20 bits; its time is t1. Two recordings of the same sound share landmarks at a constant time difference
-whatever each one's gain, equaliser, codec or room (a peak stays where the energy is, a pair says nothing
-about levels), which is what Shazam, audfprint and Panako rely on. Peaks are local maxima over a
-neighbourhood of +-LANDMARK_PEAK_FRAMES frames and +-LANDMARK_PEAK_BINS bins (that neighbourhood bounds
-their density at ~30 a second in any sound), at least LANDMARK_PROMINENCE dB above the mean level of
-the surrounding second and above LANDMARK_FLOOR dBFS (digital silence and a muted track give none).
+A landmark is a pair of peaks of the log-magnitude spectrogram (64 ms frames, 32 ms hop, 250-3500 Hz):
+an *anchor* peak at frame t1, bin f1, and one of the next LANDMARK_FANOUT peaks ahead of it in a target
+zone (1 to LANDMARK_MAX_DT frames later, within LANDMARK_MAX_DF bins). Its hash packs (f1, f2 - f1,
+(t2 - t1) // 2) into 19 bits; its time is t1. Two recordings of the same sound share landmarks at a
+constant time difference whatever each one's gain, equaliser, codec or room (a peak stays where the
+energy is, a pair says nothing about levels), which is what Shazam, audfprint and Panako rely on.
+Peaks are local maxima over +-LANDMARK_PEAK_FRAMES frames and +-LANDMARK_PEAK_BINS bins (which bounds
+their density: ~40 a second of music or speech), at least LANDMARK_PROMINENCE dB above the mean level
+of the surrounding second and above LANDMARK_FLOOR dBFS (digital silence and a muted track give none).
 
 Streaming: frames are transformed and peaks picked in blocks of fixed frame positions, so the result
 is bit-identical however the PCM is cut into pieces, and the state between feeds is under one block
-of PCM plus the spectrogram rows and peaks the next block needs (a few thousand numbers).
+of PCM (16 s) plus the spectrogram rows and peaks the next block needs.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import scipy.fft
-from scipy.ndimage import maximum_filter, uniform_filter1d
+from scipy.ndimage import uniform_filter1d
 
 from syncam import config
 from syncam.types import Landmarks
@@ -46,7 +46,7 @@ class Landmarker:
                  peak_bins: int = config.LANDMARK_PEAK_BINS,
                  prominence: float = config.LANDMARK_PROMINENCE, floor: float = config.LANDMARK_FLOOR,
                  fanout: int = config.LANDMARK_FANOUT, max_dt: int = config.LANDMARK_MAX_DT,
-                 max_df: int = config.LANDMARK_MAX_DF, block: int = 128) -> None:
+                 max_df: int = config.LANDMARK_MAX_DF, block: int = 512) -> None:
         if max_dt >= 2 << _DT_BITS or max_df >= 1 << (_DF_BITS - 1):
             raise ValueError("the target zone must fit the hash: max_dt < 64, max_df < 32")
         self.rate, self.frame, self.hop = rate, frame, hop
@@ -113,7 +113,7 @@ class Landmarker:
         pad_hi = self.ctx - (hi_row - upto)
         fill = np.float32(-200.0)
         s = np.pad(s, ((pad_lo, pad_hi), (0, 0)), constant_values=fill)
-        peak = maximum_filter(s, size=(2 * self.pf + 1, 2 * self.pb + 1), mode="constant", cval=fill)
+        peak = _running_max(_running_max(s, self.pf, 0, fill), self.pb, 1, fill)
         frame_level = s.mean(axis=1)
         level = uniform_filter1d(frame_level, 2 * config.LANDMARK_LEVEL_FRAMES + 1, mode="constant",
                                  cval=fill)
@@ -158,6 +158,23 @@ class Landmarker:
                 self.out_t.append(t[a].astype(np.int32))
         self.peaks = p[n_anchor:]
         self.paired = max(self.paired, upto)
+
+
+def _running_max(x: np.ndarray, r: int, axis: int, fill: np.float32) -> np.ndarray:
+    """The largest value within +-``r`` along ``axis`` (``fill`` beyond the ends): ndimage's
+    maximum_filter1d, by doubling spans of whole-array maxima (a few vectorised passes, not a loop
+    over elements along a strided axis)."""
+    x = np.moveaxis(x, axis, 0)
+    pad = np.full((r,) + x.shape[1:], fill, dtype=x.dtype)
+    y = np.concatenate([pad, x, pad])  # row i + r of y is row i of x
+    width, span = 2 * r + 1, 1
+    m = y
+    while span * 2 <= width:  # m[i] = max(y[i: i + span * 2])
+        m = np.maximum(m[:-span], m[span:])
+        span *= 2
+    if span < width:  # the rest of the window: two overlapping spans cover it
+        m = np.maximum(m[: len(m) - (width - span)], m[width - span:])
+    return np.moveaxis(m[: len(x)], 0, axis)
 
 
 def landmarks(pcm: np.ndarray, rate: int = config.AUDIO_RATE, *, start: float = 0.0,

@@ -2,33 +2,40 @@
 
 API::
 
-    votes = vote([landmarks_0, landmarks_1, ...])   # signals/landmarks.py Landmarks, one per clip
-    for v in votes:                                  # PairVote, best first within each pair
+    votes = vote([sig.landmarks for sig in signatures])   # types.Landmarks, one per clip
+    for v in votes:       # PairVote: pairs in order, best lag first within each pair
         v.a, v.b          # clip indices, a < b
-        v.lag             # offset_b - offset_a in seconds (types.py's sign convention), to a hop
-        v.votes           # landmarks that agree on this lag (two neighbouring lag bins merged)
-        v.significance    # -log10 of the chance of so many votes anywhere in the pair's lags
-        v.runner_up       # votes of the pair's next-best lag peak (0: none)
-    strong = [v for v in votes if v.significance >= config.INDEX_MIN_SIGNIFICANCE]
+        v.lag             # offset_b - offset_a in seconds (types.py's sign convention), to ~a hop
+        v.votes           # anchor peaks that agree on this lag (its bin and both neighbours)
+        v.significance    # -log10 of the expected number of the pair's lag bins with as many votes
+                          # by chance; only peaks >= config.INDEX_MIN_SIGNIFICANCE are returned
+        v.runner_up       # votes of the pair's best other lag peak (0: none)
+        v.expected        # chance votes expected at this lag
+    vote(marks, min_significance=-inf)   # every lag peak with >= min_votes, chance ones included
 
 THE LAG (types.py's convention): a sound heard at clip-a time ``ta`` and clip-b time ``tb`` happened at
 one timeline instant, ``offset_a + ta = offset_b + tb``, so it votes for ``lag = offset_b - offset_a =
 ta - tb``, with ``ta``, ``tb`` clip times (``Landmarks.start`` included).
 
 How: every landmark of every clip goes into one array sorted by hash (an inverted index); each group of
-equal hashes yields a vote for every two of its entries from different clips, keyed (pair, lag in hops).
-Groups larger than ``hash_cap`` (a stationary sound repeating one hash through a clip, or a hash too
-common to tell anything) are dropped before their pairs are formed, so the work is the number of
-landmarks times the typical group size: it grows with the total duration, not with the number of clip
-pairs, and pairs that share no sound cost nothing beyond their chance coincidences. Votes are counted
-with one ``np.unique``; a lag that falls between two hops splits its votes between two bins, so each
-bin is scored with its larger neighbour added, and peaks closer than ``LANDMARK``'s two hops merge.
-Every pair keeps up to ``max_lags`` peaks (a sound played twice gives two lags), which the whitened
-search then confirms and refines: nothing is placed by the index alone.
+equal hashes yields a coincidence for every two of its entries from different clips, counted in a lag
+histogram per pair (one bin a hop). Groups larger than ``hash_cap`` (a stationary sound repeating one
+hash through a clip, or a hash too common to tell anything) are dropped before their pairs are formed,
+so the work is the number of landmarks times the typical group size: pairs that share no sound cost
+only their chance coincidences (which grow as the square of all landmarks over the 2^19 hashes), and
+memory is one counter per lag of each pair. A vote is an anchor peak of clip a: its several landmarks
+that agree on one lag count once (a chance likeness of two sounds brings several pairs of one peak
+along), counted in a second pass only where the raw counts could reach ``min_votes``. A lag between
+two hops splits its votes between two bins, and a room moves a peak by a frame either way, so each
+bin is scored with both neighbours added (measured on the encoded reverberant hall: 3 of 10 pairs
+reach the threshold, 2 with the larger neighbour only), and peaks closer than two hops merge. Every
+pair keeps up to ``max_lags`` peaks (a sound played twice gives two lags), which the whitened search
+then confirms and refines: nothing is placed by the index alone.
 
 Significance: without shared sound, a pair's coincidences fall at random lags, as many at lag ``d`` as
-the overlap of the clips there allows. With ``M`` coincidences in the pair, clip lengths ``Fa``, ``Fb``
-frames, a merged bin at ``d`` expects ``lam = 2 M overlap(d) / (Fa Fb)`` chance votes (Poisson). The
+the overlap of the clips there allows. With ``M`` coincidences in the pair (but those of its best
+peak), clip lengths ``Fa``, ``Fb`` frames, a merged bin at ``d`` expects ``lam = 3 M overlap(d) / (Fa
+Fb)`` chance votes (Poisson; raw coincidences, so an upper bound on chance anchor votes). The
 significance of ``v`` votes is ``-log10(bins x P(Poisson(lam) >= v))``, the expected number of bins of
 that pair reaching ``v`` by chance: the same threshold then means the same for a 4 s and a 60 min clip.
 """
@@ -45,6 +52,7 @@ from syncam import config
 from syncam.types import Landmarks
 
 _MERGE = 2  # lag peaks closer than this many hops are one peak
+_CHUNK = 2_000_000  # coincidences counted at a time (32 MB of cells and times)
 
 
 @dataclass(frozen=True)
@@ -54,7 +62,7 @@ class PairVote:
     a: int
     b: int
     lag: float  # seconds, vote-weighted between the two merged hop bins
-    votes: int
+    votes: int  # anchor peaks voting in the lag's bin and its two neighbours
     significance: float  # -log10(expected chance bins with as many votes); > 0: fewer than one
     runner_up: int = 0  # votes of this pair's best other lag peak
     expected: float = 0.0  # chance votes expected in this lag's merged bin
@@ -98,26 +106,41 @@ def vote(marks: Sequence[Landmarks], *, min_votes: int = config.INDEX_MIN_VOTES,
     keep = (g >= 2) & (g <= hash_cap) & (clip[starts] != clip[ends - 1])
     rest = np.repeat(np.where(keep, g, 0), g) - (np.arange(len(hashes)) - np.repeat(starts, g)) - 1
     # entry i pairs with entries i + 1 .. i + rest[i] (same group, sorted by clip: clip[i] <= clip[j])
-    for cells, _ in _coincidences(clip, times, rest, zero, len(counts) // 4 + 1_000_000):
-        counts += np.bincount(cells, minlength=len(counts)).astype(np.int32)
+    for cells, _ in _coincidences(clip, times, rest, zero, _CHUNK):
+        np.add(counts, np.bincount(cells, minlength=len(counts)), out=counts, casting="unsafe")
     # votes: the landmarks of one anchor peak that agree on a lag count once (a chance likeness of
     # two sounds brings several pairs of one peak along). Counted where the raw counts could reach
     # min_votes (and their neighbours).
-    raw = counts + np.maximum(np.concatenate([[0], counts[:-1]]), np.concatenate([counts[1:], [0]]))
-    near = raw >= min_votes
+    near = _merged(counts) >= min_votes
     near[1:] |= near[:-1].copy()
     near[:-1] |= near[1:].copy()
-    del raw
     found: list[np.ndarray] = []
-    for cells, ta in _coincidences(clip, times, rest, zero, 4_000_000):
+    for cells, ta in _coincidences(clip, times, rest, zero, _CHUNK):
         inside = near[cells]
-        found.append(np.unique(cells[inside] * (int(frames.max()) + 1) + ta[inside]))
+        found.append(_distinct(cells[inside] * (int(frames.max()) + 1) + ta[inside]))
     anchors = np.zeros_like(counts)
     if found:
-        distinct = np.unique(np.concatenate(found)) // (int(frames.max()) + 1)
-        anchors += np.bincount(distinct, minlength=len(counts)).astype(np.int32)
+        distinct = _distinct(np.concatenate(found)) // (int(frames.max()) + 1)
+        np.add(anchors, np.bincount(distinct, minlength=len(counts)), out=anchors, casting="unsafe")
     return _peaks(counts, anchors, marks, frames, a_all, b_all, first, zero, min_votes,
                   min_significance, max_lags)
+
+
+def _merged(c: np.ndarray) -> np.ndarray:
+    """Each bin plus both neighbours (one temporary the size of ``c``, which holds every lag of every
+    pair; each pair's histogram has empty margins, so ``c`` has at least five bins)."""
+    out = np.empty_like(c)
+    out[0], out[-1] = c[1], c[-2]
+    np.add(c[:-2], c[2:], out=out[1:-1])
+    out += c
+    return out
+
+
+def _distinct(x: np.ndarray) -> np.ndarray:
+    """The distinct values of ``x``, sorted (np.unique hashes integers in numpy >= 2.3, measured
+    20x slower than sorting on these keys)."""
+    x = np.sort(x)
+    return x[np.concatenate([[True], x[1:] != x[:-1]])] if len(x) else x
 
 
 def _coincidences(clip: np.ndarray, times: np.ndarray, rest: np.ndarray, zero: np.ndarray,
@@ -150,10 +173,7 @@ def _peaks(raw: np.ndarray, c: np.ndarray, marks: Sequence[Landmarks], frames: n
            min_votes: int, min_significance: float, max_lags: int) -> list[PairVote]:
     """Lag peaks of every pair's histogram (all pairs' histograms laid end to end: ``raw`` counts
     every coincidence, ``c`` the anchor peaks that vote)."""
-    left = np.concatenate([[0], c[:-1]])
-    right = np.concatenate([c[1:], [0]])
-    merged = c + np.maximum(left, right)
-    del left, right
+    merged = _merged(c)
     cand = np.flatnonzero(merged >= min_votes)
     if len(cand) == 0:
         return []
@@ -164,41 +184,41 @@ def _peaks(raw: np.ndarray, c: np.ndarray, marks: Sequence[Landmarks], frames: n
             other = merged[np.clip(cand + d, 0, len(merged) - 1)]
             ok &= (merged[cand] > other) if d < 0 else (merged[cand] >= other)
     cand = cand[ok]
+    del ok, merged
+    votes = _merged(c)[cand].astype(np.int64)
     pair = np.searchsorted(first, cand, side="right") - 1
-    a, b = a_all[pair], b_all[pair]
-    bins = cand - zero[a, b]  # lag in frames
-    # the lag between the bin and its larger neighbour, weighted by their votes
-    lc, rc = c[cand - 1].astype(np.int64), c[cand + 1].astype(np.int64)  # margins: in range
-    side = np.where(rc > lc, 1, -1)
-    nb = np.maximum(lc, rc)
-    frac = bins + side * nb / np.maximum(c[cand] + nb, 1)
-    votes = merged[cand].astype(np.int64)
+    # per pair, best first; the runner-up of the best is the second, of the others the best
+    order = np.lexsort((-votes, pair))
+    cand, votes, pair = cand[order], votes[order], pair[order]
+    head = np.searchsorted(pair, pair, side="left")
+    rank = np.arange(len(pair)) - head
+    last = np.searchsorted(pair, pair, side="right") - 1
+    runner = np.where(rank == 0, np.where(last > head, votes[np.minimum(head + 1, last)], 0),
+                      votes[head])
+    del last
     # chance model per pair: all its coincidences but those of its best peak (a true match there
     # would inflate it), spread by overlap
-    order = np.lexsort((-votes, pair))  # per pair, best first
-    p_sorted = pair[order]
-    head = np.searchsorted(p_sorted, p_sorted, side="left")
-    heads = order[np.flatnonzero(head == np.arange(len(order)))]
+    heads = np.flatnonzero(rank == 0)
     total = np.add.reduceat(raw, first, dtype=np.int64).astype(np.float64)
     hb = cand[heads]
-    total[pair[heads]] -= raw[hb] + np.maximum(raw[hb - 1], raw[hb + 1])
+    total[pair[heads]] -= raw[hb] + raw[hb - 1] + raw[hb + 1]
     background = np.maximum(total, 1.0)
+    a, b = a_all[pair], b_all[pair]
+    bins = cand - zero[a, b]  # lag in frames
     fa, fb = frames[a].astype(np.float64), frames[b].astype(np.float64)
     overlap = np.clip(np.minimum(fa, fb + bins) - np.maximum(0, bins), 1, None)
-    lam = 2.0 * background[pair] * overlap / (fa * fb)
+    lam = 3.0 * background[pair] * overlap / (fa * fb)
     # P(votes or more) of a Poisson count: P(X >= v) = P(v, lam), the regularised lower incomplete
     # gamma function
-    tail = gammainc(votes, lam)
-    signif = -np.log10(np.clip((fa + fb) * np.maximum(tail, 1e-300), 1e-300, None))
-    hop = marks[0].hop
+    signif = -np.log10(np.clip((fa + fb) * np.maximum(gammainc(votes, lam), 1e-300), 1e-300, None))
+    keep = np.flatnonzero((rank < max_lags) & (signif >= min_significance))
+    cand, bins, a, b = cand[keep], bins[keep], a[keep], b[keep]
+    # the lag between the bin and its larger neighbour, weighted by their votes
+    lc, rc = c[cand - 1].astype(np.int64), c[cand + 1].astype(np.int64)  # margins: in range
+    nb = np.maximum(lc, rc)
+    frac = bins + np.where(rc > lc, 1, -1) * nb / np.maximum(c[cand] + nb, 1)
     starts = np.array([m.start for m in marks])
-    lag = frac * hop + starts[a] - starts[b]
-    # per pair: best first, up to max_lags; the runner-up of the best is the second, of the others
-    # the best (counted before the significance filter)
-    rank = np.arange(len(order)) - head
-    last = np.searchsorted(p_sorted, p_sorted, side="right") - 1
-    second = np.where(last > head, votes[order[np.minimum(head + 1, last)]], 0)
-    runner = np.where(rank == 0, second, votes[order[head]])
-    return [PairVote(a=int(a[j]), b=int(b[j]), lag=float(lag[j]), votes=int(votes[j]),
-                     significance=float(signif[j]), runner_up=int(r), expected=float(lam[j]))
-            for j, r, k in zip(order, runner, rank) if k < max_lags and signif[j] >= min_significance]
+    lag = frac * marks[0].hop + starts[a] - starts[b]
+    return [PairVote(a=int(a[k]), b=int(b[k]), lag=float(lag[k]), votes=int(votes[j]),
+                     significance=float(signif[j]), runner_up=int(runner[j]),
+                     expected=float(lam[j])) for k, j in enumerate(keep)]
