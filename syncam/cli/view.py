@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 import threading
 
 import click
@@ -47,7 +49,11 @@ def view_cmd(manifest_path: str, port: int, no_browser: bool, proxy_size: int,
     for s in proxied:
         click.echo(f"proxy: {view.names[s.index]} ({s.proxy_reason})", err=True)
     click.echo(server.url)
-    if not no_browser:  # a browser that takes its time to start must not delay serving
+    graphical = not sys.platform.startswith("linux") or bool(
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    if not no_browser and not graphical:  # webbrowser would start a text browser in this terminal
+        click.echo("view: no display here; open the address above in a browser", err=True)
+    elif not no_browser:  # a browser that takes its time to start must not delay serving
         threading.Thread(target=webbrowser.open, args=(server.url,), daemon=True).start()
     try:
         server.serve_forever(poll_interval=0.2)

@@ -242,3 +242,18 @@ def test_proxies_only_where_needed_and_clean_stop(main_event: Served, tmp_path: 
     assert "view: stopped" in err
     proxied = sorted(re.findall(r"^proxy: (.+?) \(", err, re.M))
     assert proxied == ["D_take2.mov", "cam b.avi"], err
+
+
+def test_a_busy_port_names_the_option(main_event: Served) -> None:
+    import socket
+
+    from tests.conftest import run_cli
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        done = run_cli("view", main_event.manifest, "--no-browser", "--port",
+                       str(busy.getsockname()[1]), "--cache-dir", f"{main_event.folder}/cache")
+    assert done.returncode == 1, done.stderr
+    assert "--port" in done.stderr and "Traceback" not in done.stderr
+    assert done.stdout == ""

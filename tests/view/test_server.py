@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.client
 import threading
 from collections.abc import Iterator
+
 import pytest
 
 from syncam.view.server import File, ViewServer, byte_range
