@@ -10,6 +10,7 @@ clock at real speed; after each of several random seeks every clip within one fr
 from __future__ import annotations
 
 import http.client
+import json
 import random
 import re
 import time
@@ -170,6 +171,30 @@ def check_seeks(page: Any, served: Served, start: float, end: float, n: int, see
     return took
 
 
+def check_controls(page: Any, served: Served) -> None:
+    """Space plays and pauses, the right arrow steps one frame of the reference, a click on the
+    timeline bar seeks there, and paused videos are put at the instant shown (within the clock's
+    millisecond)."""
+    state = lambda: page.evaluate("() => window.syncamView.state()")  # noqa: E731
+    with open(served.manifest, encoding="utf-8") as fh:
+        manifest = json.load(fh)
+    step = 1 / manifest["clips"][manifest["reference"]]["fps"]
+    page.keyboard.press(" ")
+    page.wait_for_function("() => window.syncamView.state().playing", timeout=5000)
+    page.keyboard.press(" ")
+    page.wait_for_function("() => !window.syncamView.state().playing", timeout=5000)
+    before = state()["time"]
+    page.keyboard.press("ArrowRight")
+    assert state()["time"] == pytest.approx(before + step, abs=1e-6)
+    box = page.locator("#bar").bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    now = state()
+    assert now["time"] == pytest.approx((now["start"] + now["end"]) / 2, abs=0.02 * now["end"])
+    page.wait_for_function("() => [...document.querySelectorAll('video')].every(v => !v.seeking)")
+    s = take(page, served)
+    assert s.implied and all(abs(t - s.clock) <= 1e-3 for t in s.implied.values()), s
+
+
 def test_main_event_in_sync_for_20_s_and_after_seeks(browser: Any, main_event: Served,
                                                       tmp_path: Any) -> None:
     page = open_view(browser, main_event)
@@ -183,6 +208,7 @@ def test_main_event_in_sync_for_20_s_and_after_seeks(browser: Any, main_event: S
         state = page.evaluate("() => window.syncamView.state()")
         assert state["playing"] and len(state["tiles"]) == 4
         page.evaluate("() => window.syncamView.pause()")
+        check_controls(page, main_event)
         shot = tmp_path / "view.png"
         page.screenshot(path=str(shot))
     finally:
