@@ -82,13 +82,17 @@ def build(manifest_path: str, *, proxy_height: int = config.VIEW_PROXY_HEIGHT,
         "reference": m.reference,
         "wall_clock": _wall_clock(manifest_path),
     }
+    files = {ids[i]: File(s.path, s.mime) for i, s in served.items()}
+    return View(page=page(data), files=files, served=tuple(served.values()),
+                names={i: m.clips[i].name for i in served})
+
+
+def page(data: dict[str, Any]) -> bytes:
+    """The page with ``data`` in it: the JSON inside <script type="application/json">, where no "<"
+    may close the element early (a clip named "</script>..."), and the title escaped."""
     with open(PAGE, encoding="utf-8") as fh:
         template = fh.read()
-    # inside <script type="application/json">: no "<" may close the element early
     blob = json.dumps(data, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e") \
         .replace("&", "\\u0026")
-    page = template.replace("__SYNCAM_TITLE__", html.escape(str(data["title"]))) \
-        .replace("__SYNCAM_DATA__", blob)
-    files = {ids[i]: File(s.path, s.mime) for i, s in served.items()}
-    return View(page=page.encode("utf-8"), files=files, served=tuple(served.values()),
-                names={i: m.clips[i].name for i in served})
+    return template.replace("__SYNCAM_TITLE__", html.escape(str(data["title"]))) \
+        .replace("__SYNCAM_DATA__", blob).encode("utf-8")

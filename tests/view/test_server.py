@@ -85,3 +85,20 @@ def test_other_host_names_are_refused(server: ViewServer) -> None:
     """A page elsewhere whose own name points at 127.0.0.1 (DNS rebinding) gets nothing."""
     assert get(server, "/clip/abc123", Host=f"attacker.example:{server.port}")[0] == 403
     assert get(server, "/", Host=f"localhost:{server.port}")[0] == 200
+
+
+def test_the_page_keeps_names_as_data() -> None:
+    """A clip or folder name with markup stays text: the JSON cannot end the script element early,
+    and it reads back as it was."""
+    import json
+    import re
+
+    from syncam.view.build import page
+
+    evil = '</script><script>alert("x")</script> & ü'
+    html = page({"title": evil, "clips": [{"name": evil}]}).decode("utf-8")
+    assert "<script>alert" not in html
+    blob = re.search(r'<script type="application/json" id="data">(.*?)</script>', html, re.S)
+    assert blob is not None
+    assert json.loads(blob.group(1)) == {"title": evil, "clips": [{"name": evil}]}
+    assert "&lt;/script&gt;" in html.split("<h1>")[1]
