@@ -4,15 +4,15 @@
 # available, say exactly what to install and fail.
 set -euo pipefail
 
-# --test: only the headless browser of the report's browser test (Debian's chromium), where apt is
-# available; that test skips without it, so failing to install it only says so.
+# --test: only the headless browser of the report's and the view's browser tests (Debian's chromium),
+# where apt is available; those tests skip without it, so failing to install it only says so.
 if [ "${1:-}" = "--test" ]; then
   if command -v chromium >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then exit 0; fi
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo -n"
-  echo "syncam: installing chromium with apt-get (for the report's browser test)" >&2
+  echo "syncam: installing chromium with apt-get (for the report's and the view's browser tests)" >&2
   { $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq \
       --no-install-recommends chromium >/dev/null; } \
-    || echo "syncam: chromium not installed; the browser test will skip" >&2
+    || echo "syncam: chromium not installed; the browser tests will skip" >&2
   exit 0
 fi
 

@@ -466,3 +466,27 @@ INDEX_MIN_SIGNIFICANCE = 7.0
 # At 2^19 that pair is drawn at 400 Hz (2.5 ms a lag in the zoom); pairs under 2 minutes each are
 # drawn at full rate.
 REPORT_CURVE_SAMPLES = 1 << 19
+
+# --- view (syncam view: every camera in sync in a browser) ---------------------------------------------
+# The server listens on this port; 0 asks the system for a free one (printed), so two views of two
+# events never collide and nothing else on the machine is needed to pick one.
+VIEW_PORT = 0
+# Proxies are this many lines high (never more than the original): 720 lines decode in real time on
+# any machine, in every browser, for many tiles at once, and are sharp enough to see what happened.
+VIEW_PROXY_HEIGHT = 720
+VIEW_PROXY_HEIGHT_RANGE = (144, 2160)  # what --proxy-size accepts
+# x264 at this CRF and preset: visually clean at 720 lines, made at several times real time.
+VIEW_PROXY_CRF = 23
+VIEW_PROXY_PRESET = "veryfast"
+VIEW_PROXY_AUDIO_BITRATE = "128k"
+# What Chromium and Firefox both play from a file: (containers by ffprobe's format name, video codecs,
+# audio codecs). MP4/MOV with H.264 (8-bit 4:2:0) and AAC/MP3/Opus; WebM with VP8/VP9/AV1 and Opus or
+# Vorbis. Anything else (MJPEG, PCM, HEVC, ProRes, DNxHD, Matroska, AVI) gets an H.264 + AAC proxy.
+VIEW_PLAYABLE = (
+    (("mov,mp4,m4a,3gp,3g2,mj2",), ("h264", "av1"), ("aac", "mp3", "opus")),
+    (("matroska,webm",), ("vp8", "vp9", "av1"), ("opus", "vorbis")),
+)
+VIEW_PIXEL_FORMATS = ("yuv420p", "yuvj420p")  # 10-bit and 4:2:2/4:4:4 H.264 do not play in browsers
+# Files are sent in pieces of this size: small enough that an aborted range request (browsers abort
+# many while seeking) stops quickly, large enough to cost nothing.
+VIEW_CHUNK = 1 << 16  # bytes

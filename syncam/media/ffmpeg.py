@@ -490,3 +490,27 @@ def frames_at(path: str, stream: int, seeks: Sequence[tuple[float, float]],
             frames.append(data[: width * height * 3].reshape(height, width, 3)
                           if data.size >= width * height * 3 else None)
     return frames
+
+
+# --- browser proxies (syncam view) ------------------------------------------------------------------
+
+def proxy_args(path: str, output: str, *, video_stream: int | None, audio_stream: int | None,
+               height: int, crf: int, preset: str, audio_bitrate: str) -> list[str]:
+    """Encode a clip that a browser cannot play into an H.264 (8-bit 4:2:0) + AAC MP4 at most
+    ``height`` lines high.
+
+    ``-fps_mode passthrough`` keeps every frame's own timestamp (neither duplicated nor dropped to a
+    constant rate): the proxy has the clip's frame rate and timing, variable or not, so the manifest's
+    placement holds for it. The display matrix is applied (ffmpeg's autorotate). ``-progress pipe:1``
+    reports progress for :func:`run_with_progress`; ``+faststart`` lets the browser start playing and
+    seeking before it has read the whole file.
+    """
+    args = [find_binary("ffmpeg"), "-nostdin", "-hide_banner", "-v", "error", "-nostats", "-y",
+            "-progress", "pipe:1", "-i", path]
+    if video_stream is not None:
+        args += ["-map", f"0:{video_stream}",
+                 "-vf", f"scale=w=-2:h=2*trunc(min({height}\\,ih)/2):flags=bicubic,format=yuv420p",
+                 "-c:v", "libx264", "-preset", preset, "-crf", str(crf), "-fps_mode", "passthrough"]
+    if audio_stream is not None:
+        args += ["-map", f"0:{audio_stream}", "-c:a", "aac", "-b:a", audio_bitrate]
+    return args + ["-map_metadata", "-1", "-movflags", "+faststart", "-f", "mp4", output]
