@@ -430,9 +430,10 @@ def _index_matches(pool: Pool, clips: list[Clip], audio: Mapping[int, Signature]
 
     The fingerprint index (sync/index.py) votes for pairs and lags; each voted lag is searched on
     the whitened sound around it (correlate.match_voted). A clip that this leaves unconnected to the
-    reference is then searched whole (correlate.match_all) against a few placed clips that between
-    them cover the timeline: sound the index missed (a far microphone in a reverberant hall) still
-    gets the full search, at a cost that grows with the timeline, not with the pairs.
+    reference is then scanned over every lag (correlate.match_all, without the window search, which
+    costs ten scans) against a few placed clips that between them cover the timeline: sound the
+    index missed (a far microphone in a reverberant hall) still gets the whole-overlap search, at a
+    cost that grows with the timeline, not with the pairs.
     """
     marks = [audio[i].landmarks for i in audible]
     votes = index.vote([m for m in marks if m is not None]) if all(m is not None for m in marks) \
@@ -460,7 +461,7 @@ def _index_matches(pool: Pool, clips: list[Clip], audio: Mapping[int, Signature]
     extra = [(min(i, j), max(i, j)) for i in alone for j in cover
              if (min(i, j), max(i, j)) not in found and not siblings(cams, i, j)]
     more = {pair: pool.submit(match_all, audio[pair[0]], audio[pair[1]], *pair,
-                              max_offset=max_offset, drift=drift) for pair in extra}
+                              max_offset=max_offset, drift=drift, windows=False) for pair in extra}
     for pair, job in more.items():
         found[pair] = job.result()
     searched = len(found)
@@ -468,8 +469,8 @@ def _index_matches(pool: Pool, clips: list[Clip], audio: Mapping[int, Signature]
         total=total, searched=searched, voted=len(jobs), connecting=len(more),
         skipped=max(0, total - searched),
         why=("the fingerprint index proposed the pairs and lags searched; clips it left "
-             "unconnected were searched whole against placed clips covering the timeline; the "
-             "pairs skipped share no landmark"))
+             "unconnected were scanned over every lag against placed clips covering the timeline; "
+             "the pairs skipped share no landmark"))
 
 
 def _covering(placed: list[int], solution: Solution, clips: list[Clip]) -> list[int]:

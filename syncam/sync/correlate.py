@@ -286,9 +286,12 @@ def match(a: Signature, b: Signature, ia: int = 0, ib: int = 1, *,
 
 def match_all(a: Signature, b: Signature, ia: int = 0, ib: int = 1, *,
               min_overlap: float | None = None, max_offset: float | None = None,
-              exclusion: float | None = None, drift: bool = True) -> list[Match]:
+              exclusion: float | None = None, drift: bool = True,
+              windows: bool = True) -> list[Match]:
     """Match two signatures of the same method and rate: the best match first, then (audio) the
     pair's other strong lags, each its own candidate Match. ``ia``/``ib`` name the clips.
+    ``windows``: run the window search where affordable (False: the scan, loop and drift searches
+    only).
 
     Replayed sound (a jingle the PA plays three times, a playback song in every take) gives a pair
     several strong lags. Each one that stands above the noise as far as a match must
@@ -324,7 +327,7 @@ def match_all(a: Signature, b: Signature, ia: int = 0, ib: int = 1, *,
     if not audio:
         return [] if not peaks else [_motion_match(a, b, ia, ib, peaks[0], xa, xb, rate, sa, sb)]
     verdicts = [_scan_verdict(peaks[0])] if peaks else []
-    if _window_search_affordable(a, b):
+    if windows and _window_search_affordable(a, b):
         w = window_search(a, b, max_offset=max_offset)
         if w is not None:
             verdicts.append(w)
