@@ -379,3 +379,74 @@ METADATA_CONFIDENCE = 0.1
 # later (when the file is opened): two takes' clocks that disagree with their measured places by more
 # than this are reported as contradicting the evidence.
 METADATA_TOLERANCE = 2.0  # seconds
+
+# --- split (syncam split: a released compilation -> its cameras' shots) -------------------------------
+# Cuts are found on frames scaled to this width (height by the frame's aspect): PySceneDetect's own
+# default downscale for content detection is to about 256 px wide; detail finer than that is not what
+# tells one shot from the next, and a smaller decode is what keeps split far above real time.
+SPLIT_SCAN_WIDTH = 256
+# PySceneDetect AdaptiveDetector's own defaults (a frame's change against the average of its 2
+# neighbours each side must be 3x, and at least 15 on its content scale), which find hard cuts in
+# compressed footage without firing on fast motion; shots shorter than SPLIT_MIN_SHOT frames are
+# not cut again (a release's shots last seconds; a flash must not make two).
+SPLIT_ADAPTIVE_THRESHOLD = 3.0
+SPLIT_MIN_CONTENT = 15.0
+SPLIT_MIN_SHOT = 8  # frames
+# Dissolves and fades: a window of frames that are, each, a blend of the frames just before and just
+# after it (residual under this fraction of the change across the window), with the blend's weight
+# rising through the window, is one transition; its cut is put where the new shot outweighs the old
+# (weight 0.5). Windows of these half-widths (frames) are tried: 2 to 25 covers 0.2-2 s dissolves.
+SPLIT_DISSOLVE_HALF_WIDTHS = (3, 5, 8, 12, 18, 25)
+SPLIT_DISSOLVE_RESIDUAL = 0.15
+# ... and only where the picture changes across the window at least this much (mean absolute grey
+# level, 0-255, on the small frames): a cut-sized change, not a shot's own motion.
+SPLIT_DISSOLVE_MIN_CHANGE = 20.0
+# The small grey frames kept for the dissolve fit and the shot kinds: 32x18 is 576 bytes a frame, so
+# an hour at 25 fps stays near 50 MB, and is still enough to tell a blend from a shot.
+SPLIT_THUMB = (64, 36)
+# Kinds of shot no camera filmed. Black: mean grey level under this (0-255). Still (a freeze frame,
+# a slate): the picture changes less than this per frame (mean absolute grey level) across the
+# whole shot: an encoder's noise on a held frame stays well under 1, a fixed camera's own noise and
+# a running clock above it. Title: a still whose most common grey level covers at least this share
+# of the picture (a card: text on a flat colour).
+SPLIT_BLACK_LEVEL = 20.0
+SPLIT_STILL_CHANGE = 0.6
+SPLIT_TITLE_FLAT = 0.6
+# cropdetect's black level (0-1 of full scale; ffmpeg's default 24/255): bars of a compressed release
+# are not pure black.
+SPLIT_CROP_LIMIT = 0.094
+# Grouping shots into cameras: each shot is seen on SPLIT_GROUP_FRAMES frames (spread inside the shot,
+# away from its ends and any dissolve), SPLIT_GROUP_WIDTH px wide, ORB keypoints (up to
+# SPLIT_ORB_FEATURES) matched and a RANSAC homography fitted (SPLIT_RANSAC_PX reprojection error).
+# Two shots are one camera when some pair of their frames has at least SPLIT_MIN_INLIERS inliers, over
+# at least SPLIT_MIN_CELLS of a 4x4 grid (a burned-in clock or logo in the same place in two cameras
+# matches too, but in one corner), and the homography moves no corner of the frame more than
+# SPLIT_MAX_SHIFT of its diagonal: a fixed camera keeps its view (a handheld one drifts a few per cent),
+# while another camera on the same place (a lookalike) sees it from elsewhere or at another zoom.
+SPLIT_GROUP_FRAMES = 3
+SPLIT_GROUP_WIDTH = 480
+SPLIT_ORB_FEATURES = 1500
+SPLIT_RANSAC_PX = 3.0
+SPLIT_MIN_INLIERS = 40
+SPLIT_MIN_CELLS = 6
+SPLIT_MAX_SHIFT = 0.08
+# Shots are re-encoded with H.264 at this quality: CRF 16 is visually lossless for most footage and
+# veryfast keeps writing them above real time on 2 cores (measured in bench/bench_split.py).
+SPLIT_CRF = 16
+SPLIT_PRESET = "veryfast"
+SPLIT_AUDIO_BITRATE = "192k"
+# Sound that runs on across a cut is laid over the pictures (a voice-over, a music bed), not a
+# camera's. Each camera hears its own place between the sounds (traffic, wind, a room's hum), so its
+# sound's floor (each of 16 bands' 2nd-percentile level) changes at a cut; one recording laid over
+# several shots keeps its floor. Floors are compared over the shots each side of a cut, up to
+# SPLIT_AUDIO_SPAN from it (long enough to hold pauses between words: over half a second a
+# voice-over's floor is often its own speech), and the sound is taken as running on when they differ
+# by less than SPLIT_AUDIO_JUMP_DB (measured on the test release: 1-2 dB across a voice-over's cuts,
+# 9-24 dB across cameras' cuts).
+SPLIT_AUDIO_SPAN = 3.0  # seconds
+SPLIT_AUDIO_FLOOR_PERCENTILE = 2
+SPLIT_AUDIO_JUMP_DB = 4.0
+# A shot whose sound stays under this level (dBFS RMS) has none worth aligning by.
+SPLIT_SILENCE_DB = -55.0
+# The listing of a split's shots, in its output folder.
+SPLIT_LISTING = "shots.json"

@@ -469,3 +469,108 @@ def frames_at(path: str, stream: int, seeks: Sequence[tuple[float, float]],
             frames.append(data[: width * height * 3].reshape(height, width, 3)
                           if data.size >= width * height * 3 else None)
     return frames
+
+
+# --- syncam split: one scan of a release, and its shots written as files ---------------------------
+
+def scan_args(path: str, stream: int, width: int, height: int, *, crop_limit: float) -> list[str]:
+    """Decode video stream ``stream`` once for ``syncam split``: every frame (``-fps_mode
+    passthrough``, container clock with ``-copyts``) scaled to ``width`` x ``height`` BGR on stdout;
+    on stderr each frame's time (``showinfo``) and its black-bar box (``cropdetect`` on the full
+    frame, recomputed every frame: ``reset=1``, none skipped; ``limit`` is the black level, 0-1)."""
+    chain = (f"[0:{stream}]cropdetect=limit={crop_limit}:round=2:reset=1:skip=0,"
+             f"scale={width}:{height}:flags=area,format=bgr24,showinfo=checksum=0[v]")
+    return [find_binary("ffmpeg"), "-nostdin", "-hide_banner", "-nostats", "-v", "level+info",
+            "-copyts", "-i", path, "-filter_complex", chain, "-map", "[v]",
+            "-fps_mode", "passthrough", "-f", "rawvideo", "-pix_fmt", "bgr24",
+            "-flush_packets", "0", "pipe:"]
+
+
+_CROPDETECT = re.compile(rb"\[Parsed_cropdetect_\d+ @ [^\]]*\] \[info\] .*crop=(\d+):(\d+):(\d+):(\d+)")
+
+
+class _ScanLog(_StderrTimes):
+    """:class:`_StderrTimes` that also keeps each frame's cropdetect box (w, h, x, y)."""
+
+    def __init__(self, pipe: Any) -> None:
+        super().__init__(pipe)
+        self.crops: list[tuple[int, int, int, int]] = []
+
+    def run(self) -> None:
+        lines = self.pipe
+        self.pipe = (line for line in lines if not self._crop(line))
+        super().run()
+
+    def _crop(self, line: bytes) -> bool:
+        found = _CROPDETECT.search(line)
+        if found:
+            w, h, x, y = (int(v) for v in found.groups())
+            self.crops.append((w, h, x, y))
+        return found is not None
+
+
+def scan(path: str, stream: int, width: int, height: int, *, crop_limit: float,
+         on_block: Callable[[np.ndarray, np.ndarray], None], block: int = 128
+         ) -> list[tuple[int, int, int, int]]:
+    """Run :func:`scan_args`; hand each block of (frames (k, height, width, 3) uint8 BGR, times in
+    seconds) to ``on_block`` as it is decoded; return every frame's black-bar box (w, h, x, y) in
+    the full frame. Memory stays at one block."""
+    args = scan_args(path, stream, width, height, crop_limit=crop_limit)
+    frame_bytes = width * height * 3
+    reader: _ScanLog | None = None
+
+    def join_reader() -> None:
+        if reader is not None:
+            reader.join(timeout=5)
+
+    with _spawn(args, stderr=subprocess.PIPE, before_close=join_reader) as proc:
+        reader = _ScanLog(proc.stderr)
+        reader.start()
+        stdout = cast(io.BufferedReader, proc.stdout)
+        while True:
+            buf = np.empty(block * frame_bytes, dtype=np.uint8)
+            filled = 0
+            while filled < buf.nbytes:
+                n = stdout.readinto(buf.data[filled:])
+                if not n:
+                    break
+                filled += n
+            k = filled // frame_bytes
+            if k:
+                reader.wait_for(k)
+                with reader.cond:
+                    times = reader.times[:k]
+                    del reader.times[:k]
+                times += [math.nan] * (k - len(times))
+                on_block(buf[: k * frame_bytes].reshape(k, height, width, 3),
+                         np.asarray(times, float))
+            if filled < buf.nbytes:
+                break
+        code = proc.wait()
+        reader.join()
+    _check(code, _tail(b"\n".join(reader.problems)), path, _suspect(args))
+    return reader.crops
+
+
+def shot_args(path: str, out: str, *, seek: float, duration: float, frames: int,
+              crop: tuple[int, int, int, int] | None, audio: bool, crf: int, preset: str,
+              audio_bitrate: str) -> list[str]:
+    """Write one shot of ``path`` to ``out`` (MP4, H.264 + AAC), frame-accurately.
+
+    ``-ss seek`` before the input is an exact seek when re-encoding (frames before it are decoded
+    and dropped), so ``seek`` a quarter frame before the shot's first frame keeps that frame and no
+    earlier one, and keeps picture and sound on one clock (both start from ``seek``). ``frames`` video
+    frames and ``duration`` seconds of sound are kept; ``-fps_mode passthrough`` keeps every frame
+    with its own time (a 12.5 fps camera shown at 25 fps keeps its repeated frames). ``crop``
+    (w, h, x, y) removes the black bars; ``audio`` False writes no sound."""
+    args = [find_binary("ffmpeg"), "-nostdin", "-hide_banner", "-v", "error", "-y",
+            "-ss", f"{seek:.6f}", "-i", path, "-map", "0:v:0"]
+    if crop is not None:
+        w, h, x, y = crop
+        args += ["-vf", f"crop={w}:{h}:{x}:{y}"]
+    args += ["-frames:v", str(frames), "-fps_mode", "passthrough", "-c:v", "libx264",
+             "-preset", preset, "-crf", str(crf), "-pix_fmt", "yuv420p"]
+    if audio:
+        args += ["-map", "0:a:0", "-c:a", "aac", "-b:a", audio_bitrate]
+    args += ["-t", f"{duration:.6f}", "-f", "mp4", "-movflags", "+faststart", out]
+    return args
