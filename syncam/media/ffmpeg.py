@@ -552,17 +552,18 @@ def scan(path: str, stream: int, width: int, height: int, *, crop_limit: float,
     return reader.crops
 
 
-def shot_args(path: str, out: str, *, seek: float, duration: float, frames: int,
+def shot_args(path: str, out: str, *, seek: float, lead: float, duration: float, frames: int,
               crop: tuple[int, int, int, int] | None, audio: bool, crf: int, preset: str,
               audio_bitrate: str) -> list[str]:
     """Write one shot of ``path`` to ``out`` (MP4, H.264 + AAC), frame-accurately.
 
     ``-ss seek`` before the input is an exact seek when re-encoding (frames before it are decoded
-    and dropped), so ``seek`` a quarter frame before the shot's first frame keeps that frame and no
-    earlier one, and keeps picture and sound on one clock (both start from ``seek``). ``frames`` video
-    frames and ``duration`` seconds of sound are kept; ``-fps_mode passthrough`` keeps every frame
-    with its own time (a 12.5 fps camera shown at 25 fps keeps its repeated frames). ``crop``
-    (w, h, x, y) removes the black bars; ``audio`` False writes no sound."""
+    and dropped): ``seek`` is a little before the shot's first frame (its time rounded by ffmpeg's
+    log must not fall after it), which is ``lead`` seconds later. The picture then starts at that
+    frame, and the sound is trimmed by ``lead`` so that it starts there too. ``frames`` video frames
+    and ``duration`` seconds of sound are kept; ``-fps_mode passthrough`` keeps every frame with its
+    own time (a 12.5 fps camera shown at 25 fps keeps its repeated frames). ``crop`` (w, h, x, y)
+    removes the black bars; ``audio`` False writes no sound."""
     args = [find_binary("ffmpeg"), "-nostdin", "-hide_banner", "-v", "error", "-y",
             "-ss", f"{seek:.6f}", "-i", path, "-map", "0:v:0"]
     if crop is not None:
@@ -571,6 +572,7 @@ def shot_args(path: str, out: str, *, seek: float, duration: float, frames: int,
     args += ["-frames:v", str(frames), "-fps_mode", "passthrough", "-c:v", "libx264",
              "-preset", preset, "-crf", str(crf), "-pix_fmt", "yuv420p"]
     if audio:
-        args += ["-map", "0:a:0", "-c:a", "aac", "-b:a", audio_bitrate]
+        args += ["-map", "0:a:0", "-af", f"atrim=start={lead:.6f},asetpts=PTS-STARTPTS",
+                 "-c:a", "aac", "-b:a", audio_bitrate]
     args += ["-t", f"{duration:.6f}", "-f", "mp4", "-movflags", "+faststart", out]
     return args

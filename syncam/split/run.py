@@ -237,9 +237,10 @@ def _write_shots(clip: Clip, result: Split, times: np.ndarray, tmp: str,
         assert shot.path is not None
         target = os.path.join(tmp, shot.path)
         os.makedirs(os.path.dirname(target), exist_ok=True)
-        seek = max(0.0, float(times[shot.first_frame]) - quarter)
-        duration = float(times[shot.last_frame + 1]) - seek
-        ffmpeg.run(ffmpeg.shot_args(clip.path, target, seek=seek, duration=duration,
+        first = float(times[shot.first_frame])
+        seek = max(0.0, first - quarter)
+        ffmpeg.run(ffmpeg.shot_args(clip.path, target, seek=seek, lead=first - seek,
+                                    duration=float(times[shot.last_frame + 1]) - first,
                                     frames=shot.last_frame - shot.first_frame + 1,
                                     crop=shot.picture, audio=shot.audio == sound.OWN,
                                     crf=config.SPLIT_CRF, preset=config.SPLIT_PRESET,

@@ -61,6 +61,7 @@ class Release:
     path: str
     shots: tuple[Shot, ...]
     starts: tuple[int, ...]  # release frame of each shot's first frame (a dissolve: its midpoint)
+    origins: tuple[int, ...]  # release frame where each shot's first source frame (Shot.first) is
     frames: int
     voice: tuple[float, float] | None  # release seconds of the voice-over
     size: tuple[int, int]
@@ -68,6 +69,10 @@ class Release:
 
     def cuts(self) -> list[int]:
         return list(self.starts[1:])
+
+    def event_time(self, shot: int, frame: int) -> float:
+        """Master (event) time, seconds, of release frame ``frame`` inside shot ``shot``."""
+        return (self.shots[shot].first + frame - self.origins[shot]) / FPS
 
 
 SIZE = (640, 360)
@@ -88,14 +93,16 @@ CAMERAS = {
 SHOTS = (
     Shot(None, 0, 50),
     Shot("A", 300, 50),
-    Shot("B", 100, 55),
-    Shot("C", 200, 40, dissolve=12),
+    Shot("B", 80, 55),
+    Shot("C", 310, 40, dissolve=12),
     Shot("A", 60, 50),
     Shot("D", 140, 50),
     Shot("B", 320, 50),
     Shot("A", 190, 50),
-    Shot("C", 380, 50),
+    Shot("C", 90, 50),
 )
+# shots with their own sound that share moments of the event (so that sound can place them): A 300-350
+# with C 310-350; B 80-135 with A 66-110 and C 90-140 (master frames)
 VOICE_SPAN = (5, 7)  # the voice-over runs from the first frame of shot 5 to the last of shot 7
 
 
@@ -211,11 +218,13 @@ def make_release(folder: str, *, shots: tuple[Shot, ...] = SHOTS,
     # dissolves: join each shot that has one with the next, one xfade
     joined: list[str] = []
     starts: list[int] = []
+    origins: list[int] = []
     pos = 0
     k = 0
     while k < len(shots):
         shot = shots[k]
         starts.append(pos)
+        origins.append(pos)
         if shot.dissolve:
             d = shot.dissolve
             graph.append(f"[{labels[k]}][{labels[k + 1]}]xfade=transition=fade:duration={d / FPS}:"
@@ -223,6 +232,7 @@ def make_release(folder: str, *, shots: tuple[Shot, ...] = SHOTS,
             joined.append(f"x{k}")
             # the next shot's first frame is where it outweighs this one: the dissolve's midpoint
             starts.append(pos + shot.frames - d + d // 2)
+            origins.append(pos + shot.frames - d)
             pos += shot.frames - d + shots[k + 1].frames
             k += 2
         else:
@@ -246,5 +256,6 @@ def make_release(folder: str, *, shots: tuple[Shot, ...] = SHOTS,
                         "-map", f"{len(order)}:a", "-c:v", "libx264", "-preset", "veryfast",
                         "-crf", str(crf), "-g", "50", "-pix_fmt", "yuv420p", "-r", str(FPS),
                         "-c:a", "aac", "-b:a", "160k", "-shortest", path], check=True)
-    return Release(path=path, shots=shots, starts=tuple(starts), frames=total, voice=voice,
+    return Release(path=path, shots=shots, starts=tuple(starts), origins=tuple(origins),
+                   frames=total, voice=voice,
                    size=SIZE, cameras=dict(CAMERAS))
