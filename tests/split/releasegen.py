@@ -103,6 +103,14 @@ SHOTS = (
 )
 # shots with their own sound that share moments of the event (so that sound can place them): A 300-350
 # with C 310-350; B 80-135 with A 66-110 and C 90-140 (master frames)
+# A release of long shots with their own sound, each sharing 3.6 s of the event with the next: what
+# align needs to place shots by sound (A's second shot shares nothing: only its clock could place it)
+SOUND_SHOTS = (
+    Shot("A", 20, 150),
+    Shot("B", 80, 150),
+    Shot("C", 140, 150),
+    Shot("A", 330, 100),
+)
 VOICE_SPAN = (5, 7)  # the voice-over runs from the first frame of shot 5 to the last of shot 7
 
 
@@ -137,6 +145,8 @@ def _camera_source(master: str, name: str, view: View, folder: str) -> str:
     chain = (f"crop={w}:{h}:{x}:{y},scale={sw}:{sh},setsar=1,{clock},"
              f"pad={SIZE[0]}:{SIZE[1]}:(ow-iw)/2:(oh-ih)/2:black")
     path = os.path.join(folder, f"camera_{name}.mp4")
+    if os.path.exists(path):  # another release of the same event
+        return path
     subprocess.run([ffmpeg.find_binary("ffmpeg"), "-nostdin", "-v", "error", "-y", "-i", master,
                     "-vf", chain, "-c:v", "libx264", "-preset", "ultrafast", "-crf", "10",
                     "-pix_fmt", "yuv420p", path], check=True)
@@ -205,7 +215,8 @@ def make_release(folder: str, *, shots: tuple[Shot, ...] = SHOTS,
     order = sorted(sources)
     for c in order:
         inputs += ["-i", sources[c]]
-    graph.append(f"{_title()}[title]")
+    if any(s.camera is None for s in shots):
+        graph.append(f"{_title()}[title]")
     labels = []
     for k, shot in enumerate(shots):
         if shot.camera is None:
