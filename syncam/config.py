@@ -425,15 +425,20 @@ SPLIT_CROP_LIMIT = 0.094
 # while another camera on the same place (a lookalike) sees it from elsewhere or at another zoom.
 SPLIT_GROUP_FRAMES = 3
 SPLIT_GROUP_WIDTH = 480
-SPLIT_ORB_FEATURES = 1500
+SPLIT_ORB_FEATURES = 700  # per frame: ~2000 a shot; a pair is matched in a few milliseconds
+# A shot is compared with this many of each camera's latest shots (a camera that drifts slowly, a
+# handheld one, is followed by its latest view)
+SPLIT_GROUP_COMPARE = 2
 SPLIT_RANSAC_PX = 3.0
 SPLIT_MIN_INLIERS = 40
 SPLIT_MIN_CELLS = 6
 SPLIT_MAX_SHIFT = 0.08
-# Shots are re-encoded with H.264 at this quality: CRF 16 is visually lossless for most footage and
-# veryfast keeps writing them above real time on 2 cores (measured in bench/bench_split.py).
+# Shots are re-encoded with H.264 at this quality: CRF 16 is visually lossless for most footage. The
+# preset trades file size for speed, not quality at a given CRF: ultrafast encodes 720p about twice
+# as fast as veryfast (files about 4x larger), which is what keeps split above 4x real time on 2
+# cores (bench/bench_split.py).
 SPLIT_CRF = 16
-SPLIT_PRESET = "veryfast"
+SPLIT_PRESET = "ultrafast"
 SPLIT_AUDIO_BITRATE = "192k"
 # Sound that runs on across a cut is laid over the pictures (a voice-over, a music bed), not a
 # camera's. Each camera hears its own place between the sounds (traffic, wind, a room's hum), so its

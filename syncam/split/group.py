@@ -79,19 +79,18 @@ def same_camera(a: View, b: View) -> bool:
 
 
 def cameras(views: Sequence[View]) -> list[int]:
-    """Each shot's camera, numbered 0, 1, ... in order of first appearance: shots joined by
-    :func:`same_camera`, directly or through other shots."""
-    parent = list(range(len(views)))
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for i in range(len(views)):
-        for j in range(i):
-            if root(i) != root(j) and same_camera(views[j], views[i]):
-                parent[root(i)] = root(j)
-    numbers: dict[int, int] = {}
-    return [numbers.setdefault(root(i), len(numbers)) for i in range(len(views))]
+    """Each shot's camera, numbered 0, 1, ... in order of first appearance. A shot joins the first
+    camera one of whose latest SPLIT_GROUP_COMPARE shots it matches (:func:`same_camera`), else it
+    starts a camera: matches grow with shots x cameras, not shots squared."""
+    members: list[list[int]] = []
+    out = []
+    for i, v in enumerate(views):
+        for number, shots in enumerate(members):
+            if any(same_camera(views[j], v) for j in shots[-config.SPLIT_GROUP_COMPARE:]):
+                shots.append(i)
+                out.append(number)
+                break
+        else:
+            members.append([i])
+            out.append(len(members) - 1)
+    return out
