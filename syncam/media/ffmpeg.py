@@ -576,3 +576,25 @@ def shot_args(path: str, out: str, *, seek: float, lead: float, duration: float,
                  "-c:a", "aac", "-b:a", audio_bitrate]
     args += ["-t", f"{duration:.6f}", "-f", "mp4", "-movflags", "+faststart", out]
     return args
+
+
+def frames_by_index_args(path: str, stream: int, seek: float, picks: Sequence[int], width: int,
+                         height: int) -> list[str]:
+    """Decode, from ``seek`` seconds (an exact seek), the frames numbered ``picks`` (0 = the first
+    frame at or after ``seek``) of video stream ``stream``, scaled to ``width`` x ``height`` grey,
+    as raw frames on stdout. One input, all of the decoder's threads: a few frames of a shot cost a
+    seek and the decode of the shot's span."""
+    which = "+".join(f"eq(n\\,{p})" for p in picks)
+    return [find_binary("ffmpeg"), "-nostdin", "-hide_banner", "-v", "error",
+            "-ss", f"{seek:.6f}", "-i", path, "-filter_complex",
+            f"[0:{stream}]select='{which}',scale={width}:{height}:flags=area,format=gray[v]",
+            "-map", "[v]", "-fps_mode", "passthrough", "-frames:v", str(len(picks)),
+            "-f", "rawvideo", "-pix_fmt", "gray", "pipe:"]
+
+
+def frames_by_index(path: str, stream: int, seek: float, picks: Sequence[int], width: int,
+                    height: int) -> np.ndarray:
+    """Run :func:`frames_by_index_args`; (k, height, width) uint8, k <= len(picks)."""
+    out = run(frames_by_index_args(path, stream, seek, picks, width, height), what=path)
+    k = len(out) // (width * height)
+    return np.frombuffer(out[: k * width * height], np.uint8).reshape(k, height, width)

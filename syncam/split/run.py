@@ -16,7 +16,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from fractions import Fraction
 
-import cv2
 import numpy as np
 
 from syncam import config
@@ -122,6 +121,8 @@ def _scan(clip: Clip, report: Callable[[Progress], None]) -> tuple[CutFinder, np
     times: list[np.ndarray] = []
     expected = video.frames or int((video.duration or clip.duration) * fps)
 
+    report(Progress("scan", 0, expected, clip.name))
+
     def on_block(frames: np.ndarray, t: np.ndarray) -> None:
         finder.feed(frames)
         times.append(t)
@@ -142,36 +143,32 @@ def _frame_times(times: np.ndarray, fps: Fraction, clip: Clip) -> np.ndarray:
     return np.append(t, t[-1] + (t[-1] - t[-2] if len(t) > 1 else 1 / float(fps)))
 
 
-def _views(clip: Clip, spans: list[tuple[int, int]], pictures: list, times: np.ndarray,
-           transitions: list[Transition]) -> list[group.View]:
-    """Each shot's keypoints from SPLIT_GROUP_FRAMES frames inside it, away from any dissolve."""
+def _view(clip: Clip, span: tuple[int, int], picture: tuple[int, int, int, int] | None,
+          times: np.ndarray, transitions: list[Transition]) -> group.View:
+    """A shot's keypoints from SPLIT_GROUP_FRAMES frames inside it, away from any dissolve."""
     video = clip.video[0]
     width = config.SPLIT_GROUP_WIDTH
     height = max(2, round(width * video.height / video.width / 2) * 2)
+    first, end = span
+    lo, hi = first, end - 1
+    for t in transitions:
+        if t.first <= lo < t.end:
+            lo = min(t.end, hi)
+        if t.first <= hi < t.end:
+            hi = max(t.first - 1, lo)
+    n = config.SPLIT_GROUP_FRAMES
+    picks = sorted({lo + (hi - lo) * (k + 1) // (n + 1) for k in range(n)})
+    seek = max(0.0, float(times[picks[0]]) - 0.25 / float(video.fps or 25))
+    frames = ffmpeg.frames_by_index(clip.path, video.index, seek, [p - picks[0] for p in picks],
+                                    width, height)
+    if not len(frames):
+        raise MediaError(f"{clip.path}: frames {first}-{end - 1} could not be read again; the "
+                         "file may be damaged")
     sx, sy = width / video.width, height / video.height
-    views = []
-    for (first, end), pic in zip(spans, pictures):
-        lo, hi = first, end - 1
-        for t in transitions:
-            if t.first <= lo < t.end:
-                lo = min(t.end, hi)
-            if t.first <= hi < t.end:
-                hi = max(t.first - 1, lo)
-        n = config.SPLIT_GROUP_FRAMES
-        picks = sorted({lo + (hi - lo) * (k + 1) // (n + 1) for k in range(n)})
-        seeks = [(max(0.0, times[p] - config.REPORT_FRAME_LOOKBACK),
-                  times[p] - max(0.0, times[p] - config.REPORT_FRAME_LOOKBACK)) for p in picks]
-        frames = ffmpeg.frames_at(clip.path, video.index, seeks, (0, 0, width, height),
-                                  (width, height), slack=config.REPORT_FRAME_SLACK)
-        w, h, x, y = pic or (video.width, video.height, 0, 0)
-        box = (int(x * sx), int(y * sy), max(int(w * sx), 8), max(int(h * sy), 8))
-        greys = [cv2.cvtColor(f[box[1]: box[1] + box[3], box[0]: box[0] + box[2]],
-                              cv2.COLOR_RGB2GRAY) for f in frames if f is not None]
-        if not greys:
-            raise MediaError(f"{clip.path}: frames {first}-{end - 1} could not be read again; the "
-                             "file may be damaged")
-        views.append(group.view(greys, (w, h)))
-    return views
+    w, h, x, y = picture or (video.width, video.height, 0, 0)
+    x0, y0 = int(x * sx), int(y * sy)
+    x1, y1 = max(int((x + w) * sx), x0 + 8), max(int((y + h) * sy), y0 + 8)
+    return group.view([f[y0:y1, x0:x1] for f in frames], (w, h))
 
 
 def split(path: str, folder: str, *, force: bool = False,
@@ -206,10 +203,11 @@ def split(path: str, folder: str, *, force: bool = False,
         local = [(a - lead, b - lead) for a, b in seconds]
         labels = sound.labels(pcm, AUDIO_RATE, local, sound.continuous(pcm, AUDIO_RATE, local))
     filmed = [k for k, kd in enumerate(kind) if kd == kinds.CAMERA]
-    views = []
-    for n, k in enumerate(filmed):
-        views += _views(clip, [spans[k]], [pictures[k]], times, transitions)
-        report(Progress("group", n + 1, len(filmed), f"shot {k}"))
+    report(Progress("group", 0, len(filmed), "frames of each shot"))
+    with ThreadPoolExecutor(max_workers=2) as pool:  # a seek and a few frames each: two at once
+        views = list(pool.map(lambda k: _view(clip, spans[k], pictures[k], times, transitions),
+                              filmed))
+    report(Progress("group", len(filmed), len(filmed), "cameras"))
     numbers = group.cameras(views)
     camera: dict[int, str] = {k: f"cam{numbers[n] + 1:02d}" for n, k in enumerate(filmed)}
     digits = max(2, len(str(len(spans) - 1)))
@@ -219,6 +217,7 @@ def split(path: str, folder: str, *, force: bool = False,
         rel = None if cam is None else f"{cam}/{k:0{digits}d}_{start:.3f}.mp4"
         shots.append(Shot(k, rel, cam, kind[k], a, b - 1, start, end, labels[k], pictures[k]))
     result = Split(clip.path, fps, tuple(shots), out, os.path.join(out, config.SPLIT_LISTING))
+    report(Progress("write", 0, len(filmed), "shots"))
     with _atomic_folder(out) as tmp:
         _write_shots(clip, result, times, tmp, report)
         with open(os.path.join(tmp, config.SPLIT_LISTING), "w", encoding="utf-8") as f:
