@@ -554,7 +554,7 @@ def scan(path: str, stream: int, width: int, height: int, *, crop_limit: float,
 
 def shot_args(path: str, out: str, *, seek: float, lead: float, duration: float, frames: int,
               crop: tuple[int, int, int, int] | None, audio: bool, crf: int, preset: str,
-              audio_bitrate: str) -> list[str]:
+              audio_bitrate: str, grab: tuple[Sequence[int], int, int] | None = None) -> list[str]:
     """Write one shot of ``path`` to ``out`` (MP4, H.264 + AAC), frame-accurately.
 
     ``-ss seek`` before the input is an exact seek when re-encoding (frames before it are decoded
@@ -563,38 +563,26 @@ def shot_args(path: str, out: str, *, seek: float, lead: float, duration: float,
     frame, and the sound is trimmed by ``lead`` so that it starts there too. ``frames`` video frames
     and ``duration`` seconds of sound are kept; ``-fps_mode passthrough`` keeps every frame with its
     own time (a 12.5 fps camera shown at 25 fps keeps its repeated frames). ``crop`` (w, h, x, y)
-    removes the black bars; ``audio`` False writes no sound."""
+    removes the black bars; ``audio`` False writes no sound. ``grab`` = (frame numbers in the shot,
+    width, height): those frames of the cropped picture also go to stdout, grey and scaled, from
+    the same decode."""
+    chain = "" if crop is None else "crop={}:{}:{}:{},".format(*crop)
+    graph = f"[0:v:0]{chain}null[enc]"
+    if grab is not None:
+        picks, width, height = grab
+        which = "+".join(f"eq(n\\,{p})" for p in picks)
+        graph = (f"[0:v:0]{chain}split[enc][g];[g]select='{which}',"
+                 f"scale={width}:{height}:flags=area,format=gray[grab]")
     args = [find_binary("ffmpeg"), "-nostdin", "-hide_banner", "-v", "error", "-y",
-            "-ss", f"{seek:.6f}", "-i", path, "-map", "0:v:0"]
-    if crop is not None:
-        w, h, x, y = crop
-        args += ["-vf", f"crop={w}:{h}:{x}:{y}"]
-    args += ["-frames:v", str(frames), "-fps_mode", "passthrough", "-c:v", "libx264",
-             "-preset", preset, "-crf", str(crf), "-pix_fmt", "yuv420p"]
+            "-ss", f"{seek:.6f}", "-i", path, "-filter_complex", graph, "-map", "[enc]",
+            "-frames:v", str(frames), "-fps_mode", "passthrough", "-c:v", "libx264",
+            "-preset", preset, "-crf", str(crf), "-pix_fmt", "yuv420p"]
     if audio:
         args += ["-map", "0:a:0", "-af", f"atrim=start={lead:.6f},asetpts=PTS-STARTPTS",
                  "-c:a", "aac", "-b:a", audio_bitrate]
     args += ["-t", f"{duration:.6f}", "-f", "mp4", "-movflags", "+faststart", out]
+    if grab is not None:
+        args += ["-map", "[grab]", "-fps_mode", "passthrough", "-frames:v", str(len(grab[0])),
+                 "-f", "rawvideo", "-pix_fmt", "gray", "pipe:"]
     return args
 
-
-def frames_by_index_args(path: str, stream: int, seek: float, picks: Sequence[int], width: int,
-                         height: int) -> list[str]:
-    """Decode, from ``seek`` seconds (an exact seek), the frames numbered ``picks`` (0 = the first
-    frame at or after ``seek``) of video stream ``stream``, scaled to ``width`` x ``height`` grey,
-    as raw frames on stdout. One input, all of the decoder's threads: a few frames of a shot cost a
-    seek and the decode of the shot's span."""
-    which = "+".join(f"eq(n\\,{p})" for p in picks)
-    return [find_binary("ffmpeg"), "-nostdin", "-hide_banner", "-v", "error",
-            "-ss", f"{seek:.6f}", "-i", path, "-filter_complex",
-            f"[0:{stream}]select='{which}',scale={width}:{height}:flags=area,format=gray[v]",
-            "-map", "[v]", "-fps_mode", "passthrough", "-frames:v", str(len(picks)),
-            "-f", "rawvideo", "-pix_fmt", "gray", "pipe:"]
-
-
-def frames_by_index(path: str, stream: int, seek: float, picks: Sequence[int], width: int,
-                    height: int) -> np.ndarray:
-    """Run :func:`frames_by_index_args`; (k, height, width) uint8, k <= len(picks)."""
-    out = run(frames_by_index_args(path, stream, seek, picks, width, height), what=path)
-    k = len(out) // (width * height)
-    return np.frombuffer(out[: k * width * height], np.uint8).reshape(k, height, width)

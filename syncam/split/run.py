@@ -143,12 +143,8 @@ def _frame_times(times: np.ndarray, fps: Fraction, clip: Clip) -> np.ndarray:
     return np.append(t, t[-1] + (t[-1] - t[-2] if len(t) > 1 else 1 / float(fps)))
 
 
-def _view(clip: Clip, span: tuple[int, int], picture: tuple[int, int, int, int] | None,
-          times: np.ndarray, transitions: list[Transition]) -> group.View:
-    """A shot's keypoints from SPLIT_GROUP_FRAMES frames inside it, away from any dissolve."""
-    video = clip.video[0]
-    width = config.SPLIT_GROUP_WIDTH
-    height = max(2, round(width * video.height / video.width / 2) * 2)
+def _picks(span: tuple[int, int], transitions: list[Transition]) -> list[int]:
+    """SPLIT_GROUP_FRAMES frames spread inside a shot, away from any dissolve."""
     first, end = span
     lo, hi = first, end - 1
     for t in transitions:
@@ -157,18 +153,7 @@ def _view(clip: Clip, span: tuple[int, int], picture: tuple[int, int, int, int] 
         if t.first <= hi < t.end:
             hi = max(t.first - 1, lo)
     n = config.SPLIT_GROUP_FRAMES
-    picks = sorted({lo + (hi - lo) * (k + 1) // (n + 1) for k in range(n)})
-    seek = max(0.0, float(times[picks[0]]) - 0.25 / float(video.fps or 25))
-    frames = ffmpeg.frames_by_index(clip.path, video.index, seek, [p - picks[0] for p in picks],
-                                    width, height)
-    if not len(frames):
-        raise MediaError(f"{clip.path}: frames {first}-{end - 1} could not be read again; the "
-                         "file may be damaged")
-    sx, sy = width / video.width, height / video.height
-    w, h, x, y = picture or (video.width, video.height, 0, 0)
-    x0, y0 = int(x * sx), int(y * sy)
-    x1, y1 = max(int((x + w) * sx), x0 + 8), max(int((y + h) * sy), y0 + 8)
-    return group.view([f[y0:y1, x0:x1] for f in frames], (w, h))
+    return sorted({lo + (hi - lo) * (k + 1) // (n + 1) for k in range(n)})
 
 
 def split(path: str, folder: str, *, force: bool = False,
@@ -203,49 +188,61 @@ def split(path: str, folder: str, *, force: bool = False,
         local = [(a - lead, b - lead) for a, b in seconds]
         labels = sound.labels(pcm, AUDIO_RATE, local, sound.continuous(pcm, AUDIO_RATE, local))
     filmed = [k for k, kd in enumerate(kind) if kd == kinds.CAMERA]
-    report(Progress("group", 0, len(filmed), "frames of each shot"))
-    with ThreadPoolExecutor(max_workers=2) as pool:  # a seek and a few frames each: two at once
-        views = list(pool.map(lambda k: _view(clip, spans[k], pictures[k], times, transitions),
-                              filmed))
-    report(Progress("group", len(filmed), len(filmed), "cameras"))
-    numbers = group.cameras(views)
-    camera: dict[int, str] = {k: f"cam{numbers[n] + 1:02d}" for n, k in enumerate(filmed)}
     digits = max(2, len(str(len(spans) - 1)))
-    shots = []
-    for k, ((a, b), (start, end)) in enumerate(zip(spans, seconds)):
-        cam = camera.get(k)
-        rel = None if cam is None else f"{cam}/{k:0{digits}d}_{start:.3f}.mp4"
-        shots.append(Shot(k, rel, cam, kind[k], a, b - 1, start, end, labels[k], pictures[k]))
-    result = Split(clip.path, fps, tuple(shots), out, os.path.join(out, config.SPLIT_LISTING))
-    report(Progress("write", 0, len(filmed), "shots"))
     with _atomic_folder(out) as tmp:
-        _write_shots(clip, result, times, tmp, report)
+        # each camera shot is encoded once, and the frames that group it come from that decode
+        report(Progress("write", 0, len(filmed), "shots"))
+        views = _write_shots(clip, [(spans[k], seconds[k], pictures[k], labels[k]) for k in filmed],
+                             [_picks(spans[k], transitions) for k in filmed], times, fps, tmp, report)
+        report(Progress("group", 0, len(filmed), "cameras"))
+        numbers = group.cameras(views)
+        camera = {k: f"cam{numbers[n] + 1:02d}" for n, k in enumerate(filmed)}
+        shots = []
+        for k, ((a, b), (start, end)) in enumerate(zip(spans, seconds)):
+            cam = camera.get(k)
+            rel = None if cam is None else f"{cam}/{k:0{digits}d}_{start:.3f}.mp4"
+            if rel is not None:
+                os.makedirs(os.path.join(tmp, cam or ""), exist_ok=True)
+                os.rename(os.path.join(tmp, f"{filmed.index(k)}.mp4"), os.path.join(tmp, rel))
+            shots.append(Shot(k, rel, cam, kind[k], a, b - 1, start, end, labels[k], pictures[k]))
+        result = Split(clip.path, fps, tuple(shots), out, os.path.join(out, config.SPLIT_LISTING))
         with open(os.path.join(tmp, config.SPLIT_LISTING), "w", encoding="utf-8") as f:
             f.write(result.to_json())
     return result
 
 
-def _write_shots(clip: Clip, result: Split, times: np.ndarray, tmp: str,
-                 report: Callable[[Progress], None]) -> None:
-    """Each camera shot re-encoded into ``tmp``, two at a time (a short shot's encoder does not
-    use two cores alone)."""
-    todo = [s for s in result.shots if s.path is not None]
-    quarter = 0.25 / float(result.fps)
+def _write_shots(clip: Clip, todo: list[tuple[tuple[int, int], tuple[float, float],
+                                             tuple[int, int, int, int] | None, str]],
+                 picks: list[list[int]], times: np.ndarray, fps: Fraction, tmp: str,
+                 report: Callable[[Progress], None]) -> list[group.View]:
+    """Each camera shot ((first, end) frames, (start, end) seconds, picture, sound) re-encoded
+    into ``tmp`` as N.mp4 (N its place in ``todo``), two at a time (a short shot's encoder does not
+    use two cores alone); return each shot's view, from its ``picks`` frames."""
+    video = clip.video[0]
+    quarter = 0.25 / float(fps)
 
-    def write(shot: Shot) -> None:
-        assert shot.path is not None
-        target = os.path.join(tmp, shot.path)
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-        first = float(times[shot.first_frame])
-        seek = max(0.0, first - quarter)
-        ffmpeg.run(ffmpeg.shot_args(clip.path, target, seek=seek, lead=first - seek,
-                                    duration=float(times[shot.last_frame + 1]) - first,
-                                    frames=shot.last_frame - shot.first_frame + 1,
-                                    crop=shot.picture, audio=shot.audio == sound.OWN,
-                                    crf=config.SPLIT_CRF, preset=config.SPLIT_PRESET,
-                                    audio_bitrate=config.SPLIT_AUDIO_BITRATE),
-                   what=f"{clip.path} (shot {shot.index})")
+    def write(n: int) -> group.View:
+        (first, end), (start, stop), picture, audio = todo[n]
+        w, h = (picture[0], picture[1]) if picture else (video.width, video.height)
+        width = config.SPLIT_GROUP_WIDTH
+        height = max(2, round(width * h / w / 2) * 2)
+        seek = max(0.0, start - quarter)
+        args = ffmpeg.shot_args(clip.path, os.path.join(tmp, f"{n}.mp4"), seek=seek,
+                                lead=start - seek, duration=stop - start, frames=end - first,
+                                crop=picture, audio=audio == sound.OWN, crf=config.SPLIT_CRF,
+                                preset=config.SPLIT_PRESET, audio_bitrate=config.SPLIT_AUDIO_BITRATE,
+                                grab=([p - first for p in picks[n]], width, height))
+        raw = ffmpeg.run(args, what=f"{clip.path} (frames {first}-{end - 1})")
+        k = len(raw) // (width * height)
+        if not k:
+            raise MediaError(f"{clip.path}: frames {first}-{end - 1} could not be read again; "
+                             "the file may be damaged")
+        frames = np.frombuffer(raw[: k * width * height], np.uint8).reshape(k, height, width)
+        return group.view(list(frames), (w, h))
 
+    views = []
     with ThreadPoolExecutor(max_workers=2) as pool:
-        for n, _ in enumerate(pool.map(write, todo)):
-            report(Progress("write", n + 1, len(todo), todo[n].path or ""))
+        for n, v in enumerate(pool.map(write, range(len(todo)))):
+            views.append(v)
+            report(Progress("write", n + 1, len(todo), f"shot {n}"))
+    return views

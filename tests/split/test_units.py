@@ -135,16 +135,25 @@ def test_sound_that_runs_on_across_a_cut_is_laid_over() -> None:
 def test_shot_args_seek_exactly_and_keep_picture_and_sound_together() -> None:
     args = ffmpeg.shot_args("-odd name.mp4", "out.mp4", seek=1.99, lead=0.01, duration=2.0,
                             frames=50, crop=(398, 360, 120, 0), audio=True, crf=16,
-                            preset="veryfast", audio_bitrate="192k")
+                            preset="veryfast", audio_bitrate="192k", grab=([3, 25, 46], 480, 434))
     assert args.index("-ss") < args.index("-i") and args[args.index("-i") + 1] == "-odd name.mp4"
-    assert args[args.index("-vf") + 1] == "crop=398:360:120:0"
-    assert args[args.index("-frames:v") + 1] == "50"
-    assert args[args.index("-af") + 1] == "atrim=start=0.010000,asetpts=PTS-STARTPTS"
-    assert args[args.index("-fps_mode") + 1] == "passthrough"
+    graph = args[args.index("-filter_complex") + 1]
+    assert graph == ("[0:v:0]crop=398:360:120:0,split[enc][g];[g]select='eq(n\\,3)+eq(n\\,25)+"
+                     "eq(n\\,46)',scale=480:434:flags=area,format=gray[grab]")
+    # the shot: 50 frames, every one with its own time; its sound trimmed to its first frame
+    mp4 = args[: args.index("out.mp4") + 1]
+    assert mp4[mp4.index("-frames:v") + 1] == "50"
+    assert mp4[mp4.index("-af") + 1] == "atrim=start=0.010000,asetpts=PTS-STARTPTS"
+    assert mp4[mp4.index("-fps_mode") + 1] == "passthrough"
+    # the grouping frames: a second output, raw grey on stdout
+    grab = args[args.index("out.mp4") + 1:]
+    assert grab[:2] == ["-map", "[grab]"] and grab[-1] == "pipe:"
+    assert grab[grab.index("-frames:v") + 1] == "3"
     silent = ffmpeg.shot_args("in.mp4", "out.mp4", seek=0, lead=0, duration=1, frames=25,
                               crop=None, audio=False, crf=16, preset="veryfast",
                               audio_bitrate="192k")
-    assert "-vf" not in silent and "-af" not in silent and "0:a:0" not in silent
+    assert silent[silent.index("-filter_complex") + 1] == "[0:v:0]null[enc]"
+    assert "-af" not in silent and "0:a:0" not in silent and silent[-1] == "out.mp4"
 
 
 def test_scan_args_decode_small_and_log_times_and_bars() -> None:
