@@ -36,16 +36,3 @@ def split_run(release: releasegen.Release, tmp_path_factory: pytest.TempPathFact
         listing = json.load(f)
     return SplitRun(release, folder, listing, proc.stdout)
 
-
-@pytest.fixture(scope="session")
-def sound_split(release: releasegen.Release) -> SplitRun:
-    """A second release of the same event (long shots, each with its own sound), split."""
-    folder = os.path.dirname(release.path)
-    rel = releasegen.make_release(folder, shots=releasegen.SOUND_SHOTS, voice_span=None,
-                                  name="sound release.mp4")
-    out = os.path.join(folder, "sound shots")
-    proc = subprocess.run([*SYNCAM, "split", rel.path, "-o", out], capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr
-    with open(os.path.join(out, "shots.json"), encoding="utf-8") as f:
-        listing = json.load(f)
-    return SplitRun(rel, out, listing, proc.stdout)

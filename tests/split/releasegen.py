@@ -89,27 +89,20 @@ CAMERAS = {
     "D": View(crop=(40, 20, 240, 218), size=(398, 360), band=(200, 5000), snr_db=20, seed=14,
               ambience=(800, 4000, -42)),  # a quiet room
 }
-# 8 shots from 4 cameras behind a title card, out of time order; A three times; a dissolve C -> A
+# 8 shots from 4 cameras behind a title card, out of time order; A three times; a dissolve C -> A.
+# Shots last 4 s: a burned-in clock turns over a few times in each. Shots with their own sound share
+# seconds of the event (so that sound can place them): A 300-400 with C 320-394; B 60-160 with A 46-140
+# and C 80-180 (master frames).
 SHOTS = (
     Shot(None, 0, 50),
-    Shot("A", 300, 50),
-    Shot("B", 80, 55),
-    Shot("C", 310, 40, dissolve=12),
-    Shot("A", 60, 50),
-    Shot("D", 140, 50),
-    Shot("B", 320, 50),
-    Shot("A", 190, 50),
-    Shot("C", 90, 50),
-)
-# shots with their own sound that share moments of the event (so that sound can place them): A 300-350
-# with C 310-350; B 80-135 with A 66-110 and C 90-140 (master frames)
-# A release of long shots with their own sound, each sharing 3.6 s of the event with the next: what
-# align needs to place shots by sound (A's second shot shares nothing: only its clock could place it)
-SOUND_SHOTS = (
-    Shot("A", 20, 150),
-    Shot("B", 80, 150),
-    Shot("C", 140, 150),
-    Shot("A", 330, 100),
+    Shot("A", 300, 100),
+    Shot("B", 60, 100),
+    Shot("C", 320, 80, dissolve=12),
+    Shot("A", 40, 100),
+    Shot("D", 150, 100),
+    Shot("B", 330, 100),
+    Shot("A", 170, 100),
+    Shot("C", 80, 100),
 )
 VOICE_SPAN = (5, 7)  # the voice-over runs from the first frame of shot 5 to the last of shot 7
 
