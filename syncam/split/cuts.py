@@ -128,8 +128,11 @@ def dissolves(thumbs: np.ndarray) -> list[Transition]:
     for _, t in sorted(found, key=lambda f: f[0]):
         if any(t.first < k.end and t.end > k.first for k in kept):
             continue
-        first = min(o.first for _, o in found if o.first < t.end and o.end > t.first)
-        end = max(o.end for _, o in found if o.first < t.end and o.end > t.first)
+        # windows of the same transition: overlapping it, their midpoint near its own (a long
+        # window across a fade-out, black and a fade-in is not one transition)
+        near = [o for _, o in found if o.first < t.end and o.end > t.first
+                and abs(o.cut - t.cut) <= max(2, (t.end - t.first) // 2)]
+        first, end = min(o.first for o in near), max(o.end for o in near)
         _, weight, _ = _fit(thumbs, first, end)
         mixed = np.flatnonzero((weight > 0.05) & (weight < 0.95))  # the frames of the blend itself
         cut = first + int(np.argmax(weight >= 0.5))

@@ -44,6 +44,18 @@ def test_a_dissolve_is_found_with_its_midpoint() -> None:
     assert found[0].first <= 41 and found[0].end >= 51
 
 
+def test_a_fade_to_black_and_back_is_two_transitions_around_black() -> None:
+    a, b = _texture(36, 64, 1), _texture(36, 64, 2)
+    down = np.stack([(1 - k / 13) * a for k in range(1, 13)]).astype(np.uint8)
+    up = np.stack([k / 13 * b for k in range(1, 13)]).astype(np.uint8)
+    black = np.zeros((30, 36, 64), np.uint8)
+    thumbs = np.concatenate([_clip(a, 40), down, black, up, _clip(b, 40)])
+    found = cuts.dissolves(thumbs)
+    assert [abs(t.cut - c) <= 1 for t, c in zip(found, (46, 40 + 12 + 30 + 6))] == [True, True]
+    middle = thumbs[found[0].cut: found[1].cut]
+    assert kinds.kind(middle, np.zeros(len(middle))) == kinds.BLACK
+
+
 def test_a_hard_cut_is_not_a_dissolve() -> None:
     thumbs = np.concatenate([_clip(_texture(36, 64, 1), 40), _clip(_texture(36, 64, 2), 40)])
     assert cuts.dissolves(thumbs) == []
