@@ -1,0 +1,261 @@
+"""One clip's burned-in clock, end to end: find it, decode only its line, read each second, fit.
+
+1. :class:`~syncam.clock.find.Finder` on the first seconds at full resolution (a clip without a clock
+   costs only that);
+2. the line of text around the seconds digit, cropped and grey in ffmpeg, for the whole clip when it
+   is short, else in windows spread over it (and between two windows that disagree, to find a jump);
+3. each run of frames showing one second is read on its median (moving background and compression
+   noise average out): OCR for the first seconds and for digits not seen yet, the clip's own glyph
+   templates for the rest;
+4. :func:`~syncam.clock.fit.fit`: the clock's rules, segments, the line.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+
+import cv2
+import numpy as np
+
+from syncam import config
+from syncam.clock import ocr, seconds
+from syncam.clock.find import Finder, Found
+from syncam.clock.fit import ClipClock, Run, fit, placing_segment, unwrap_days
+from syncam.clock.glyphs import Glyphs, Slot
+from syncam.clock.parse import ORDER_NAMES, Stamp, decide, normalise, parse
+from syncam.errors import MediaError, UsageError
+from syncam.media import ffmpeg
+from syncam.types import Clip
+
+log = logging.getLogger(__name__)
+
+_PAD = 12  # pixels of border around a line given to Tesseract
+
+
+class _Reader:
+    """Reads the runs of one clip's clock line, window after window."""
+
+    def __init__(self, found: Found) -> None:
+        bx, by, _, _ = found.band
+        dx, dy, dw, dh = found.digit
+        self.found = found
+        self.unit = (dx - bx, dy - by, dw, dh)
+        self.scale = config.CLOCK_GLYPH_HEIGHT / dh
+        self.glyphs: Glyphs | None = None
+        self.invert: bool | None = None
+        self.ocr_reads = 0
+        self.first_text: str | None = None
+        self.text_box: tuple[float, float, float, float] | None = None  # in the scaled band
+        self.runs: list[tuple[float, float, Stamp | None]] = []
+        self.phase: float | None = None  # clip time modulo 1 at which the seconds turn over
+        self.stretch = 0  # the first run of the stretch being read
+
+    # --- OCR ------------------------------------------------------------------------------------
+    def _ocr(self, image: np.ndarray) -> tuple[Stamp, str, list[ocr.Char]] | None:
+        if self.ocr_reads >= config.CLOCK_OCR_BUDGET:
+            return None
+        for invert in ([self.invert] if self.invert is not None else [True, False]):
+            self.ocr_reads += 1
+            shown = 255 - image if invert else image
+            shown = cv2.copyMakeBorder(shown, _PAD, _PAD, _PAD, _PAD, cv2.BORDER_REPLICATE)
+            chars = ocr.read_line(shown)
+            text = normalise("".join(c.text for c in chars))
+            stamp = parse(text) if len(text) == len(chars) else None
+            if stamp is not None:
+                self.invert = invert
+                return stamp, text[stamp.start:stamp.end], chars[stamp.start:stamp.end]
+        return None
+
+    def _setup(self, text: str, chars: list[ocr.Char]) -> None:
+        slots = []
+        for i, (ch, c) in enumerate(zip(text, chars)):
+            centre = (c.x0 + c.x1) / 2 - _PAD
+            if ch.isdigit():
+                slots.append(Slot(i, centre, "digit"))
+            elif ch in "AP" and text[i + 1: i + 2] == "M" and i > 0:
+                slots.append(Slot(i, centre, "ampm"))
+        widths = [c.x1 - c.x0 for ch, c in zip(text, chars) if ch.isdigit()]
+        self.glyphs = Glyphs(text, slots, width=int(max(widths)) + 2,
+                             give=max(2, round(0.08 * config.CLOCK_GLYPH_HEIGHT)),
+                             keep=config.CLOCK_GLYPH_KEEP, min_score=config.CLOCK_GLYPH_MIN)
+        self.first_text = text
+        self.text_box = (min(c.x0 for c in chars) - _PAD, min(c.y0 for c in chars) - _PAD,
+                         max(c.x1 for c in chars) - _PAD, max(c.y1 for c in chars) - _PAD)
+
+    def _read(self, image: np.ndarray, expect: float | None) -> Stamp | None:
+        """One second's reading: the templates', checked against ``expect`` (the second before, plus
+        one) where known; OCR where they cannot read it or it breaks that rule."""
+        stamp = None
+        if self.glyphs is not None:
+            text = self.glyphs.read(image)
+            stamp = parse(text) if text is not None else None
+            if stamp is not None and (expect is None or stamp.seconds() == expect):
+                return stamp
+        read = self._ocr(image)
+        if read is None:
+            return stamp
+        found, text, chars = read
+        if self.glyphs is None:
+            self._setup(text, chars)
+        assert self.glyphs is not None
+        if not self.glyphs.fits(text):
+            return stamp  # OCR read another layout than this clock's: a misread
+        if expect is None or found.seconds() == expect:
+            self.glyphs.learn(image, text)
+            return found
+        return stamp if stamp is not None else found
+
+    # --- frames -> runs -------------------------------------------------------------------------
+    def window(self, blocks: Iterable[tuple[np.ndarray, np.ndarray]], origin: float) -> None:
+        """Read a stretch of frames (band crops, container times): split into seconds, each read."""
+        held: list[np.ndarray] = []
+        times: list[float] = []
+        self.stretch = len(self.runs)
+        for frames, ts in blocks:
+            for frame, t in zip(frames, ts):
+                if np.isfinite(t):
+                    held.append(frame.copy())
+                    times.append(float(t) - origin)
+            if times and times[-1] - times[0] >= config.CLOCK_CHUNK:
+                self._chunk(np.stack(held), np.array(times))
+                held, times = [], []
+        if times:
+            self._chunk(np.stack(held), np.array(times))
+
+    def _chunk(self, frames: np.ndarray, times: np.ndarray) -> None:
+        ux, uy, uw, uh = self.unit
+        boxes = frames[:, uy:uy + uh, ux:ux + uw]
+        if not self.invert:  # dark text: made bright
+            boxes = 255 - boxes
+        level = seconds.text_level(boxes)
+        step = float(np.median(np.diff(times))) if len(times) > 1 else 0.04
+        if times[-1] - times[0] >= 1.5 or self.phase is None:
+            self.phase = seconds.phase(times, boxes, step, level)
+        starts = [0, *seconds.split(times, boxes, self.phase, level), len(times)]
+        for i0, i1 in zip(starts, starts[1:]):
+            self._close(frames[i0:i1], float(times[i0]), float(times[i1 - 1]), self.stretch)
+
+    def _close(self, held: np.ndarray, first: float, last: float, start: int) -> None:
+        """Read one second (frames ``held``); ``start``: the first run of this stretch."""
+        median = np.median(held[:48], axis=0).astype(np.uint8)
+        image = cv2.resize(median, None, fx=self.scale, fy=self.scale, interpolation=cv2.INTER_CUBIC)
+        expect = None
+        known = [(f, s) for f, _, s in self.runs[start:] if s is not None]
+        if known:  # the last second read in this stretch, plus the seconds since
+            p_first, p_stamp = known[-1]
+            expect = p_stamp.seconds() + round(first - p_first)
+        self.runs.append((first, last, self._read(image, expect)))
+
+    def region(self) -> tuple[int, int, int, int]:
+        bx, by, bw, bh = self.found.band
+        if self.text_box is None:
+            return self.found.band
+        x0, y0, x1, y1 = (v / self.scale for v in self.text_box)
+        x0, y0 = max(0, int(x0)), max(0, int(y0))
+        return bx + x0, by + y0, min(bw - x0, int(np.ceil(x1)) - x0), min(bh - y0, int(np.ceil(y1)) - y0)
+
+
+def _frame_size(clip: Clip) -> tuple[int, int]:
+    v = clip.video[0]
+    return (v.height, v.width) if v.rotation % 180 else (v.width, v.height)
+
+
+def _blocks(clip: Clip, box: tuple[int, int, int, int] | None, start: float | None,
+            duration: float | None) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    v = clip.video[0]
+    w, h = (box[2], box[3]) if box is not None else _frame_size(clip)
+    seek = None if start is None else start + clip.origin - clip.start
+    args = ffmpeg.region_frames_args(clip.path, v.index, box, start=seek, duration=duration)
+    return ffmpeg.read_gray_frames(args, w, h, what=clip.path, block=64)
+
+
+def find(clip: Clip) -> _Reader | None:
+    """Where ``clip``'s clock is, from its first seconds: a reader for it, or None (no clock). Each
+    place where pixels turn over once a second is tried with OCR on the last frame read; the first
+    whose text reads as a date/time is the clock."""
+    finder = Finder(config.CLOCK_CHANGE_LEVEL)
+    for frames, times in _blocks(clip, None, None, config.CLOCK_FIND_SECONDS):
+        finder.feed(frames, times)
+    found = finder.candidates(left=config.CLOCK_BAND_LEFT, right=config.CLOCK_BAND_RIGHT,
+                              margin=config.CLOCK_BAND_MARGIN)
+    if found:
+        ocr.available()
+    for place in found:
+        reader = _Reader(place)
+        band = finder.still(place.band, place.turnovers[-1])
+        if band is not None and reader._ocr(cv2.resize(band, None, fx=reader.scale, fy=reader.scale,
+                                  interpolation=cv2.INTER_CUBIC)) is not None:
+            return reader
+    return None
+
+
+def windows(duration: float) -> list[tuple[float, float | None]]:
+    """(clip time, seconds) to decode: the whole clip when short, else windows spread over it."""
+    if duration <= config.CLOCK_FULL_READ:
+        return [(0.0, None)]
+    n, length = config.CLOCK_WINDOWS, config.CLOCK_WINDOW
+    step = (duration - length) / (n - 1)
+    return [(k * step, length) for k in range(n)]
+
+
+def order_option(text: str | None) -> str | None:
+    """--clock-format's value -> a date order (ymd, dmy, mdy); UsageError for anything else."""
+    if text is None:
+        return None
+    order = ORDER_NAMES.get(text.strip().lower())
+    if order is None:
+        raise UsageError(f"{text!r} is not a date order; give dmy (13/11/2017, day first), mdy "
+                         "(11/13/2017, month first) or ymd", option="clock_format")
+    return order
+
+
+def read_clock(clip: Clip, *, order: str | None = None) -> ClipClock | None:
+    """``clip``'s burned-in clock, or None when it has none (or its text never reads as a clock).
+    ``order``: the date order to read an ambiguous date in (--clock-format). UsageError when the
+    OCR engine is missing; MediaError when the picture cannot be decoded."""
+    if not clip.video:
+        return None
+    try:
+        reader = find(clip)
+        if reader is None:
+            return None
+        for start, length in windows(clip.duration):
+            reader.window(_blocks(clip, reader.found.band, start, length), clip.origin)
+    except ffmpeg.FFmpegError as exc:
+        raise MediaError(f"{clip.path}: its picture cannot be decoded to read its clock "
+                         f"({exc.stderr_tail or exc}); export the clip again, or pass --no-clock") \
+            from None
+    return _conclude(reader, order)
+
+
+def _conclude(reader: _Reader, order: str | None) -> ClipClock | None:
+    stamps = [s for _, _, s in reader.runs if s is not None]
+    if not stamps or reader.first_text is None:
+        return None
+    decision = decide(stamps, order)
+    use = decision.order or (decision.ambiguous[0] if decision.ambiguous else None)
+    dated = stamps[0].fields is not None
+    values = [s.seconds(use) if s is not None and (use is None or use in s.orders) else None
+              for _, _, s in reader.runs]
+    if not dated:
+        values = unwrap_days(values)
+    runs: list[Run] = []
+    for (first, last, _), value in zip(reader.runs, values):
+        if runs and value is not None and runs[-1].value == value and first - runs[-1].last < 0.5:
+            runs[-1] = Run(runs[-1].first, last, value)  # one second split by noise: joined
+        else:
+            runs.append(Run(first, last, value))
+    result = fit(runs, jump_tolerance=config.CLOCK_JUMP_TOLERANCE,
+                 min_runs=config.CLOCK_SEGMENT_RUNS, rate_min_span=config.CLOCK_RATE_MIN_SPAN,
+                 slack=config.CLOCK_RUN_SLACK)
+    if result is None:
+        log.debug("clock text found but its readings make no clock")
+        return None
+    shown = parse(reader.first_text)
+    assert shown is not None
+    return ClipClock(text=reader.first_text, format=shown.format(use), region=reader.region(),
+                     readings=result.readings, rejected=result.rejected, unread=result.unread,
+                     segments=result.segments, placing=placing_segment(result.segments),
+                     dated=dated, order=use, ambiguous=decision.ambiguous,
+                     ocr_reads=reader.ocr_reads)
