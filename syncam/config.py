@@ -433,3 +433,6 @@ CLOCK_CONFIDENCE = 0.2
 # seconds to tell the turnover phase from a busy background, few enough frames of the clock's line
 # to hold (a 1080p line is ~60 KB a frame).
 CLOCK_CHUNK = 4.0  # seconds
+# The clock's layout (where its digits are, AM/PM or not) is set by this many OCR reads that agree
+# (the text with its digits hidden); one misread (a "PM" read as "A") cannot set it.
+CLOCK_BOOTSTRAP = 3

@@ -22,6 +22,9 @@ class Slot:
     index: int  # position in the clock's text
     centre: float  # x of the character's middle, in the (scaled) band image
     kind: str  # "digit" | "ampm"
+    # a date digit: where it matches nothing well (a busy ground behind small text), the date the
+    # layout was read with stands (a date changes at midnight only)
+    slow: bool = False
 
 
 class Glyphs:
@@ -85,6 +88,8 @@ class Glyphs:
                     if score > best:
                         best, label = score, ch
             if label is None or best < self.min_score:
+                if slot.slow:
+                    continue
                 return None
             chars[slot.index] = label
         return "".join(chars)

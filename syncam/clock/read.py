@@ -12,8 +12,12 @@
 
 from __future__ import annotations
 
+import fnmatch
 import logging
-from collections.abc import Iterable, Iterator
+import os
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime, timezone
 
 import cv2
 import numpy as np
@@ -50,29 +54,45 @@ class _Reader:
         self.runs: list[tuple[float, float, Stamp | None]] = []
         self.phase: float | None = None  # clip time modulo 1 at which the seconds turn over
         self.stretch = 0  # the first run of the stretch being read
+        self.inferred = 0  # seconds whose new glyphs the clock's rules named (see _infer)
+        self.boot: list[tuple[np.ndarray, Stamp, str, list[ocr.Char]]] = []  # first OCR reads
 
     # --- OCR ------------------------------------------------------------------------------------
     def _ocr(self, image: np.ndarray) -> tuple[Stamp, str, list[ocr.Char]] | None:
+        """Tesseract's reading of a scaled line (text made black on white, and the line's own grey
+        if that fails), or None when it reads no date/time."""
         if self.ocr_reads >= config.CLOCK_OCR_BUDGET:
             return None
+        hi, mid, lo = np.percentile(image, [99, 50, 1])
         for invert in ([self.invert] if self.invert is not None else [True, False]):
-            self.ocr_reads += 1
-            shown = 255 - image if invert else image
-            shown = cv2.copyMakeBorder(shown, _PAD, _PAD, _PAD, _PAD, cv2.BORDER_REPLICATE)
-            chars = ocr.read_line(shown)
-            text = normalise("".join(c.text for c in chars))
-            stamp = parse(text) if len(text) == len(chars) else None
-            if stamp is not None:
-                self.invert = invert
-                return stamp, text[stamp.start:stamp.end], chars[stamp.start:stamp.end]
+            level = hi - 0.5 * (hi - mid) if invert else lo + 0.5 * (mid - lo)
+            ink = (image >= level) if invert else (image <= level)
+            binary = np.where(ink, 0, 255).astype(np.uint8)
+            grey = 255 - image if invert else image
+            for shown in (binary, grey):
+                if self.ocr_reads >= config.CLOCK_OCR_BUDGET:
+                    return None
+                self.ocr_reads += 1
+                shown = cv2.copyMakeBorder(shown, _PAD, _PAD, _PAD, _PAD, cv2.BORDER_REPLICATE)
+                chars = ocr.read_line(shown)
+                text = normalise("".join(c.text for c in chars))
+                stamp = parse(text) if len(text) == len(chars) else None
+                if stamp is not None:
+                    self.invert = invert
+                    return stamp, text[stamp.start:stamp.end], chars[stamp.start:stamp.end]
         return None
 
     def _setup(self, text: str, chars: list[ocr.Char]) -> None:
+        stamp = parse(text)
+        assert stamp is not None
+        time_at = text.find(f"{stamp.minute:02d}") - 3  # where HH:MM:SS starts, near enough
         slots = []
         for i, (ch, c) in enumerate(zip(text, chars)):
             centre = (c.x0 + c.x1) / 2 - _PAD
             if ch.isdigit():
-                slots.append(Slot(i, centre, "digit"))
+                slow = stamp.fields is not None and (i > time_at + 8 if stamp.time_first
+                                                     else i < time_at)
+                slots.append(Slot(i, centre, "digit", slow))
             elif ch in "AP" and text[i + 1: i + 2] == "M" and i > 0:
                 slots.append(Slot(i, centre, "ampm"))
         widths = [c.x1 - c.x0 for ch, c in zip(text, chars) if ch.isdigit()]
@@ -82,6 +102,23 @@ class _Reader:
         self.first_text = text
         self.text_box = (min(c.x0 for c in chars) - _PAD, min(c.y0 for c in chars) - _PAD,
                          max(c.x1 for c in chars) - _PAD, max(c.y1 for c in chars) - _PAD)
+
+    def _bootstrap(self, image: np.ndarray, read: tuple[Stamp, str, list[ocr.Char]]) -> None:
+        """Keep the first OCR reads; once CLOCK_BOOTSTRAP of them share a layout (the text with
+        its digits hidden: one bad read cannot set it, nor drop AM/PM), learn from them."""
+        self.boot.append((image, *read))
+        shapes = Counter(_shape(text) for _, _, text, _ in self.boot)
+        shape, count = shapes.most_common(1)[0]
+        if count < min(config.CLOCK_BOOTSTRAP, 2) and len(self.boot) < config.CLOCK_BOOTSTRAP:
+            return
+        if count < 2 and len(self.boot) < 2 * config.CLOCK_BOOTSTRAP:
+            return
+        chosen = [b for b in self.boot if _shape(b[2]) == shape]
+        self._setup(chosen[0][2], chosen[0][3])
+        assert self.glyphs is not None
+        for img, _, text, _ in chosen:
+            self.glyphs.learn(img, text)
+        self.boot = []
 
     def _read(self, image: np.ndarray, expect: float | None) -> Stamp | None:
         """One second's reading: the templates', checked against ``expect`` (the second before, plus
@@ -93,18 +130,48 @@ class _Reader:
             if stamp is not None and (expect is None or stamp.seconds() == expect):
                 return stamp
         read = self._ocr(image)
+        if read is None and stamp is None and expect is not None and self.glyphs is not None:
+            return self._infer(image, expect)
         if read is None:
             return stamp
         found, text, chars = read
         if self.glyphs is None:
-            self._setup(text, chars)
-        assert self.glyphs is not None
+            self._bootstrap(image, read)
+            return found
         if not self.glyphs.fits(text):
             return stamp  # OCR read another layout than this clock's: a misread
         if expect is None or found.seconds() == expect:
             self.glyphs.learn(image, text)
             return found
         return stamp if stamp is not None else found
+
+    def _infer(self, image: np.ndarray, expect: float) -> Stamp | None:
+        """A second showing a digit the templates have not seen and OCR cannot read: the clock's
+        rules say what it shows (the second read before it plus the seconds since); its glyphs are
+        learned as that, and the next time they show they are read, and checked, like any other."""
+        assert self.glyphs is not None and self.first_text is not None
+        layout = parse(self.first_text)
+        assert layout is not None
+        when = datetime.fromtimestamp(expect, timezone.utc)
+        digits = [d for d in when.strftime(layout.format().replace("%a", "")) if d.isdigit()]
+        if layout.fields is None:  # time of day only: the format has no date digits
+            digits = [d for d in when.strftime(layout.format()) if d.isdigit()]
+        slots = [sl for sl in self.glyphs.slots if sl.kind == "digit"]
+        if len(digits) != len(slots):
+            return None
+        chars = list(self.first_text)
+        for sl, d in zip(slots, digits):
+            chars[sl.index] = d
+        for sl in self.glyphs.slots:
+            if sl.kind == "ampm":
+                chars[sl.index] = "P" if when.hour >= 12 else "A"
+        text = "".join(chars)
+        stamp = parse(text)
+        if stamp is None or stamp.seconds() != expect:
+            return None
+        self.glyphs.learn(image, text)
+        self.inferred += 1
+        return stamp
 
     # --- frames -> runs -------------------------------------------------------------------------
     def window(self, blocks: Iterable[tuple[np.ndarray, np.ndarray]], origin: float) -> None:
@@ -156,6 +223,11 @@ class _Reader:
         return bx + x0, by + y0, min(bw - x0, int(np.ceil(x1)) - x0), min(bh - y0, int(np.ceil(y1)) - y0)
 
 
+def _shape(text: str) -> str:
+    """A reading's layout: its digits hidden."""
+    return "".join("#" if ch.isdigit() else ch for ch in text)
+
+
 def _frame_size(clip: Clip) -> tuple[int, int]:
     v = clip.video[0]
     return (v.height, v.width) if v.rotation % 180 else (v.width, v.height)
@@ -184,8 +256,13 @@ def find(clip: Clip) -> _Reader | None:
     for place in found:
         reader = _Reader(place)
         band = finder.still(place.band, place.turnovers[-1])
-        if band is not None and reader._ocr(cv2.resize(band, None, fx=reader.scale, fy=reader.scale,
-                                  interpolation=cv2.INTER_CUBIC)) is not None:
+        if band is None:
+            continue
+        image = cv2.resize(band, None, fx=reader.scale, fy=reader.scale,
+                           interpolation=cv2.INTER_CUBIC)
+        read = reader._ocr(image)
+        if read is not None:
+            reader._bootstrap(image, read)
             return reader
     return None
 
@@ -197,6 +274,26 @@ def windows(duration: float) -> list[tuple[float, float | None]]:
     n, length = config.CLOCK_WINDOWS, config.CLOCK_WINDOW
     step = (duration - length) / (n - 1)
     return [(k * step, length) for k in range(n)]
+
+
+def groups(paths: Sequence[str], rules: Sequence[tuple[str, str]]) -> list[str]:
+    """Each clip's clock group: the NAME of the first ``--clock NAME=GLOB`` rule whose GLOB matches
+    its path or file name, else "" (the wall clock). A rule matching no clip is a UsageError."""
+    out: list[str] = []
+    used = [False] * len(rules)
+    for path in paths:
+        name = ""
+        for k, (group, pattern) in enumerate(rules):
+            if (fnmatch.fnmatchcase(path, pattern) or fnmatch.fnmatchcase(path, os.path.abspath(pattern))
+                    or fnmatch.fnmatchcase(os.path.basename(path), pattern)):
+                name, used[k] = group, True
+                break
+        out.append(name)
+    for (group, pattern), hit in zip(rules, used):
+        if not hit:
+            raise UsageError(f"--clock {group}={pattern}: matches none of the clips; check the "
+                             "pattern (quote it so the shell does not expand it)", option="clock")
+    return out
 
 
 def order_option(text: str | None) -> str | None:
