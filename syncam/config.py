@@ -390,9 +390,9 @@ CLOCK_CHANGE_LEVEL = 40
 # The text line to read reaches this many digit heights left and right of the seconds digit (a
 # weekday, a date and a time are ~23 characters of ~0.6 heights each; AM/PM follows the seconds) and
 # this many heights above and below it (outlines, shadows, boxes).
-CLOCK_BAND_LEFT = 18.0
+CLOCK_BAND_LEFT = 22.0
 CLOCK_BAND_RIGHT = 4.0
-CLOCK_BAND_MARGIN = 0.7
+CLOCK_BAND_MARGIN = 1.0
 # Bootstrap and template reads work on the line scaled so that a digit is this tall: Tesseract reads
 # best at 30-40 px; small overlays are 10 px.
 CLOCK_GLYPH_HEIGHT = 32

@@ -33,8 +33,12 @@ class Found:
 class Finder:
     """Accumulates frame-to-frame changes; :meth:`result` says where the clock is, if anywhere."""
 
-    def __init__(self, level: int) -> None:
+    def __init__(self, level: int, lag: float = 0.07) -> None:
         self.level = level
+        # each frame is compared with the one ``lag`` seconds (at least one frame) before: a heavily
+        # compressed digit is drawn in over two or three frames, each changing it less than level
+        self.lag = lag
+        self.frames_back = 1
         self.prev: np.ndarray | None = None
         self.count: np.ndarray | None = None
         self.masks: list[np.ndarray] = []  # per step, the changed pixels packed 8 to a byte per row
@@ -48,7 +52,11 @@ class Finder:
                 self.first = float(t)
                 self.count = np.zeros(frame.shape, np.uint16)
             else:
-                changed = cv2.absdiff(frame, self.prev) > self.level
+                if len(self.times) == 0:
+                    self.frames_back = max(1, int(round(self.lag / max(t - self.first, 1e-3))))
+                back = self.frames_back
+                before = self.recent[-back][1] if len(self.recent) >= back else self.prev
+                changed = cv2.absdiff(frame, before) > self.level
                 self.count += changed  # type: ignore[operator,misc]
                 self.masks.append(np.packbits(changed, axis=1))
                 self.times.append(float(t))
@@ -69,7 +77,7 @@ class Finder:
         held = [f[y:y + h, x:x + w] for t, f in self.recent if t >= since]
         return np.median(np.stack(held), axis=0).astype(np.uint8) if held else None
 
-    def candidates(self, *, left: float, right: float, margin: float, most_found: int = 6,
+    def candidates(self, *, left: float, right: float, margin: float, most_found: int = 8,
                    min_height: int = 5) -> list[Found]:
         """Where the clock may be, most likely first (an OCR read tells which is). The band reaches
         ``left`` and ``right`` digit heights beyond the seconds digit and ``margin`` heights above
@@ -104,7 +112,7 @@ class Finder:
             near = packed[in_bin]
             total = (per_bin[b].astype(np.int32) + per_bin[(b - 1) % bins]
                      + per_bin[(b + 1) % bins])
-            cand = ((total >= 2) & (5 * total >= 2 * count)).astype(np.uint8)
+            cand = ((total >= 2) & (4 * total >= count)).astype(np.uint8)
             if int(cand.sum()) < 12:
                 continue
             grown = cv2.dilate(cand, np.ones((3, 3), np.uint8))

@@ -3,8 +3,10 @@
 The text of a clock stays where it is; only its digits (and AM/PM) change. Each character position
 that can change is a *slot*; each OCR read that the clock's rules accept gives, for every slot, a
 picture of the digit it shows: a template of that digit in this clip's font, size, colour and
-compression. A later image is read slot by slot with OpenCV's normalised cross-correlation
-(``TM_CCOEFF_NORMED``, a few pixels of give either way) against every digit learned, and the text is
+compression, kept for that slot (where its neighbours are the same) and for every slot (a digit
+the slot has not shown yet). A later image is read slot by slot with OpenCV's normalised
+cross-correlation (``TM_CCOEFF_NORMED``, a few pixels of give either way) against every digit
+learned, and the text is
 rebuilt around them. A slot that matches no template well is not guessed: the image goes back to OCR,
 and what OCR reads (when the rules accept it) teaches the missing digit.
 """
@@ -61,14 +63,12 @@ class Glyphs:
             return False
         g = self.give
         for slot in self.slots:
-            t = self._cut(image, slot, 0)[g: image.shape[0] - g]
-            found = self.templates.setdefault((slot.kind, text[slot.index]), [])
-            if len(found) < self.keep:
-                found.append(t.astype(np.float32))
+            t = self._cut(image, slot, 0)[g: image.shape[0] - g].astype(np.float32)
+            for key in ((slot.kind, text[slot.index]), (str(slot.index), text[slot.index])):
+                found = self.templates.setdefault(key, [])
+                if len(found) < self.keep:
+                    found.append(t)
         return True
-
-    def known(self, kind: str) -> set[str]:
-        return {ch for k, ch in self.templates if k == kind}
 
     def read(self, image: np.ndarray) -> str | None:
         """The text ``image`` shows, every slot matched; None when a slot matches nothing learned
@@ -79,7 +79,7 @@ class Glyphs:
             region = self._cut(img, slot, self.give)
             best, label = -1.0, None
             for (kind, ch), found in self.templates.items():
-                if kind != slot.kind:
+                if kind != slot.kind and kind != str(slot.index):
                     continue
                 for t in found:
                     if t.shape[0] > region.shape[0] or t.shape[1] > region.shape[1]:

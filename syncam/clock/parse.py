@@ -102,8 +102,12 @@ def normalise(text: str) -> str:
 def parse(text: str) -> Stamp | None:
     """The first date/time in ``text`` (as OCR or a template reader gives it); None when none is."""
     text = normalise(text)
+    dated = False
     for kind, pattern in _PATTERNS:
+        if kind == "time" and dated:
+            return None  # a date that is no date (month 13) is a misread, not a time alone
         for found in pattern.finditer(text):
+            dated = True
             stamp = _stamp(found, kind)
             if stamp is not None:
                 return stamp

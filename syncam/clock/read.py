@@ -55,7 +55,9 @@ class _Reader:
         self.phase: float | None = None  # clip time modulo 1 at which the seconds turn over
         self.stretch = 0  # the first run of the stretch being read
         self.inferred = 0  # seconds whose new glyphs the clock's rules named (see _infer)
-        self.boot: list[tuple[np.ndarray, Stamp, str, list[ocr.Char]]] = []  # first OCR reads
+        self.sure = False  # the second expected is backed by two agreeing readings
+        # the first OCR reads: (image, stamp, text, characters, clip time of its first frame)
+        self.boot: list[tuple[np.ndarray, Stamp, str, list[ocr.Char], float]] = []
 
     # --- OCR ------------------------------------------------------------------------------------
     def _ocr(self, image: np.ndarray) -> tuple[Stamp, str, list[ocr.Char]] | None:
@@ -86,41 +88,64 @@ class _Reader:
         stamp = parse(text)
         assert stamp is not None
         time_at = text.find(f"{stamp.minute:02d}") - 3  # where HH:MM:SS starts, near enough
+        # each character's cell reaches halfway to its neighbours' ink: the centre of a digit's
+        # cell, not of its ink, is where any digit of a tabular font is drawn (a "1" is narrow)
+        bounds = []
+        for i, c in enumerate(chars):
+            prev = chars[i - 1] if i > 0 and text[i - 1] != " " else None
+            nxt = chars[i + 1] if i + 1 < len(chars) and text[i + 1] != " " else None
+            left = (prev.x1 + c.x0) / 2 if prev is not None else None
+            right = (c.x1 + nxt.x0) / 2 if nxt is not None else None
+            bounds.append((left, right))
+        cells = [r - lf for (lf, r), ch in zip(bounds, text) if ch.isdigit() and lf is not None
+                 and r is not None]
+        width = float(np.median(cells)) if cells else float(
+            max(c.x1 - c.x0 for ch, c in zip(text, chars) if ch.isdigit()))
         slots = []
         for i, (ch, c) in enumerate(zip(text, chars)):
-            centre = (c.x0 + c.x1) / 2 - _PAD
+            left, right = bounds[i]
+            centre = ((left + right) / 2 if left is not None and right is not None else
+                      left + width / 2 if left is not None else
+                      right - width / 2 if right is not None else (c.x0 + c.x1) / 2) - _PAD
             if ch.isdigit():
                 slow = stamp.fields is not None and (i > time_at + 8 if stamp.time_first
                                                      else i < time_at)
                 slots.append(Slot(i, centre, "digit", slow))
             elif ch in "AP" and text[i + 1: i + 2] == "M" and i > 0:
-                slots.append(Slot(i, centre, "ampm"))
-        widths = [c.x1 - c.x0 for ch, c in zip(text, chars) if ch.isdigit()]
-        self.glyphs = Glyphs(text, slots, width=int(max(widths)) + 2,
-                             give=max(2, round(0.08 * config.CLOCK_GLYPH_HEIGHT)),
+                slots.append(Slot(i, (c.x0 + c.x1) / 2 - _PAD, "ampm"))
+        self.glyphs = Glyphs(text, slots, width=int(round(width)),
+                             give=max(2, round(0.2 * config.CLOCK_GLYPH_HEIGHT)),
                              keep=config.CLOCK_GLYPH_KEEP, min_score=config.CLOCK_GLYPH_MIN)
         self.first_text = text
         self.text_box = (min(c.x0 for c in chars) - _PAD, min(c.y0 for c in chars) - _PAD,
                          max(c.x1 for c in chars) - _PAD, max(c.y1 for c in chars) - _PAD)
 
-    def _bootstrap(self, image: np.ndarray, read: tuple[Stamp, str, list[ocr.Char]]) -> None:
-        """Keep the first OCR reads; once CLOCK_BOOTSTRAP of them share a layout (the text with
-        its digits hidden: one bad read cannot set it, nor drop AM/PM), learn from them."""
-        self.boot.append((image, *read))
-        shapes = Counter(_shape(text) for _, _, text, _ in self.boot)
-        shape, count = shapes.most_common(1)[0]
-        if count < min(config.CLOCK_BOOTSTRAP, 2) and len(self.boot) < config.CLOCK_BOOTSTRAP:
+    def _bootstrap(self, image: np.ndarray, read: tuple[Stamp, str, list[ocr.Char]],
+                   at: float) -> None:
+        """Keep the first OCR reads; after CLOCK_BOOTSTRAP of them, set the clock's layout (the text
+        with its digits hidden) from the most common one, a layout with a date before one without
+        (OCR that misses a dash reads the time alone) and with AM/PM before one without: one bad
+        read cannot set it. Then learn the glyphs of the reads in that layout whose times agree with
+        each other (clock minus clip time within a second of their median), never of a misread."""
+        self.boot.append((image, *read, at))
+        if len(self.boot) < config.CLOCK_BOOTSTRAP:
             return
-        if count < 2 and len(self.boot) < 2 * config.CLOCK_BOOTSTRAP:
-            return
+        shapes = Counter(_shape(b[2]) for b in self.boot)
+        shape = max(shapes, key=lambda sh: (sh.count("#") >= 12, "M" in sh[-2:], shapes[sh],
+                                            len(sh)))
         chosen = [b for b in self.boot if _shape(b[2]) == shape]
-        self._setup(chosen[0][2], chosen[0][3])
+        ks = [b[1].seconds() - b[4] for b in chosen]
+        middle = float(np.median(ks))
+        agree = [b for b, k in zip(chosen, ks) if abs(k - middle) <= 1.0]
+        if len(agree) < 2 and len(self.boot) < 2 * config.CLOCK_BOOTSTRAP:
+            return  # no two reads agree yet: read more
+        self._setup(agree[0][2], agree[0][3])
         assert self.glyphs is not None
-        for img, _, text, _ in chosen:
-            self.glyphs.learn(img, text)
+        for b in agree:
+            self.glyphs.learn(b[0], b[2])
         self.boot = []
 
-    def _read(self, image: np.ndarray, expect: float | None) -> Stamp | None:
+    def _read(self, image: np.ndarray, expect: float | None, at: float) -> Stamp | None:
         """One second's reading: the templates', checked against ``expect`` (the second before, plus
         one) where known; OCR where they cannot read it or it breaks that rule."""
         stamp = None
@@ -130,13 +155,14 @@ class _Reader:
             if stamp is not None and (expect is None or stamp.seconds() == expect):
                 return stamp
         read = self._ocr(image)
-        if read is None and stamp is None and expect is not None and self.glyphs is not None:
-            return self._infer(image, expect)
+        if read is None and expect is not None and self.glyphs is not None and (
+                stamp is None or self.sure):
+            return self._infer(image, expect) or stamp
         if read is None:
             return stamp
         found, text, chars = read
         if self.glyphs is None:
-            self._bootstrap(image, read)
+            self._bootstrap(image, read, at)
             return found
         if not self.glyphs.fits(text):
             return stamp  # OCR read another layout than this clock's: a misread
@@ -209,10 +235,14 @@ class _Reader:
         image = cv2.resize(median, None, fx=self.scale, fy=self.scale, interpolation=cv2.INTER_CUBIC)
         expect = None
         known = [(f, s) for f, _, s in self.runs[start:] if s is not None]
+        self.sure = False
         if known:  # the last second read in this stretch, plus the seconds since
             p_first, p_stamp = known[-1]
             expect = p_stamp.seconds() + round(first - p_first)
-        self.runs.append((first, last, self._read(image, expect)))
+            # two seconds read before, agreeing: the expectation stands against a template read
+            self.sure = len(known) >= 2 and abs(
+                (known[-2][1].seconds() - known[-2][0]) - (p_stamp.seconds() - p_first)) <= 0.6
+        self.runs.append((first, last, self._read(image, expect, first)))
 
     def region(self) -> tuple[int, int, int, int]:
         bx, by, bw, bh = self.found.band
@@ -253,18 +283,53 @@ def find(clip: Clip) -> _Reader | None:
                               margin=config.CLOCK_BAND_MARGIN)
     if found:
         ocr.available()
+    assert finder.count is not None or not found
     for place in found:
-        reader = _Reader(place)
-        band = finder.still(place.band, place.turnovers[-1])
-        if band is None:
-            continue
-        image = cv2.resize(band, None, fx=reader.scale, fy=reader.scale,
-                           interpolation=cv2.INTER_CUBIC)
-        read = reader._ocr(image)
-        if read is not None:
-            reader._bootstrap(image, read)
+        read_here: list[tuple[_Reader, np.ndarray, tuple[Stamp, str, list[ocr.Char]]]] = []
+        for _ in range(2):  # a second try where OCR shows the text taller than the digit seemed
+            reader = _Reader(place)
+            band = finder.still(place.band, place.turnovers[-1])
+            if band is None:
+                break
+            image = cv2.resize(band, None, fx=reader.scale, fy=reader.scale,
+                               interpolation=cv2.INTER_CUBIC)
+            read = reader._ocr(image)
+            if read is None:
+                break
+            read_here.append((reader, image, read))
+            taller = _taller(place, read[2], reader.scale, finder.count.shape)  # type: ignore[union-attr]
+            if taller is None:
+                break
+            place = taller
+        if read_here:
+            reader, image, read = read_here[-1]
+            reader._bootstrap(image, read, place.turnovers[-1] - clip.origin)
             return reader
     return None
+
+
+def _taller(place: Found, chars: list[ocr.Char], scale: float,
+            frame: tuple[int, int]) -> Found | None:
+    """The place again with the digit as tall as OCR found the text's digits, when that is much
+    taller than the part of the digit that changed (heavy compression draws a digit in gradually,
+    the find step then sees only part of it); None when it is not."""
+    heights = [c.y1 - c.y0 for c in chars if c.text.isdigit()]
+    if not heights:
+        return None
+    h = float(np.median(heights)) / scale
+    dx, dy, dw, dh = place.digit
+    if h < 1.25 * dh:
+        return None
+    by = place.band[1]
+    centre = by + (float(np.median([(c.y0 + c.y1) / 2 for c in chars])) - _PAD) / scale
+    height = int(round(h))
+    top = max(0, int(round(centre - h / 2)))
+    pad = int(np.ceil(config.CLOCK_BAND_MARGIN * height))
+    x0 = max(0, dx - int(np.ceil(config.CLOCK_BAND_LEFT * height)))
+    x1 = min(frame[1], dx + dw + int(np.ceil(config.CLOCK_BAND_RIGHT * height)))
+    y0, y1 = max(0, top - pad), min(frame[0], top + height + pad)
+    return Found(digit=(dx, top, dw, height), band=(x0, y0, x1 - x0, y1 - y0),
+                 turnovers=place.turnovers)
 
 
 def windows(duration: float) -> list[tuple[float, float | None]]:

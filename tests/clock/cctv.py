@@ -50,22 +50,38 @@ def drawtext(epoch: float, o: Overlay) -> str:
 def make(source: str, out: str, *, epoch: float, start: float = 0.0, duration: float = 9.0,
          crop: tuple[int, int, int, int] | None = None, size: tuple[int, int] = (704, 576),
          fps: str = "25", overlay: Overlay = Overlay(), crf: int = 28, gray: bool = False,
-         clock: bool = True, extra: str = "") -> str:
+         clock: bool = True, extra: str = "", jump: tuple[float, float] | None = None,
+         glitch: tuple[float, float, float] | None = None, still: bool = False) -> str:
     """A clip of ``source`` from ``start`` for ``duration`` s: cropped (x, y, w, h), scaled to
-    ``size``, at ``fps``, its clock reading ``epoch`` at its first frame; H.264 at ``crf``."""
+    ``size``, at ``fps``, its clock reading ``epoch`` at its first frame; H.264 at ``crf``.
+    ``jump`` = (t, seconds): from clip time t on the clock reads that much later; ``glitch`` =
+    (t0, t1, seconds): between t0 and t1 it shows a time that much off (a misread-like stretch).
+    ``still``: the frame at ``start`` held, with sensor noise (a quiet scene: no motion to share)."""
     chain = []
+    if still:
+        chain += ["trim=end_frame=1", "loop=loop=2000:size=1", "setpts=N/25/TB"]
     if crop is not None:
         x, y, w, h = crop
         chain.append(f"crop={w}:{h}:{x}:{y}")
     chain += [f"scale={size[0]}:{size[1]}", f"fps={fps}", "setpts=PTS-STARTPTS"]
     if gray:
         chain.append("hue=s=0")
+    if still:
+        chain.append("noise=alls=12:allf=t")
     if extra:
         chain.append(extra)
-    if clock:
+    if clock and jump is None and glitch is None:
         chain.append(drawtext(epoch, overlay))
+    elif clock and jump is not None:
+        chain.append(drawtext(epoch, overlay) + f":enable='lt(t,{jump[0]})'")
+        chain.append(drawtext(epoch + jump[1], overlay) + f":enable='gte(t,{jump[0]})'")
+    elif clock and glitch is not None:
+        t0, t1, off = glitch
+        chain.append(drawtext(epoch, overlay) + f":enable='not(between(t,{t0},{t1}))'")
+        chain.append(drawtext(epoch + off, overlay) + f":enable='between(t,{t0},{t1})'")
     chain.append("format=yuv420p")
-    subprocess.run(["ffmpeg", "-v", "error", "-y", "-ss", f"{start:.3f}", "-t", f"{duration:.3f}",
-                    "-i", source, "-vf", ",".join(chain), "-an", "-c:v", "libx264", "-preset",
-                    "veryfast", "-crf", str(crf), "-g", "25", out], check=True)
+    subprocess.run(["ffmpeg", "-v", "error", "-y", "-ss", f"{start:.3f}",
+                    *([] if still else ["-t", f"{duration:.3f}"]), "-i", source,
+                    "-vf", ",".join(chain), "-an", "-t", f"{duration:.3f}", "-c:v", "libx264",
+                    "-preset", "veryfast", "-crf", str(crf), "-g", "25", out], check=True)
     return out
