@@ -209,3 +209,16 @@ def test_no_clock_tied_to_the_timeline_places_nothing() -> None:
     out = place(sol, [None, _clock(E)], ["", ""], [25.0, 25.0], ["a", "b"],
                 contradicts_frames=2.0, confidence=0.2)
     assert out.solution.placements[1] is None and "make a clip with a clock" in out.reasons[1]
+
+
+def test_clock_groups_by_rule_and_a_rule_matching_nothing_is_an_error() -> None:
+    from syncam.clock.read import groups, order_option
+    from syncam.errors import UsageError
+
+    paths = ["/x/dvr1_cam1.mp4", "/x/dvr1_cam2.mp4", "/x/phone.mp4"]
+    assert groups(paths, [("dvr1", "dvr1_*")]) == ["dvr1", "dvr1", ""]
+    with pytest.raises(UsageError, match="matches none of the clips"):
+        groups(paths, [("dvr2", "dvr2_*")])
+    assert order_option("day-first") == "dmy" and order_option(None) is None
+    with pytest.raises(UsageError, match="not a date order"):
+        order_option("yyyy")
