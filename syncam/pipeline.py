@@ -410,12 +410,19 @@ def _clocks(clips: list[Clip], solution: Solution, rules: Sequence[tuple[str, st
                        dict[int, str], list[str]]:
     """The post-solve clock stage: read every clip's burned-in clock (clips with video; one without
     a clock costs the find step's few seconds), then place by them (sync/clocks.py)."""
+    from syncam.clock import ocr
     from syncam.clock import read as clock_read
     from syncam.clock.parse import iso
     from syncam.sync import clocks as clocks_mod
 
     order = clock_read.order_option(clock_format)
     groups = clock_read.groups([c.path for c in clips], rules)
+    try:
+        ocr.available()
+    except UsageError:
+        if rules or clock_format:
+            raise  # asked for: say what to install
+        return solution, {}, None, {}, [f"clocks burned into the pictures were not read: {ocr.INSTALL}"]
     wanted = [i for i, c in enumerate(clips) if c.video]
     readings: list[ClipClock | None] = [None] * len(clips)
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:

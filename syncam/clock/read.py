@@ -71,7 +71,7 @@ class _Reader:
             ink = (image >= level) if invert else (image <= level)
             binary = np.where(ink, 0, 255).astype(np.uint8)
             grey = 255 - image if invert else image
-            for shown in (binary, grey):
+            for k, shown in enumerate((binary, grey)):
                 if self.ocr_reads >= config.CLOCK_OCR_BUDGET:
                     return None
                 self.ocr_reads += 1
@@ -82,6 +82,8 @@ class _Reader:
                 if stamp is not None:
                     self.invert = invert
                     return stamp, text[stamp.start:stamp.end], chars[stamp.start:stamp.end]
+                if k == 0 and sum(ch.isdigit() for ch in text) < 4:
+                    break  # not even digits on the clean line: the grey one will not do better
         return None
 
     def _setup(self, text: str, chars: list[ocr.Char]) -> None:
