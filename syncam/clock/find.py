@@ -44,7 +44,7 @@ class Finder:
         self.masks: list[np.ndarray] = []  # per step, the changed pixels packed 8 to a byte per row
         self.times: list[float] = []  # time of each step's later frame
         self.first: float | None = None
-        self.recent: deque[tuple[float, np.ndarray]] = deque(maxlen=16)  # the last frames read
+        self.recent: deque[tuple[float, np.ndarray]] = deque(maxlen=32)  # the last frames read
 
     def feed(self, frames: np.ndarray, times: np.ndarray) -> None:
         for frame, t in zip(frames, times):
@@ -70,11 +70,12 @@ class Finder:
         cut = packed[:, y:y + h, b0:b1]
         return np.unpackbits(cut, axis=2)[:, :, x - b0 * 8: x - b0 * 8 + w].astype(bool)
 
-    def still(self, box: Box, since: float) -> np.ndarray | None:
-        """The median of ``box`` over the last frames read from time ``since`` on (one second of a
-        clock: its moving background and compression noise averaged away)."""
+    def still(self, box: Box, since: float, until: float = np.inf) -> np.ndarray | None:
+        """The median of ``box`` over the last frames read from time ``since`` until before
+        ``until`` (one second of a clock: its moving background and compression noise averaged
+        away)."""
         x, y, w, h = box
-        held = [f[y:y + h, x:x + w] for t, f in self.recent if t >= since]
+        held = [f[y:y + h, x:x + w] for t, f in self.recent if since <= t < until]
         return np.median(np.stack(held), axis=0).astype(np.uint8) if held else None
 
     def candidates(self, *, left: float, right: float, margin: float, most_found: int = 5,

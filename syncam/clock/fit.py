@@ -135,6 +135,13 @@ def fit(runs: Sequence[Run], *, jump_tolerance: float, min_runs: int, rate_min_s
     unread = len(runs) - len(read)
     groups = _groups(read, jump_tolerance)
     kept = [g for g in groups if len(g) >= min_runs]
+    # a stretch whose clock disagrees with the stretches on both sides, which agree with each other
+    # and are longer: a misread (a digit read wrong over a window), not two jumps
+    kept = [g for i, g in enumerate(kept)
+            if not (0 < i < len(kept) - 1
+                    and abs(_k(kept[i - 1]) - _k(kept[i + 1])) <= jump_tolerance
+                    and abs(_k(g) - _k(kept[i - 1])) > jump_tolerance
+                    and len(g) < min(len(kept[i - 1]), len(kept[i + 1])))]
     merged: list[list[Run]] = []
     for g in kept:
         if merged and abs(_k(g) - _k(merged[-1])) <= jump_tolerance:

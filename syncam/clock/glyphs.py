@@ -53,7 +53,8 @@ class Glyphs:
         (AM/PM aside)."""
         ampm = {s.index for s in self.slots if s.kind == "ampm"}
         return len(text) == len(self.text) and all(
-            (a.isdigit() and b.isdigit()) or a == b or (i in ampm and a in "AP")
+            (a.isdigit() and b.isdigit()) or a == b or {a, b} == {".", ":"}
+            or (i in ampm and a in "AP")
             for i, (a, b) in enumerate(zip(text, self.text)))
 
     def learn(self, image: np.ndarray, text: str) -> bool:

@@ -21,6 +21,7 @@ from syncam.errors import UsageError
 
 # digits, separators, AM/PM and the letters of weekday names (English, upper and title case)
 WHITELIST = "0123456789-/.: APMamponuedhrifsatwTWFS" + "MONTUEWDHFRISA"
+DIGITS = "0123456789-/.: "  # a second read of a line whose letters got in the way of its digits
 INSTALL = ("reading burned-in clocks needs Tesseract: pip install 'syncam[clock]' (tesserocr) and "
            "apt-get install tesseract-ocr tesseract-ocr-eng (or pass --no-clock)")
 
@@ -72,13 +73,14 @@ def available() -> None:
     _api()
 
 
-def read_line(image: np.ndarray) -> list[Char]:
+def read_line(image: np.ndarray, *, digits_only: bool = False) -> list[Char]:
     """Tesseract's reading of one line of dark text on a light ground (uint8 grey): its characters,
-    with a space before each word after the first."""
+    with a space before each word after the first. ``digits_only``: digits and separators alone."""
     import tesserocr
     from PIL import Image
 
     api = _api()
+    api.SetVariable("tessedit_char_whitelist", DIGITS if digits_only else WHITELIST)
     api.SetImage(Image.fromarray(np.ascontiguousarray(image)))
     api.Recognize()
     out: list[Char] = []

@@ -28,10 +28,14 @@ _DATE = (r"(?P<d1>\d{4}|\d{1,2})\s?(?P<sep>[-/.])\s?(?P<d2>\d{1,2})\s?(?P=sep)\s
          r"(?P<d3>\d{4}|\d{2}|\d)")
 _TIME = (r"(?P<h>\d{1,2})\s?:\s?(?P<mi>\d{2})\s?:\s?(?P<s>\d{2})"
          r"(?:\s*(?P<ampm>[AP])\.?\s?M\.?)?")
+# beside a date, a time's colon that OCR reads as a dot is still a time (a date alone is no time)
+_TIME_NEAR_DATE = _TIME.replace(r"\s?:\s?", r"\s?[:.]\s?")
 _PATTERNS = (
-    ("date", re.compile(rf"(?:{_WD.format('w1')}\s*)?{_DATE}\s*(?:{_WD.format('w2')}\s*)?{_TIME}"
+    ("date", re.compile(rf"(?:{_WD.format('w1')}\s*)?{_DATE}\s*(?:{_WD.format('w2')}\s*)?"
+                        rf"{_TIME_NEAR_DATE}"
                         rf"(?:\s*{_WD.format('w3')})?")),
-    ("time-date", re.compile(rf"(?:{_WD.format('w1')}\s*)?{_TIME}\s*(?:{_WD.format('w2')}\s*)?"
+    ("time-date", re.compile(rf"(?:{_WD.format('w1')}\s*)?{_TIME_NEAR_DATE}\s*"
+                             rf"(?:{_WD.format('w2')}\s*)?"
                              rf"{_DATE}(?:\s*{_WD.format('w3')})?")),
     ("time", re.compile(rf"(?:{_WD.format('w1')}\s*)?{_TIME}(?:\s*{_WD.format('w3')})?")),
 )

@@ -37,6 +37,10 @@ log = logging.getLogger(__name__)
 _PAD = 12  # pixels of border around a line given to Tesseract
 
 
+class NoClock(Exception):
+    """The place on trial shows no date/time (raised while reading, to stop decoding)."""
+
+
 class _Reader:
     """Reads the runs of one clip's clock line, window after window."""
 
@@ -56,6 +60,7 @@ class _Reader:
         self.stretch = 0  # the first run of the stretch being read
         self.inferred = 0  # seconds whose new glyphs the clock's rules named (see _infer)
         self.sure = False  # the second expected is backed by two agreeing readings
+        self.on_trial = False  # found, but no still of it read as a date/time yet
         # the first OCR reads: (image, stamp, text, characters, clip time of its first frame)
         self.boot: list[tuple[np.ndarray, Stamp, str, list[ocr.Char], float]] = []
 
@@ -72,16 +77,19 @@ class _Reader:
             binary = np.where(ink, 0, 255).astype(np.uint8)
             grey = 255 - image if invert else image
             for k, shown in enumerate((binary, grey)):
-                if self.ocr_reads >= config.CLOCK_OCR_BUDGET:
-                    return None
-                self.ocr_reads += 1
                 shown = cv2.copyMakeBorder(shown, _PAD, _PAD, _PAD, _PAD, cv2.BORDER_REPLICATE)
-                chars = ocr.read_line(shown)
-                text = normalise("".join(c.text for c in chars))
-                stamp = parse(text) if len(text) == len(chars) else None
-                if stamp is not None:
-                    self.invert = invert
-                    return stamp, text[stamp.start:stamp.end], chars[stamp.start:stamp.end]
+                for digits_only in (False, True):
+                    if self.ocr_reads >= config.CLOCK_OCR_BUDGET:
+                        return None
+                    self.ocr_reads += 1
+                    chars = ocr.read_line(shown, digits_only=digits_only)
+                    text = normalise("".join(c.text for c in chars))
+                    stamp = parse(text) if len(text) == len(chars) else None
+                    if stamp is not None:
+                        self.invert = invert
+                        return stamp, text[stamp.start:stamp.end], chars[stamp.start:stamp.end]
+                    if sum(ch.isdigit() for ch in text) < 8:
+                        break  # too few digits for a date and time: no second read
                 if k == 0 and sum(ch.isdigit() for ch in text) < 4:
                     break  # not even digits on the clean line: the grey one will not do better
         return None
@@ -215,6 +223,8 @@ class _Reader:
             if times and times[-1] - times[0] >= config.CLOCK_CHUNK:
                 self._chunk(np.stack(held), np.array(times))
                 held, times = [], []
+                if self.on_trial and self.glyphs is None and not self.boot:
+                    raise NoClock  # a place on trial whose first seconds read as no date/time
         if times:
             self._chunk(np.stack(held), np.array(times))
 
@@ -238,6 +248,10 @@ class _Reader:
         expect = None
         known = [(f, s) for f, _, s in self.runs[start:] if s is not None]
         self.sure = False
+        earlier = [(f, s) for f, _, s in self.runs[:start] if s is not None]
+        if not known and earlier:  # a new window: the clock as the windows before left it
+            p_first, p_stamp = earlier[-1]
+            expect = p_stamp.seconds() + round(first - p_first)
         if known:  # the last second read in this stretch, plus the seconds since
             p_first, p_stamp = known[-1]
             expect = p_stamp.seconds() + round(first - p_first)
@@ -256,8 +270,8 @@ class _Reader:
 
 
 def _shape(text: str) -> str:
-    """A reading's layout: its digits hidden."""
-    return "".join("#" if ch.isdigit() else ch for ch in text)
+    """A reading's layout: its digits hidden (a colon OCR read as a dot is the same layout)."""
+    return "".join("#" if ch.isdigit() else ":" if ch == "." else ch for ch in text)
 
 
 def _frame_size(clip: Clip) -> tuple[int, int]:
@@ -290,7 +304,10 @@ def find(clip: Clip) -> _Reader | None:
         read_here: list[tuple[_Reader, np.ndarray, tuple[Stamp, str, list[ocr.Char]]]] = []
         for _ in range(2):  # a second try where OCR shows the text taller than the digit seemed
             reader = _Reader(place)
-            band = finder.still(place.band, place.turnovers[-1])
+            t = place.turnovers
+            band = (finder.still(place.band, t[-2], t[-1]) if len(t) >= 2 else None)
+            if band is None or band.size == 0:
+                band = finder.still(place.band, t[-1])
             if band is None:
                 break
             image = cv2.resize(band, None, fx=reader.scale, fy=reader.scale,
@@ -307,6 +324,10 @@ def find(clip: Clip) -> _Reader | None:
             reader, image, read = read_here[-1]
             reader._bootstrap(image, read, place.turnovers[-1] - clip.origin)
             return reader
+    if found:  # no still read: the best place, on trial, read on whole seconds (see _Reader.window)
+        reader = _Reader(found[0])
+        reader.on_trial = True
+        return reader
     return None
 
 
@@ -384,8 +405,11 @@ def read_clock(clip: Clip, *, order: str | None = None) -> ClipClock | None:
         reader = find(clip)
         if reader is None:
             return None
-        for start, length in windows(clip.duration):
-            reader.window(_blocks(clip, reader.found.band, start, length), clip.origin)
+        try:
+            for start, length in windows(clip.duration):
+                reader.window(_blocks(clip, reader.found.band, start, length), clip.origin)
+        except NoClock:
+            return None
     except ffmpeg.FFmpegError as exc:
         raise MediaError(f"{clip.path}: its picture cannot be decoded to read its clock "
                          f"({exc.stderr_tail or exc}); export the clip again, or pass --no-clock") \

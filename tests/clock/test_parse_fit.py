@@ -117,6 +117,14 @@ def test_jump_splits_into_segments() -> None:
     assert abs(f.segments[1].offset - (E + 3600)) <= 0.04
 
 
+def test_a_window_misread_between_agreeing_stretches_is_no_jump() -> None:
+    runs = _runs(E, 25.0, 8.0) + [Run(r.first, r.last, r.value - 360)  # type: ignore[operator]
+                                  for r in _runs(E, 25.0, 4.0, start=60.0)] \
+        + _runs(E, 25.0, 8.0, start=120.0)
+    f = fit(runs, **KW)
+    assert f is not None and len(f.segments) == 1 and f.rejected == 4
+
+
 def test_text_that_never_changes_is_no_clock() -> None:
     runs = [Run(k * 1.0, k + 0.96, E) for k in range(8)]
     assert fit(runs, **KW) is None
