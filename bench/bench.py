@@ -11,7 +11,9 @@ Sections (each prints a table; all figures also go to bench/out/results.json):
            10-minute clips against --drift off (bench_drift.py)
   av       motion offsets with and without the sub-frame stage against a quarter frame; A/V lag per
            camera with --method both (bench_av.py)
-  render, motion, batch, split: the feature benches beside this file, when present
+  render, motion, batch, split, clock: the feature benches beside this file, when present (clock:
+           reading a 10-minute CCTV clip's burned-in clock against ffmpeg's decode, and 200
+           overlays read)
 
 Usage: python bench/bench.py [--minutes 10] [--long-minutes 60] [--only align,methods] [--scale 1]
 Clips are generated once into bench/out/ and reused.
@@ -193,7 +195,7 @@ def main() -> None:
         print("\n[av] motion to a fraction of a frame; A/V lag per camera (--method both)")
         from bench import bench_av
         results["av"] = bench_av.run()
-    for name in ("render", "motion", "batch", "split"):
+    for name in ("render", "motion", "batch", "split", "clock"):
         if want(name) and os.path.exists(os.path.join(ROOT, "bench", f"bench_{name}.py")):
             print(f"\n[{name}]")
             module = importlib.import_module(f"bench.bench_{name}")

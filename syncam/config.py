@@ -455,3 +455,59 @@ SPLIT_AUDIO_JUMP_DB = 4.0
 SPLIT_SILENCE_DB = -55.0
 # The listing of a split's shots, in its output folder.
 SPLIT_LISTING = "shots.json"
+# --- burned-in clocks (syncam/clock, sync/clocks.py; align --clock/--clock-format/--no-clock) --------
+# The find step reads this much of a clip's start at full resolution: enough for three turnovers of
+# the seconds digit, little enough to give up fast on a clip without a clock.
+CLOCK_FIND_SECONDS = 3.4
+# A pixel "changes" between two frames when its grey level moves by more than this: text against its
+# ground moves by 100 or more; JPEG/H.264 noise on still text stays well below.
+CLOCK_CHANGE_LEVEL = 40
+# The text line to read reaches this many digit heights left and right of the seconds digit (a
+# weekday, a date and a time are ~23 characters of ~0.6 heights each; AM/PM follows the seconds) and
+# this many heights above and below it (outlines, shadows, boxes).
+CLOCK_BAND_LEFT = 22.0
+CLOCK_BAND_RIGHT = 4.0
+CLOCK_BAND_MARGIN = 1.0
+# Bootstrap and template reads work on the line scaled so that a digit is this tall: Tesseract reads
+# best at 30-40 px; small overlays are 10 px.
+CLOCK_GLYPH_HEIGHT = 32
+# Among the frames of one second, the seconds digit has turned over when this share of its box's
+# pixels changed (a digit that changes into another changes 10-50% of its box; compression noise on
+# still text under 3%).
+CLOCK_TURN_SHARE = 0.08
+# A template match below this normalised correlation is no reading (the image goes to OCR instead).
+CLOCK_GLYPH_MIN = 0.6
+# Templates kept per character (different seconds of the clip: compression differs frame to frame).
+CLOCK_GLYPH_KEEP = 3
+# OCR reads per clip at most: the first seconds (bootstrap) and the digits templates do not know yet.
+CLOCK_OCR_BUDGET = 30
+# A clip up to this long is read whole; a longer one in CLOCK_WINDOWS windows of CLOCK_WINDOW
+# seconds spread over it (each holds 2-3 turnovers; the line needs no more, and decoding stays well
+# under half of ffmpeg's full decode), with windows added between two that disagree, to find a jump.
+CLOCK_FULL_READ = 90.0  # seconds
+CLOCK_WINDOWS = 10
+CLOCK_WINDOW = 3.2  # seconds
+CLOCK_BISECT_MAX = 10  # windows added per clip to narrow down jumps
+# Clock minus clip time moving by more than this is a jump (or a misread, when it does not last for
+# CLOCK_SEGMENT_RUNS readings); a rate error of 400 ppm moves it 1.4 s in an hour.
+CLOCK_JUMP_TOLERANCE = 1.5  # seconds
+CLOCK_SEGMENT_RUNS = 3
+# A reading that misses the fitted line by more than this (beyond its own second) is a misread: a
+# seconds digit read one off misses by a whole second, frame timing by a frame (<= 0.08 s).
+CLOCK_RUN_SLACK = 0.2  # seconds
+# The clock's rate is fitted only over turnovers this far apart: over 10 s the frames' own 40 ms
+# would make it +-4000 ppm; over two minutes +-300 ppm, about what a DVR's crystal drifts.
+CLOCK_RATE_MIN_SPAN = 120.0  # seconds
+# A clock that disagrees with sound or picture by more than this many of the clip's frames is wrong
+# (the content wins); below it, the clock's own bracket of a frame explains the difference.
+CLOCK_CONTRADICTS_FRAMES = 2.0
+# A clip placed by its clock alone: below MIN_CONFIDENCE (nothing measured it against the others)
+# and above the metadata priors' (a clock is read to a frame, a creation time to a second or two).
+CLOCK_CONFIDENCE = 0.2
+# Frames are split into seconds (and their turnovers placed) this many seconds at a time: enough
+# seconds to tell the turnover phase from a busy background, few enough frames of the clock's line
+# to hold (a 1080p line is ~60 KB a frame).
+CLOCK_CHUNK = 4.0  # seconds
+# The clock's layout (where its digits are, AM/PM or not) is set by this many OCR reads that agree
+# (the text with its digits hidden); one misread (a "PM" read as "A") cannot set it.
+CLOCK_BOOTSTRAP = 3

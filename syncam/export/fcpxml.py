@@ -71,10 +71,13 @@ def to_fcpxml(plan: Plan) -> str:
     event = ET.SubElement(library, "event", name=plan.name)
     length = max((t.start + t.length for tr in plan.tracks if tr.placed for t in tr.takes), default=0)
     project = ET.SubElement(event, "project", name=plan.name)
+    # the wall clock's time of day at frame 0 (burned-in clocks) as the start timecode; the spine
+    # counts from it
+    tc_start = _t(plan.start_frames * frame)
     sequence = ET.SubElement(project, "sequence", format=seq_format, duration=_t(length * frame),
-                             tcStart="0s", tcFormat="NDF")
+                             tcStart=tc_start, tcFormat="NDF")
     spine = ET.SubElement(sequence, "spine")
-    gap = ET.SubElement(spine, "gap", name="synchronized", offset="0s", start="0s",
+    gap = ET.SubElement(spine, "gap", name="synchronized", offset=tc_start, start="0s",
                         duration=_t(length * frame))
     lane = 0
     for track in plan.tracks:

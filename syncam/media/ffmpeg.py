@@ -372,6 +372,31 @@ def read_gray_frames(args: Sequence[str], width: int, height: int, *, what: str,
     _check(code, _tail(b"\n".join(reader.problems)), what, _suspect(args))
 
 
+# --- a region of the picture, grey (burned-in clocks) ------------------------------------------------
+
+def region_frames_args(path: str, stream: int, box: tuple[int, int, int, int] | None = None, *,
+                       start: float | None = None, duration: float | None = None) -> list[str]:
+    """Decode video stream ``stream`` and keep only ``box`` = (x, y, w, h) of each frame (the whole
+    frame when None), in 8-bit grey at its own resolution, from ``start`` (seconds from the file's
+    start, an input seek) for ``duration`` seconds. The crop runs in ffmpeg's filter graph, so only
+    the region's bytes cross the pipe; every frame is written once with its presentation time logged
+    (container clock), as :func:`gray_frames_args` does. Read it with :func:`read_gray_frames`.
+    """
+    args = [find_binary("ffmpeg"), "-nostdin", "-hide_banner", "-nostats", "-v", "level+info",
+            "-copyts"]
+    if start is not None and start > 0:
+        args += ["-ss", f"{start:.6f}"]
+    if duration is not None:
+        args += ["-t", f"{duration:.6f}"]
+    graph = f"[0:{stream}]format=gray,"  # grey first: a crop of 4:2:0 would round to even pixels
+    if box is not None:
+        x, y, w, h = box
+        graph += f"crop={w}:{h}:{x}:{y}:exact=1,"
+    graph += "showinfo=checksum=0[v]"
+    return args + ["-i", path, "-filter_complex", graph, "-map", "[v]", "-fps_mode", "passthrough",
+                   "-flush_packets", "0", "-f", "rawvideo", "-pix_fmt", "gray", "pipe:"]
+
+
 # --- encoders ------------------------------------------------------------------------------------------
 
 _ENCODERS: dict[str, frozenset[str]] = {}

@@ -237,3 +237,19 @@ def sound(event: float, sounds: Sequence[Sound]) -> bytes:
         _small(ax)
     fig.subplots_adjust(left=0.07, right=0.98, top=0.95, bottom=0.17, wspace=0.22)
     return _png(fig)
+
+
+def clock_line(residuals: Sequence[tuple[float, float]]) -> bytes:
+    """A burned-in clock's fitted line: each turnover's residual (clock read minus the line, ms)
+    against clip time; a clock read right sits within a frame of zero."""
+    fig = Figure(figsize=(4.2, 1.6), dpi=DPI)
+    ax = fig.add_subplot()
+    _small(ax)
+    if residuals:
+        ax.plot([t for t, _ in residuals], [r * 1000 for _, r in residuals], "o", markersize=3,
+                color="#3465a4")
+    ax.axhline(0.0, color="grey", linewidth=0.8)
+    ax.set_xlabel("clip time s", fontsize=8)
+    ax.set_ylabel("residual ms", fontsize=8)
+    fig.subplots_adjust(left=0.18, right=0.98, top=0.95, bottom=0.28)
+    return _png(fig)
