@@ -134,3 +134,36 @@ def test_a_file_without_cuts_is_one_shot(tmp_path) -> None:
     subprocess.run([*SYNCAM, "split", clip, "-o", out, "--force"], check=True, capture_output=True)
     assert sorted(os.listdir(out)) == ["cam01", "shots.json"]
     assert not [e for e in os.listdir(tmp_path) if e.startswith(".")]  # no temporary left
+
+
+def test_each_shot_file_keeps_its_cameras_clock_on_the_right_frames(split_run: SplitRun) -> None:
+    """The burned-in clock turns over (a new second) on exactly the frames of each written shot
+    where the event's time crosses a whole second: the shot is the camera's frames, none lost or
+    shifted."""
+    import numpy as np
+
+    rel = split_run.release
+    checked = 0
+    for s in split_run.listing["shots"]:
+        if s["path"] is None:
+            continue
+        view = rel.cameras[rel.shots[s["index"]].camera or ""]
+        path = os.path.join(split_run.folder, s["path"])
+        info = ffmpeg.probe_json(path)["streams"][0]
+        w, h = int(info["width"]), int(info["height"])
+        raw = subprocess.run([ffmpeg.find_binary("ffmpeg"), "-v", "error", "-i", path, "-f",
+                              "rawvideo", "-pix_fmt", "gray", "-"], capture_output=True,
+                             check=True).stdout
+        frames = np.frombuffer(raw, np.uint8).reshape(-1, h, w).astype(int)
+        x, y = view.clock  # the seconds' digits, at the end of "YYYY-MM-DD HH:MM:SS"
+        digits = frames[:, max(y - 2, 0): y + 20, x + 140: x + 185]
+        change = np.abs(np.diff(digits, axis=0)).mean(axis=(1, 2))  # change[k-1]: into frame k
+        n = len(frames)
+        times = [rel.event_time(s["index"], s["first_frame"] + k) for k in range(n)]
+        turns = [k for k in range(1, n - 1) if int(times[k] + 1e-9) != int(times[k - 1] + 1e-9)]
+        assert turns, s
+        for k in turns:
+            around = change[max(k - 3, 0): k + 2]
+            assert change[k - 1] == around.max() and change[k - 1] > 2 * np.median(change), (s, k)
+            checked += 1
+    assert checked >= 20
