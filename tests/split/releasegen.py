@@ -82,7 +82,7 @@ SIZE = (640, 360)
 CAMERAS = {
     "A": View(crop=(0, 0, 300, 272), size=(398, 360), band=(150, 6000), snr_db=25, seed=11,
               ambience=(40, 300, -26)),  # traffic rumble
-    "B": View(crop=(330, 0, 310, 174), size=(640, 360), clock=(420, 330), band=(300, 7000),
+    "B": View(crop=(330, 0, 310, 174), size=(640, 360), clock=(440, 12), band=(300, 7000),
               snr_db=18, seed=12, ambience=(3000, 7000, -36)),  # hiss
     "C": View(crop=(0, 60, 640, 200), size=(640, 200), clock=(8, 170), band=(100, 4000),
               snr_db=22, seed=13, ambience=(400, 2500, -30)),  # a crowd's murmur

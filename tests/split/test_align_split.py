@@ -41,15 +41,6 @@ def test_align_places_shots_by_their_own_sound(split_run: SplitRun, tmp_path: st
     assert clips[four]["camera"] == clips[shots[1]["path"]]["camera"] == "cam01"
 
 
-# Measured on issue 20's branch as merged (19:15): 6 of the 8 shots within one frame; camera B's shot 6
-# read 1.5 frames early from 3 of its 5 seconds (2 unread) and placed 2 frames off, camera B's shot 2
-# shows no clock to the reader and stays unplaced (its sound judged a repeat). Strict: once clock
-# reading places them all, this fails until the mark is removed.
-CLOCKS_SHORT = pytest.mark.xfail(strict=True, reason="issue 20's clock reading misses two of camera "
-                                 "B's 4 s shots (one 2 frames off, one unread): see the comment")
-
-
-@CLOCKS_SHORT
 def test_align_places_every_shot_by_its_burned_in_clock(split_run: SplitRun, tmp_path: str) -> None:
     """The acceptance: every shot of the 8-shot release placed within one frame (1/25 s) of the
     truth, by the clocks burned into the cameras' pictures (issue 20's clock reading)."""
