@@ -15,7 +15,9 @@ Sections (each prints a table; all figures also go to bench/out/results.json):
            and a scaling table (bench_repeat.py; one of its sections: bench_repeat.py --only NAME)
   index    the landmark index: null significance of 960 unrelated real pairs, recall of the true
            lags on the hard conditions, extraction and voting cost (bench_index.py)
-  render, motion, batch: the feature benches beside this file, when present
+  render, motion, batch, split, clock: the feature benches beside this file, when present (clock:
+           reading a 10-minute CCTV clip's burned-in clock against ffmpeg's decode, and 200
+           overlays read)
 
 Usage: python bench/bench.py [--minutes 10] [--long-minutes 60] [--only align,methods] [--scale 1]
 Clips are generated once into bench/out/ and reused.
@@ -205,7 +207,7 @@ def main() -> None:
         print("\n[index] landmark fingerprints: null, recall on the hard conditions, cost")
         from bench import bench_index
         results["index"] = bench_index.run()
-    for name in ("render", "motion", "batch"):
+    for name in ("render", "motion", "batch", "split", "clock"):
         if want(name) and os.path.exists(os.path.join(ROOT, "bench", f"bench_{name}.py")):
             print(f"\n[{name}]")
             module = importlib.import_module(f"bench.bench_{name}")

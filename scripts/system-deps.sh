@@ -20,6 +20,14 @@ need=()
 command -v ffmpeg  >/dev/null 2>&1 || need+=(ffmpeg)
 command -v ffprobe >/dev/null 2>&1 || need+=(ffmpeg)
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
+# burned-in clocks: Tesseract and its English model (the bootstrap reads); the clock tests draw their
+# overlays in these fonts
+if command -v apt-get >/dev/null 2>&1; then
+  command -v tesseract >/dev/null 2>&1 || need+=(tesseract-ocr)
+  ls /usr/share/tesseract-ocr/*/tessdata/eng.traineddata >/dev/null 2>&1 || need+=(tesseract-ocr-eng)
+  [ -e /usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf ] || need+=(fonts-liberation)
+  [ -d /usr/share/fonts/opentype/urw-base35 ] || need+=(fonts-urw-base35)
+fi
 PY=${PYTHON:-python3}
 if ! "$PY" -c 'import venv, ensurepip' >/dev/null 2>&1; then need+=(python3-venv); fi
 [ ${#need[@]} -eq 0 ] && exit 0

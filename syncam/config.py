@@ -490,3 +490,135 @@ VIEW_PIXEL_FORMATS = ("yuv420p", "yuvj420p")  # 10-bit and 4:2:2/4:4:4 H.264 do 
 # Files are sent in pieces of this size: small enough that an aborted range request (browsers abort
 # many while seeking) stops quickly, large enough to cost nothing.
 VIEW_CHUNK = 1 << 16  # bytes
+
+# --- split (syncam split: a released compilation -> its cameras' shots) -------------------------------
+# Cuts are found on frames scaled to this width (height by the frame's aspect): PySceneDetect's own
+# default downscale for content detection is to about 256 px wide; detail finer than that is not what
+# tells one shot from the next, and a smaller decode is what keeps split far above real time.
+SPLIT_SCAN_WIDTH = 256
+# PySceneDetect AdaptiveDetector's own defaults (a frame's change against the average of its 2
+# neighbours each side must be 3x, and at least 15 on its content scale), which find hard cuts in
+# compressed footage without firing on fast motion; shots shorter than SPLIT_MIN_SHOT frames are
+# not cut again (a release's shots last seconds; a flash must not make two).
+SPLIT_ADAPTIVE_THRESHOLD = 3.0
+SPLIT_MIN_CONTENT = 15.0
+SPLIT_MIN_SHOT = 8  # frames
+# Dissolves and fades: a window of frames that are, each, a blend of the frames just before and just
+# after it (residual under this fraction of the change across the window), with the blend's weight
+# rising through the window, is one transition; its cut is put where the new shot outweighs the old
+# (weight 0.5). Windows of these half-widths (frames) are tried: 2 to 25 covers 0.2-2 s dissolves.
+SPLIT_DISSOLVE_HALF_WIDTHS = (3, 5, 8, 12, 18, 25)
+SPLIT_DISSOLVE_RESIDUAL = 0.15
+# ... and only where the picture changes across the window at least this much (mean absolute grey
+# level, 0-255, on the small frames): a cut-sized change, not a shot's own motion.
+SPLIT_DISSOLVE_MIN_CHANGE = 20.0
+# The small grey frames kept for the dissolve fit and the shot kinds: 32x18 is 576 bytes a frame, so
+# an hour at 25 fps stays near 50 MB, and is still enough to tell a blend from a shot.
+SPLIT_THUMB = (64, 36)
+# Kinds of shot no camera filmed. Black: mean grey level under this (0-255). Still (a freeze frame,
+# a slate): the picture changes less than this per frame (mean absolute grey level) across the
+# whole shot: an encoder's noise on a held frame stays well under 1, a fixed camera's own noise and
+# a running clock above it. Title: a still whose most common grey level covers at least this share
+# of the picture (a card: text on a flat colour).
+SPLIT_BLACK_LEVEL = 20.0
+SPLIT_STILL_CHANGE = 0.6
+SPLIT_TITLE_FLAT = 0.6
+# cropdetect's black level (0-1 of full scale; ffmpeg's default 24/255): bars of a compressed release
+# are not pure black.
+SPLIT_CROP_LIMIT = 0.094
+# Grouping shots into cameras: each shot is seen on SPLIT_GROUP_FRAMES frames (spread inside the shot,
+# away from its ends and any dissolve), SPLIT_GROUP_WIDTH px wide, ORB keypoints (up to
+# SPLIT_ORB_FEATURES) matched and a RANSAC homography fitted (SPLIT_RANSAC_PX reprojection error).
+# Two shots are one camera when some pair of their frames has at least SPLIT_MIN_INLIERS inliers, over
+# at least SPLIT_MIN_CELLS of a 4x4 grid (a burned-in clock or logo in the same place in two cameras
+# matches too, but in one corner), and the homography moves no corner of the frame more than
+# SPLIT_MAX_SHIFT of its diagonal: a fixed camera keeps its view (a handheld one drifts a few per cent),
+# while another camera on the same place (a lookalike) sees it from elsewhere or at another zoom.
+SPLIT_GROUP_FRAMES = 3
+SPLIT_GROUP_WIDTH = 480
+SPLIT_ORB_FEATURES = 700  # per frame: ~2000 a shot; a pair is matched in a few milliseconds
+# A shot is compared with this many of each camera's latest shots (a camera that drifts slowly, a
+# handheld one, is followed by its latest view)
+SPLIT_GROUP_COMPARE = 2
+SPLIT_RANSAC_PX = 3.0
+SPLIT_MIN_INLIERS = 40
+SPLIT_MIN_CELLS = 6
+SPLIT_MAX_SHIFT = 0.08
+# Shots are re-encoded with H.264 at this quality: CRF 16 is visually lossless for most footage. The
+# preset trades file size for speed, not quality at a given CRF: ultrafast encodes 720p about twice
+# as fast as veryfast (files about 4x larger), which is what keeps split above 4x real time on 2
+# cores (bench/bench_split.py).
+SPLIT_CRF = 16
+SPLIT_PRESET = "ultrafast"
+SPLIT_AUDIO_BITRATE = "192k"
+# Sound that runs on across a cut is laid over the pictures (a voice-over, a music bed), not a
+# camera's. Each camera hears its own place between the sounds (traffic, wind, a room's hum), so its
+# sound's floor (each of 16 bands' 2nd-percentile level) changes at a cut; one recording laid over
+# several shots keeps its floor. Floors are compared over the shots each side of a cut, up to
+# SPLIT_AUDIO_SPAN from it (long enough to hold pauses between words: over half a second a
+# voice-over's floor is often its own speech), and the sound is taken as running on when they differ
+# by less than SPLIT_AUDIO_JUMP_DB (measured on the test release: 1-2 dB across a voice-over's cuts,
+# 9-24 dB across cameras' cuts).
+SPLIT_AUDIO_SPAN = 3.0  # seconds
+SPLIT_AUDIO_FLOOR_PERCENTILE = 2
+SPLIT_AUDIO_JUMP_DB = 4.0
+# A shot whose sound stays under this level (dBFS RMS) has none worth aligning by.
+SPLIT_SILENCE_DB = -55.0
+# The listing of a split's shots, in its output folder.
+SPLIT_LISTING = "shots.json"
+# --- burned-in clocks (syncam/clock, sync/clocks.py; align --clock/--clock-format/--no-clock) --------
+# The find step reads this much of a clip's start at full resolution: enough for three turnovers of
+# the seconds digit, little enough to give up fast on a clip without a clock.
+CLOCK_FIND_SECONDS = 3.4
+# A pixel "changes" between two frames when its grey level moves by more than this: text against its
+# ground moves by 100 or more; JPEG/H.264 noise on still text stays well below.
+CLOCK_CHANGE_LEVEL = 40
+# The text line to read reaches this many digit heights left and right of the seconds digit (a
+# weekday, a date and a time are ~23 characters of ~0.6 heights each; AM/PM follows the seconds) and
+# this many heights above and below it (outlines, shadows, boxes).
+CLOCK_BAND_LEFT = 22.0
+CLOCK_BAND_RIGHT = 4.0
+CLOCK_BAND_MARGIN = 1.0
+# Bootstrap and template reads work on the line scaled so that a digit is this tall: Tesseract reads
+# best at 30-40 px; small overlays are 10 px.
+CLOCK_GLYPH_HEIGHT = 32
+# Among the frames of one second, the seconds digit has turned over when this share of its box's
+# pixels changed (a digit that changes into another changes 10-50% of its box; compression noise on
+# still text under 3%).
+CLOCK_TURN_SHARE = 0.08
+# A template match below this normalised correlation is no reading (the image goes to OCR instead).
+CLOCK_GLYPH_MIN = 0.6
+# Templates kept per character (different seconds of the clip: compression differs frame to frame).
+CLOCK_GLYPH_KEEP = 3
+# OCR reads per clip at most: the first seconds (bootstrap) and the digits templates do not know yet.
+CLOCK_OCR_BUDGET = 30
+# A clip up to this long is read whole; a longer one in CLOCK_WINDOWS windows of CLOCK_WINDOW
+# seconds spread over it (each holds 2-3 turnovers; the line needs no more, and decoding stays well
+# under half of ffmpeg's full decode), with windows added between two that disagree, to find a jump.
+CLOCK_FULL_READ = 90.0  # seconds
+CLOCK_WINDOWS = 10
+CLOCK_WINDOW = 3.2  # seconds
+CLOCK_BISECT_MAX = 10  # windows added per clip to narrow down jumps
+# Clock minus clip time moving by more than this is a jump (or a misread, when it does not last for
+# CLOCK_SEGMENT_RUNS readings); a rate error of 400 ppm moves it 1.4 s in an hour.
+CLOCK_JUMP_TOLERANCE = 1.5  # seconds
+CLOCK_SEGMENT_RUNS = 3
+# A reading that misses the fitted line by more than this (beyond its own second) is a misread: a
+# seconds digit read one off misses by a whole second, frame timing by a frame (<= 0.08 s).
+CLOCK_RUN_SLACK = 0.2  # seconds
+# The clock's rate is fitted only over turnovers this far apart: over 10 s the frames' own 40 ms
+# would make it +-4000 ppm; over two minutes +-300 ppm, about what a DVR's crystal drifts.
+CLOCK_RATE_MIN_SPAN = 120.0  # seconds
+# A clock that disagrees with sound or picture by more than this many of the clip's frames is wrong
+# (the content wins); below it, the clock's own bracket of a frame explains the difference.
+CLOCK_CONTRADICTS_FRAMES = 2.0
+# A clip placed by its clock alone: below MIN_CONFIDENCE (nothing measured it against the others)
+# and above the metadata priors' (a clock is read to a frame, a creation time to a second or two).
+CLOCK_CONFIDENCE = 0.2
+# Frames are split into seconds (and their turnovers placed) this many seconds at a time: enough
+# seconds to tell the turnover phase from a busy background, few enough frames of the clock's line
+# to hold (a 1080p line is ~60 KB a frame).
+CLOCK_CHUNK = 4.0  # seconds
+# The clock's layout (where its digits are, AM/PM or not) is set by this many OCR reads that agree
+# (the text with its digits hidden); one misread (a "PM" read as "A") cannot set it.
+CLOCK_BOOTSTRAP = 3

@@ -10,7 +10,7 @@ import json
 import math
 import os
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from fractions import Fraction
 from typing import Any
 
@@ -20,8 +20,54 @@ from syncam.errors import ManifestError, UsageError
 from syncam.settings import Settings
 from syncam.types import Clip, Method, Solution
 
+# why a clip placed by its burned-in clock alone is where it is (the manifest's "reason")
+CLOCK_REASON = "placed by its on-screen clock; nothing heard or seen confirms it"
+
 SCHEMA = "syncam-manifest"
 VERSION = 1
+
+
+@dataclass(frozen=True)
+class ClockSegment:
+    """A stretch of a clip over which its burned-in clock moves with clip time (see ClockEntry)."""
+
+    start: float  # clip time, seconds
+    end: float
+    utc_at_start: str  # the clock's reading at ``start``, ISO 8601 with milliseconds
+    rate_ppm: float | None  # the clock's rate error against clip time; null: not measured
+    readings: int
+    jump_s: float | None  # how far the clock jumped from the stretch before; null for the first
+
+
+@dataclass(frozen=True)
+class ClockEntry:
+    """The clock burned into a clip's picture (align reads it unless --no-clock)."""
+
+    text: str  # one reading, as shown
+    format: str  # strftime terms: "%Y-%m-%d %H:%M:%S"
+    region: tuple[int, int, int, int]  # x, y, w, h of the text in the frame (pixels)
+    readings: int  # seconds read and kept
+    rejected: int  # seconds read against the clock's rules (misreads), dropped
+    utc_at_start: str  # the clock's reading at clip time 0 (ISO 8601 with ms; the time alone
+    # when the clock shows no date)
+    rate_ppm: float | None  # the clock's rate error against clip time; null: not measured
+    error_s: float | None  # this clock minus the wall clock (s); null where nothing measured it
+    segments: tuple[ClockSegment, ...] = ()  # more than one: the clock jumps
+    unread: int = 0  # seconds that could not be read
+    ambiguous: tuple[str, ...] = ()  # date orders the readings could not tell apart ("dmy", "mdy")
+    # (clip time, clock read minus the fitted line) at each turnover of the placing stretch
+    residuals: tuple[tuple[float, float], ...] = ()
+
+
+@dataclass(frozen=True)
+class WallClock:
+    """The wall-clock time at timeline 0, from the clocks burned into the pictures."""
+
+    at_zero: str  # ISO 8601 UTC with milliseconds (the time alone for clocks without a date)
+    sources: tuple[str, ...]  # written "from": the clips whose clocks define it
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"at_zero": self.at_zero, "from": list(self.sources)}
 
 
 @dataclass(frozen=True)
@@ -66,6 +112,7 @@ class ClipEntry:
     # (+ = sound late), and its standard error; null when not estimated
     av_lag: float | None = None
     av_lag_stderr: float | None = None
+    clock: ClockEntry | None = None  # the clock burned into its picture; null: none read
 
 
 @dataclass(frozen=True)
@@ -134,6 +181,7 @@ class Manifest:
     settings: Settings = field(default_factory=Settings)
     cameras: tuple[CameraEntry, ...] = ()
     pairs: PairSearch | None = None  # null in manifests older than 0.9 and with --method motion
+    wall_clock: WallClock | None = None  # from the burned-in clocks; null: no clock tied to timeline
 
     @property
     def unplaced(self) -> list[ClipEntry]:
@@ -141,8 +189,9 @@ class Manifest:
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
+        d["wall_clock"] = self.wall_clock.to_dict() if self.wall_clock is not None else None
         order = ["schema", "version", "tool_version", "reference", "timeline_start", "timeline_end",
-                 "cameras", "clips", "matches", "pairs", "notes", "settings"]
+                 "wall_clock", "cameras", "clips", "matches", "pairs", "notes", "settings"]
         return {k: d[k] for k in order}
 
     def to_json(self) -> str:
@@ -165,10 +214,12 @@ def _finite_or_null(value: Any) -> Any:
 def build(clips: list[Clip], solution: Solution, *, reasons: dict[int, str],
           settings: Settings | None = None, audio_streams: dict[int, int] | None = None,
           cameras: Sequence[str] | None = None, notes: Sequence[str] = (),
-          pairs: PairSearch | None = None) -> Manifest:
+          pairs: PairSearch | None = None, clocks: dict[int, ClockEntry] | None = None,
+          wall_clock: WallClock | None = None) -> Manifest:
     """Assemble the manifest from probed clips and the solver's answer. ``audio_streams[i]``: the
     stream index clip i was aligned by (default: its first audio stream). ``cameras``: each clip's
-    camera name (default: its file's stem, one camera per clip)."""
+    camera name (default: its file's stem, one camera per clip). ``clocks``: the burned-in clocks
+    read, by clip; ``wall_clock``: the wall-clock time at timeline 0 they give."""
     entries = []
     ambiguous = dict(solution.ambiguous)
     for i, (clip, pl) in enumerate(zip(clips, solution.placements)):
@@ -176,6 +227,8 @@ def build(clips: list[Clip], solution: Solution, *, reasons: dict[int, str],
         v = clip.video[0] if clip.video else None
         candidates = () if pl else _clip_candidates(i, solution)
         reason = None if pl else reasons.get(i, "matched no other clip with enough confidence")
+        if pl is not None and pl.method is Method.CLOCK:
+            reason = CLOCK_REASON
         if not pl and i in ambiguous:
             reason = (f"its sound fits {len(candidates)} places on the timeline: only sound heard "
                       "more than once at this event (a repeat: a replayed jingle, a playback track, "
@@ -209,7 +262,8 @@ def build(clips: list[Clip], solution: Solution, *, reasons: dict[int, str],
             residual_rms=_rounded(pl.residual_rms, 9) if pl else None,
             drift_note=pl.drift_note if pl else "",
             av_lag=_rounded(pl.av_lag, 6) if pl else None,
-            av_lag_stderr=_rounded(pl.av_lag_stderr, 6) if pl else None))
+            av_lag_stderr=_rounded(pl.av_lag_stderr, 6) if pl else None,
+            clock=(clocks or {}).get(i)))
     matches = tuple(MatchEntry(
         a=v_.match.a, b=v_.match.b, lag=v_.match.lag, confidence=round(v_.match.confidence, 4),
         method=v_.match.method.value, used=v_.used, residual=v_.residual,
@@ -232,7 +286,7 @@ def build(clips: list[Clip], solution: Solution, *, reasons: dict[int, str],
                     timeline_start=min(p[0] for p in placed) if placed else None,
                     timeline_end=max(p[1] for p in placed) if placed else None,
                     notes=tuple(notes), settings=settings or Settings(),
-                    cameras=camera_entries(entries), pairs=pairs)
+                    cameras=camera_entries(entries), pairs=pairs, wall_clock=wall_clock)
 
 
 def _rounded(value: float | None, digits: int) -> float | None:
@@ -265,6 +319,18 @@ def _known(cls: type, data: dict[str, Any]) -> Any:
     """Build ``cls`` from the fields it knows; newer fields in the document are ignored."""
     names = {f.name for f in fields(cls)}
     return cls(**{k: v for k, v in data.items() if k in names})
+
+
+def _clip_entry(data: dict[str, Any]) -> ClipEntry:
+    entry = _known(ClipEntry, data)
+    clock = data.get("clock")
+    if not clock:
+        return entry
+    c = _known(ClockEntry, clock)
+    return replace(entry, clock=replace(
+        c, region=tuple(c.region), ambiguous=tuple(c.ambiguous),
+        residuals=tuple(tuple(r) for r in c.residuals),
+        segments=tuple(_known(ClockSegment, s) for s in c.segments)))
 
 
 _SCHEMA_FILE = os.path.join(os.path.dirname(__file__), "manifest.schema.json")
@@ -340,12 +406,14 @@ def from_dict(data: Any, *, source: str = "manifest") -> Manifest:
     except UsageError as exc:
         raise ManifestError(f"{source}: settings.{exc.option}: {exc.message}; re-run 'syncam "
                             "align'") from None
-    clips = tuple(_known(ClipEntry, c) for c in data["clips"])
+    clips = tuple(_clip_entry(c) for c in data["clips"])
     cameras = (tuple(CameraEntry(name=str(c["name"]), takes=tuple(int(t) for t in c["takes"]))
                      for c in data["cameras"]) if "cameras" in data else camera_entries(clips))
     if any(not 0 <= t < len(clips) for c in cameras for t in c.takes):
         raise ManifestError(f"{source}: cameras: a camera's take names no clip; re-run 'syncam align'")
+    wall = data.get("wall_clock")
     return Manifest(reference=data["reference"], clips=clips,
+                    wall_clock=WallClock(str(wall["at_zero"]), tuple(wall["from"])) if wall else None,
                     matches=tuple(_known(MatchEntry, m) for m in data["matches"]),
                     timeline_start=data["timeline_start"], timeline_end=data["timeline_end"],
                     notes=tuple(data.get("notes", [])), tool_version=data["tool_version"],

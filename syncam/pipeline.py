@@ -34,6 +34,7 @@ from syncam.sync.takes import reject_overlaps, siblings
 from syncam.types import Clip, Match, Method, Progress, Signature, Solution
 
 if TYPE_CHECKING:
+    from syncam.clock.fit import ClipClock
     from syncam.render.mosaic import RenderOptions, RenderResult
 
 log = logging.getLogger(__name__)
@@ -279,7 +280,10 @@ def align(paths: Sequence[str], *, method: str = config.METHOD, reference: str |
           cameras: Sequence[str] | None = None,
           use_metadata: bool = False,
           drift: str = config.DRIFT,
-          scheduler: str | None = None) -> manifest.Manifest:
+          scheduler: str | None = None,
+          clock: bool = True,
+          clock_groups: Sequence[tuple[str, str]] = (),
+          clock_format: str | None = None) -> manifest.Manifest:
     """Place every clip on one timeline by its sound and/or its motion; return the offsets manifest.
 
     ``method``: "auto" (sound where both clips of a pair have usable sound, motion otherwise), "audio",
@@ -293,9 +297,16 @@ def align(paths: Sequence[str], *, method: str = config.METHOD, reference: str |
     ``drift``: "auto" estimates each clip's clock rate (drift_ppm, sync/drift.py), "off" offsets
     only. ``scheduler``: run the probes, signatures and pair searches as tasks on the Dask cluster
     at this address ("local": one on this machine; needs syncam[dask]); the manifest is the same.
-    Raises MediaError/UsageError/FFmpegError for input that cannot be aligned at all.
+    ``clock``: read the clocks burned into the pictures (syncam/clock) and place by them what
+    nothing heard or seen placed (syncam/sync/clocks.py); ``clock_groups``: (NAME, GLOB) rules naming
+    the clips of one recorder (default: every clock is one wall clock); ``clock_format``: the date
+    order of an ambiguous date ("dmy", "mdy", "ymd"). Raises MediaError/UsageError/FFmpegError for
+    input that cannot be aligned at all.
     """
     method = method.value if isinstance(method, Method) else str(method)
+    if clock:
+        from syncam.clock.read import order_option
+        order_option(clock_format)  # a bad --clock-format fails before anything is decoded
     if drift not in config.DRIFTS:
         raise UsageError(f"unknown drift mode {drift!r}; choose one of {', '.join(config.DRIFTS)}",
                          option="drift")
@@ -407,6 +418,13 @@ def align(paths: Sequence[str], *, method: str = config.METHOD, reference: str |
             confidence=config.METADATA_CONFIDENCE, tolerance=config.METADATA_TOLERANCE,
             overlap_tolerance=config.TAKE_OVERLAP_TOLERANCE)
         reasons.update(prior_reasons)
+    clock_entries: dict[int, manifest.ClockEntry] = {}
+    wall: manifest.WallClock | None = None
+    if clock:
+        solution, clock_entries, wall, clock_reasons, clock_notes = _clocks(
+            clips, solution, clock_groups, clock_format, report, workers)
+        reasons.update(clock_reasons)
+        notes += clock_notes
     lagged = [i for i, p in enumerate(solution.placements) if p is not None and p.av_lag is not None]
     if lagged and solution.reference not in lagged:
         notes.append(f"the reference {clips[solution.reference].name} has no A/V lag of its own (its "
@@ -418,7 +436,8 @@ def align(paths: Sequence[str], *, method: str = config.METHOD, reference: str |
     return manifest.build(clips, solution, reasons=reasons, settings=settings,
                           audio_streams={i: sig.stream for i, sig in audio.items()
                                          if sig.stream is not None},
-                          cameras=cams, notes=notes, pairs=pair_search)
+                          cameras=cams, notes=notes, pairs=pair_search,
+                          clocks=clock_entries, wall_clock=wall)
 
 
 def _index_matches(pool: Pool, clips: list[Clip], audio: Mapping[int, Signature],
@@ -487,6 +506,62 @@ def _covering(placed: list[int], solution: Solution, clips: list[Clip]) -> list[
             spans.append((lo, hi))
             out.append(i)
     return out
+
+
+def _clocks(clips: list[Clip], solution: Solution, rules: Sequence[tuple[str, str]],
+            clock_format: str | None, report: ProgressCallback, workers: int
+            ) -> tuple[Solution, dict[int, manifest.ClockEntry], manifest.WallClock | None,
+                       dict[int, str], list[str]]:
+    """The post-solve clock stage: read every clip's burned-in clock (clips with video; one without
+    a clock costs the find step's few seconds), then place by them (sync/clocks.py)."""
+    from syncam.clock import ocr
+    from syncam.clock import read as clock_read
+    from syncam.clock.parse import iso
+    from syncam.sync import clocks as clocks_mod
+
+    order = clock_read.order_option(clock_format)
+    groups = clock_read.groups([c.path for c in clips], rules)
+    try:
+        ocr.available()
+    except UsageError:
+        if rules or clock_format:
+            raise  # asked for: say what to install
+        return solution, {}, None, {}, [f"clocks burned into the pictures were not read: {ocr.INSTALL}"]
+    wanted = [i for i, c in enumerate(clips) if c.video]
+    readings: list[ClipClock | None] = [None] * len(clips)
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        futures = {pool.submit(clock_read.read_clock, clips[i], order=order): i for i in wanted}
+        for done, fut in enumerate(as_completed(futures)):
+            i = futures[fut]
+            readings[i] = fut.result()
+            report(Progress("clock", done + 1, len(wanted), clips[i].name))
+    names = [c.name for c in clips]
+    placed = clocks_mod.place(solution, readings, groups, [float(c.fps) if c.fps else None
+                                                           for c in clips], names,
+                              contradicts_frames=config.CLOCK_CONTRADICTS_FRAMES,
+                              confidence=config.CLOCK_CONFIDENCE)
+    entries: dict[int, manifest.ClockEntry] = {}
+    for i, c in enumerate(readings):
+        if c is None:
+            continue
+        err = placed.errors.get(i)
+        entries[i] = manifest.ClockEntry(
+            text=c.text, format=c.format, region=c.region, readings=c.readings,
+            rejected=c.rejected, unread=c.unread, utc_at_start=iso(c.segment.clock(0.0), c.dated),
+            rate_ppm=round((c.segment.rate - 1) * 1e6, 2) if c.segment.rate_measured else None,
+            error_s=None if err is None else round(err, 4), ambiguous=c.ambiguous,
+            residuals=c.segment.residuals,
+            segments=tuple(manifest.ClockSegment(
+                start=round(s.start, 4), end=round(s.end, 4), utc_at_start=iso(s.clock(s.start),
+                                                                              c.dated),
+                rate_ppm=round((s.rate - 1) * 1e6, 2) if s.rate_measured else None,
+                readings=s.runs, jump_s=s.jump) for s in c.segments))
+    wall = None
+    if placed.at_zero is not None:
+        dated = readings[placed.wall_from[0]].dated  # type: ignore[union-attr]
+        wall = manifest.WallClock(iso(placed.at_zero, dated),
+                                  tuple(names[i] for i in placed.wall_from))
+    return placed.solution, entries, wall, placed.reasons, list(placed.notes)
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ class Method(str, Enum):
     AUDIO = "audio"
     MOTION = "motion"
     METADATA = "metadata"  # a placement only: from the camera's clock, relative to a sibling take
+    CLOCK = "clock"  # a placement only: from the clock burned into its picture (syncam/clock)
 
 
 @dataclass(frozen=True)

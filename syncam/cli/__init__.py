@@ -207,4 +207,5 @@ from syncam.cli import batch as _batch  # noqa: E402,F401
 from syncam.cli import export as _export  # noqa: E402,F401
 from syncam.cli import render as _render  # noqa: E402,F401
 from syncam.cli import report as _report  # noqa: E402,F401
+from syncam.cli import split as _split  # noqa: E402,F401
 from syncam.cli import view as _view  # noqa: E402,F401

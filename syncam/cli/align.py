@@ -25,7 +25,7 @@ from syncam.cli import (
     warn,
 )
 from syncam.cli.render import summary
-from syncam.errors import MediaError
+from syncam.errors import MediaError, UsageError
 
 if TYPE_CHECKING:
     from syncam.manifest import Manifest
@@ -125,6 +125,14 @@ def manifest_table(m: Manifest) -> str:
     return "\n".join(lines)
 
 
+def _clock_rule(text: str) -> tuple[str, str]:
+    """``--clock NAME=GLOB`` -> (NAME, GLOB)."""
+    name, sep, pattern = text.partition("=")
+    if not sep or not name.strip() or not pattern:
+        raise UsageError(f"--clock {text!r}: give NAME=GLOB, e.g. --clock 'dvr1=cctv/cam*.mp4'")
+    return name.strip(), pattern
+
+
 def _expand_clips(given: tuple[str, ...], camera_rules: tuple[str, ...]
                   ) -> tuple[tuple[str, ...], list[str] | None]:
     """CLIPS with each event folder replaced by its media files, and each clip's camera from
@@ -194,12 +202,20 @@ def _expand_clips(given: tuple[str, ...], camera_rules: tuple[str, ...]
               "as tasks on a Dask distributed cluster (tcp://host:8786), or 'local' to start one on "
               "this machine. The clips must be readable at the same paths on every worker. Needs "
               "syncam[dask].")
+@click.option("--clock", "clock_rules", multiple=True, metavar="NAME=GLOB",
+              help="Clips matching GLOB show the clock of one recorder NAME (they share its error); "
+                   "repeatable. Default: every clock burned into a picture is one wall clock.")
+@click.option("--clock-format", type=click.Choice(["dmy", "mdy", "ymd"]),
+              help="Date order of burned-in clocks whose dates read both ways (03/04/2017); by "
+                   "default decided from the readings, or reported ambiguous.")
+@click.option("--no-clock", is_flag=True, help="Ignore clocks burned into the pictures.")
 @handle_errors
 def align_cmd(clips: tuple[str, ...], reference: str | None, method: str,
               max_offset: float | None, min_confidence: float, output: str, as_json: bool,
               render_to: str | None, report_to: str | None, no_cache: bool, cache_dir: str | None,
               audio_streams: tuple[str, ...], camera_rules: tuple[str, ...], export_to: str | None,
-              relative: bool, use_metadata: bool, drift: str, scheduler: str | None) -> None:
+              relative: bool, use_metadata: bool, drift: str, scheduler: str | None,
+              clock_rules: tuple[str, ...], clock_format: str | None, no_clock: bool) -> None:
     """Find where every clip sits on one timeline and write the offsets manifest.
 
     CLIPS are files, or an event folder: its media files are one camera each, and each sub-folder
@@ -218,6 +234,7 @@ def align_cmd(clips: tuple[str, ...], reference: str | None, method: str,
     from syncam.pipeline import align_then_render
 
     audio_stream = _audio_stream_option(audio_streams)
+    clock_groups = [_clock_rule(r) for r in clock_rules]
     clips, cameras = _expand_clips(clips, camera_rules)
     target = check_writable(output, inputs=clips)
     if export_to is not None:  # a bad timeline path or format fails now, not after the alignment
@@ -259,7 +276,9 @@ def align_cmd(clips: tuple[str, ...], reference: str | None, method: str,
                                  progress=bar, method=method, reference=reference,
                                  max_offset=max_offset, min_confidence=min_confidence,
                                  audio_stream=audio_stream, cache=cache, cameras=cameras,
-                                 use_metadata=use_metadata, drift=drift, scheduler=scheduler)
+                                 use_metadata=use_metadata, drift=drift, scheduler=scheduler,
+                                 clock=not no_clock, clock_groups=clock_groups,
+                                 clock_format=clock_format)
     finally:
         bar.close()
     if done.render_error is not None:

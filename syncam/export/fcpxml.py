@@ -115,16 +115,21 @@ def to_fcpxml(plan: Plan) -> str:
     ends = [end(t) for _, _, t in placed]
     length = -(-max(ends, default=Fraction(0)) // frame)  # whole timeline frames
     project = ET.SubElement(event, "project", name=plan.name)
+    # the wall clock's time of day at frame 0 (burned-in clocks) as the start timecode; the spine
+    # counts from it
+    tc_start = _t(plan.start_frames * frame)
     sequence = ET.SubElement(project, "sequence", format=seq_format, duration=_t(length * frame),
-                             tcStart="0s", tcFormat="NDF")
+                             tcStart=tc_start, tcFormat="NDF")
     spine = ET.SubElement(sequence, "spine")
-    # the primary storyline: gaps end to end, one starting at (or just before) each take
+    # the primary storyline: gaps end to end from the start timecode, one starting at (or just
+    # before) each take
     anchors = {t.index: _anchor(t.start, plan.rate) for _, _, t in placed}
     bounds = sorted({0, *anchors.values()})
     gaps = {}
     for b, nxt in zip(bounds, [*bounds[1:], max(length, bounds[-1] + 1)]):
-        gaps[b] = ET.SubElement(spine, "gap", name="synchronized", offset=_t(b * frame),
-                                start="0s", duration=_t((nxt - b) * frame))
+        gaps[b] = ET.SubElement(spine, "gap", name="synchronized",
+                                offset=_t((plan.start_frames + b) * frame), start="0s",
+                                duration=_t((nxt - b) * frame))
     for lane, track, take in placed:
         # the gap the take starts in (a later take's gap may start between its own anchor and it)
         b = max(x for x in bounds if x <= take.start)

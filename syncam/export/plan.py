@@ -56,6 +56,9 @@ class Plan:
     rate: Fraction  # the timeline's exact frame rate
     origin: float  # manifest time (seconds) of timeline frame 0
     tracks: tuple[Track, ...]
+    # the timeline's start timecode: the wall clock's time of day at frame 0 (burned-in clocks,
+    # manifest wall_clock), in whole frames; 0 without one
+    start_frames: int = 0
 
 
 def timeline_rate(m: Manifest) -> Fraction:
@@ -123,4 +126,17 @@ def plan(m: Manifest, *, name: str, relative_to: str | None = None,
             row.append(t)
             at = t.start + t.length + _frames(config.EXPORT_UNPLACED_GAP, rate)
         tracks.append(Track(config.EXPORT_UNPLACED_TRACK, tuple(row), False))
-    return Plan(name=name, rate=rate, origin=origin, tracks=tuple(tracks))
+    return Plan(name=name, rate=rate, origin=origin, tracks=tuple(tracks),
+                start_frames=start_frames(m, origin, rate))
+
+
+def start_frames(m: Manifest, origin: float, rate: Fraction) -> int:
+    """The wall clock's time of day at manifest time ``origin`` in whole frames of ``rate`` (a
+    timeline's start timecode); 0 when the manifest has no wall clock."""
+    if m.wall_clock is None:
+        return 0
+    text = m.wall_clock.at_zero
+    clock = text.split("T", 1)[1] if "T" in text else text
+    h, mi, sec = clock.rstrip("Z").split(":")
+    tod = (int(h) * 3600 + int(mi) * 60 + float(sec) + origin) % 86400
+    return round(Fraction(tod).limit_denominator(1000) * rate)

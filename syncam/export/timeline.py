@@ -53,11 +53,12 @@ def _track(otio: Any, track: Track, plan: Plan, kind: str, native: bool, media_r
 
 
 def to_otio(plan: Plan, *, native: bool = True, media_rates: bool = False) -> Any:
-    """The OTIO Timeline of ``plan``; global start 0 = the manifest's ``timeline_start``."""
+    """The OTIO Timeline of ``plan``; its global start (timecode) is the wall clock's time of day at
+    the manifest's ``timeline_start`` when burned-in clocks gave one, else 0."""
     import opentimelineio as otio  # the optional extra: imported only when exporting
 
     tl = otio.schema.Timeline(name=plan.name)
-    tl.global_start_time = otio.opentime.RationalTime(0, float(plan.rate))
+    tl.global_start_time = otio.opentime.RationalTime(plan.start_frames, float(plan.rate))
     tl.metadata["syncam"] = {"timeline_start": plan.origin, "frame_rate": str(plan.rate)}
     for track in plan.tracks:
         if track.has_video or not track.has_audio:

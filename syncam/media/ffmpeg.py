@@ -393,6 +393,31 @@ def read_gray_frames(args: Sequence[str], width: int, height: int, *, what: str,
     _check(code, _tail(b"\n".join(reader.problems)), what, _suspect(args))
 
 
+# --- a region of the picture, grey (burned-in clocks) ------------------------------------------------
+
+def region_frames_args(path: str, stream: int, box: tuple[int, int, int, int] | None = None, *,
+                       start: float | None = None, duration: float | None = None) -> list[str]:
+    """Decode video stream ``stream`` and keep only ``box`` = (x, y, w, h) of each frame (the whole
+    frame when None), in 8-bit grey at its own resolution, from ``start`` (seconds from the file's
+    start, an input seek) for ``duration`` seconds. The crop runs in ffmpeg's filter graph, so only
+    the region's bytes cross the pipe; every frame is written once with its presentation time logged
+    (container clock), as :func:`gray_frames_args` does. Read it with :func:`read_gray_frames`.
+    """
+    args = [find_binary("ffmpeg"), "-nostdin", "-hide_banner", "-nostats", "-v", "level+info",
+            "-copyts"]
+    if start is not None and start > 0:
+        args += ["-ss", f"{start:.6f}"]
+    if duration is not None:
+        args += ["-t", f"{duration:.6f}"]
+    graph = f"[0:{stream}]format=gray,"  # grey first: a crop of 4:2:0 would round to even pixels
+    if box is not None:
+        x, y, w, h = box
+        graph += f"crop={w}:{h}:{x}:{y}:exact=1,"
+    graph += "showinfo=checksum=0[v]"
+    return args + ["-i", path, "-filter_complex", graph, "-map", "[v]", "-fps_mode", "passthrough",
+                   "-flush_packets", "0", "-f", "rawvideo", "-pix_fmt", "gray", "pipe:"]
+
+
 # --- encoders ------------------------------------------------------------------------------------------
 
 _ENCODERS: dict[str, frozenset[str]] = {}
@@ -514,3 +539,120 @@ def proxy_args(path: str, output: str, *, video_stream: int | None, audio_stream
     if audio_stream is not None:
         args += ["-map", f"0:{audio_stream}", "-c:a", "aac", "-b:a", audio_bitrate]
     return args + ["-map_metadata", "-1", "-movflags", "+faststart", "-f", "mp4", output]
+
+
+# --- syncam split: one scan of a release, and its shots written as files ---------------------------
+
+def scan_args(path: str, stream: int, width: int, height: int, *, crop_limit: float) -> list[str]:
+    """Decode video stream ``stream`` once for ``syncam split``: every frame (``-fps_mode
+    passthrough``, container clock with ``-copyts``) scaled to ``width`` x ``height`` BGR on stdout;
+    on stderr each frame's time (``showinfo``) and its black-bar box (``cropdetect`` on the full
+    frame, recomputed every frame: ``reset=1``, none skipped; ``limit`` is the black level, 0-1)."""
+    chain = (f"[0:{stream}]cropdetect=limit={crop_limit}:round=2:reset=1:skip=0,"
+             f"scale={width}:{height}:flags=area,format=bgr24,showinfo=checksum=0[v]")
+    return [find_binary("ffmpeg"), "-nostdin", "-hide_banner", "-nostats", "-v", "level+info",
+            "-copyts", "-i", path, "-filter_complex", chain, "-map", "[v]",
+            "-fps_mode", "passthrough", "-f", "rawvideo", "-pix_fmt", "bgr24",
+            "-flush_packets", "0", "pipe:"]
+
+
+_CROPDETECT = re.compile(rb"\[Parsed_cropdetect_\d+ @ [^\]]*\] \[info\] .*crop=(\d+):(\d+):(\d+):(\d+)")
+
+
+class _ScanLog(_StderrTimes):
+    """:class:`_StderrTimes` that also keeps each frame's cropdetect box (w, h, x, y)."""
+
+    def __init__(self, pipe: Any) -> None:
+        super().__init__(pipe)
+        self.crops: list[tuple[int, int, int, int]] = []
+
+    def run(self) -> None:
+        lines = self.pipe
+        self.pipe = (line for line in lines if not self._crop(line))
+        super().run()
+
+    def _crop(self, line: bytes) -> bool:
+        found = _CROPDETECT.search(line)
+        if found:
+            w, h, x, y = (int(v) for v in found.groups())
+            self.crops.append((w, h, x, y))
+        return found is not None
+
+
+def scan(path: str, stream: int, width: int, height: int, *, crop_limit: float,
+         on_block: Callable[[np.ndarray, np.ndarray], None], block: int = 128
+         ) -> list[tuple[int, int, int, int]]:
+    """Run :func:`scan_args`; hand each block of (frames (k, height, width, 3) uint8 BGR, times in
+    seconds) to ``on_block`` as it is decoded; return every frame's black-bar box (w, h, x, y) in
+    the full frame. Memory stays at one block."""
+    args = scan_args(path, stream, width, height, crop_limit=crop_limit)
+    frame_bytes = width * height * 3
+    reader: _ScanLog | None = None
+
+    def join_reader() -> None:
+        if reader is not None:
+            reader.join(timeout=5)
+
+    with _spawn(args, stderr=subprocess.PIPE, before_close=join_reader) as proc:
+        reader = _ScanLog(proc.stderr)
+        reader.start()
+        stdout = cast(io.BufferedReader, proc.stdout)
+        while True:
+            buf = np.empty(block * frame_bytes, dtype=np.uint8)
+            filled = 0
+            while filled < buf.nbytes:
+                n = stdout.readinto(buf.data[filled:])
+                if not n:
+                    break
+                filled += n
+            k = filled // frame_bytes
+            if k:
+                reader.wait_for(k)
+                with reader.cond:
+                    times = reader.times[:k]
+                    del reader.times[:k]
+                times += [math.nan] * (k - len(times))
+                on_block(buf[: k * frame_bytes].reshape(k, height, width, 3),
+                         np.asarray(times, float))
+            if filled < buf.nbytes:
+                break
+        code = proc.wait()
+        reader.join()
+    _check(code, _tail(b"\n".join(reader.problems)), path, _suspect(args))
+    return reader.crops
+
+
+def shot_args(path: str, out: str, *, seek: float, lead: float, duration: float, frames: int,
+              crop: tuple[int, int, int, int] | None, audio: bool, crf: int, preset: str,
+              audio_bitrate: str, grab: tuple[Sequence[int], int, int] | None = None) -> list[str]:
+    """Write one shot of ``path`` to ``out`` (MP4, H.264 + AAC), frame-accurately.
+
+    ``-ss seek`` before the input is an exact seek when re-encoding (frames before it are decoded
+    and dropped): ``seek`` is a little before the shot's first frame (its time rounded by ffmpeg's
+    log must not fall after it), which is ``lead`` seconds later. The picture then starts at that
+    frame, and the sound is trimmed by ``lead`` so that it starts there too. ``frames`` video frames
+    and ``duration`` seconds of sound are kept; ``-fps_mode passthrough`` keeps every frame with its
+    own time (a 12.5 fps camera shown at 25 fps keeps its repeated frames). ``crop`` (w, h, x, y)
+    removes the black bars; ``audio`` False writes no sound. ``grab`` = (frame numbers in the shot,
+    width, height): those frames of the cropped picture also go to stdout, grey and scaled, from
+    the same decode."""
+    chain = "" if crop is None else "crop={}:{}:{}:{},".format(*crop)
+    graph = f"[0:v:0]{chain}null[enc]"
+    if grab is not None:
+        picks, width, height = grab
+        which = "+".join(f"eq(n\\,{p})" for p in picks)
+        graph = (f"[0:v:0]{chain}split[enc][g];[g]select='{which}',"
+                 f"scale={width}:{height}:flags=area,format=gray[grab]")
+    args = [find_binary("ffmpeg"), "-nostdin", "-hide_banner", "-v", "error", "-y",
+            "-ss", f"{seek:.6f}", "-i", path, "-filter_complex", graph, "-map", "[enc]",
+            "-frames:v", str(frames), "-fps_mode", "passthrough", "-c:v", "libx264",
+            "-preset", preset, "-crf", str(crf), "-pix_fmt", "yuv420p"]
+    if audio:
+        args += ["-map", "0:a:0", "-af", f"atrim=start={lead:.6f},asetpts=PTS-STARTPTS",
+                 "-c:a", "aac", "-b:a", audio_bitrate]
+    args += ["-t", f"{duration:.6f}", "-f", "mp4", "-movflags", "+faststart", out]
+    if grab is not None:
+        args += ["-map", "[grab]", "-fps_mode", "passthrough", "-frames:v", str(len(grab[0])),
+                 "-f", "rawvideo", "-pix_fmt", "gray", "pipe:"]
+    return args
+

@@ -10,6 +10,7 @@ is trimmed or delayed to the sample, padded with silence to the window's length,
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -64,6 +65,9 @@ class Plan:
     font: str | None = None  # None: no text at all
     labels: bool = True
     clock: bool = False
+    # the wall-clock time (POSIX seconds) at timeline 0, from burned-in clocks (manifest wall_clock):
+    # the clock then shows the date and time of day with milliseconds; None: timeline time
+    wall_zero: float | None = None
     faststart: bool = True  # mp4/mov: index at the front, so players start before the download ends
 
     @property
@@ -302,7 +306,14 @@ def build_args(plan: Plan, output: str, *, cmd: str = "ffmpeg") -> list[str]:
     video = video.filter("trim", end_frame=plan.frames)
     if plan.clock and plan.font:
         size = max(12, m.height // 18)
-        video = video.drawtext(text=f"%{{pts:hms:{_num(plan.start)}}}", escape_text=False,
+        text = f"%{{pts:hms:{_num(plan.start)}}}"
+        if plan.wall_zero is not None:  # date and time of day (colons between expansions), ms
+            base = plan.wall_zero + plan.start
+            frac = base - math.floor(base)
+            text = (f"%{{pts:gmtime:{_num(base)}:%Y-%m-%d %H}}:%{{pts:gmtime:{_num(base)}:%M}}:"
+                    f"%{{pts:gmtime:{_num(base)}:%S}}.%{{eif:mod(floor((t+{_num(frac)})*1000)"
+                    ",1000):d:3}")
+        video = video.drawtext(text=text, escape_text=False,
                                fontfile=plan.font, fontsize=size, fontcolor="white", box=1,
                                boxcolor="black@0.6", boxborderw=max(2, size // 4),
                                x="(w-text_w)/2", y=f"h-text_h-{size // 2}")

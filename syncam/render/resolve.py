@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from fractions import Fraction
 
 from syncam import config
@@ -254,5 +255,13 @@ def plan(m: Manifest, output: str, options: RenderOptions = RenderOptions(), *,
     return Plan(sources=tuple(sources), mosaic=geometry, fps=fps, start=start, duration=end - start,
                 vcodec=vcodec, acodec=acodec, crf=crf, preset=preset,
                 audio_bitrate=options.audio_bitrate, font=font, labels=options.labels,
-                clock=options.clock, faststart=ext in (".mp4", ".m4v", ".mov")), warnings
+                clock=options.clock, wall_zero=_wall_zero(m),
+                faststart=ext in (".mp4", ".m4v", ".mov")), warnings
+
+
+def _wall_zero(m: Manifest) -> float | None:
+    """The manifest's wall clock at timeline 0 as POSIX seconds (None: none, or a time of day only)."""
+    if m.wall_clock is None or "T" not in m.wall_clock.at_zero:
+        return None
+    return datetime.fromisoformat(m.wall_clock.at_zero.replace("Z", "+00:00")).timestamp()
 

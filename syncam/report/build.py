@@ -20,6 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import cv2
 import numpy as np
 
 from syncam import __version__, config, manifest
@@ -117,6 +118,27 @@ def _frames(clip: Clip, entry: dict[str, Any], times: list[float],
         for row, frame in zip(rows, got):
             out[row] = frame
     return out
+
+
+def _clock_view(clip: Clip, entry: dict[str, Any], plots: Any) -> dict[str, Any]:
+    """A clip's burned-in clock for the page: the crop of its text (the first second, grey, as
+    align read it) beside its reading, and its fitted line's residuals."""
+    c = entry["clock"]
+    crop = None
+    x, y, w, h = c["region"]
+    if clip.video and w > 0 and h > 0:
+        pad = max(2, h // 2)
+        box = (max(0, x - pad), max(0, y - pad), w + 2 * pad, h + 2 * pad)
+        fw, fh = _display(clip)
+        box = (box[0], box[1], min(box[2], fw - box[0]), min(box[3], fh - box[1]))
+        args = ffmpeg.region_frames_args(clip.path, clip.video[0].index, box, duration=0.5)
+        first = [frames[0] for frames, _ in ffmpeg.read_gray_frames(args, box[2], box[3],
+                                                                     what=clip.path)]
+        if first:
+            grey = cv2.resize(first[0], None, fx=2, fy=2, interpolation=cv2.INTER_NEAREST)
+            crop = _data_uri(sheet.png(cv2.cvtColor(grey, cv2.COLOR_GRAY2RGB)))
+    return {"name": entry["name"], "clock": c, "crop": crop,
+            "line": _data_uri(plots.clock_line([tuple(r) for r in c.get("residuals", [])]))}
 
 
 def _sound(name: str, sig: Signature, offset: float, event: float, plots: Any) -> Any:
@@ -248,6 +270,7 @@ def report(source: str | manifest.Manifest, output: str, *, manifest_path: str |
             [e["name"] for e in entries], placed,
             [plots.Edge(x["a"], x["b"], x["confidence"], x["used"], x["method"]) for x in matches]))
         frames = [job.result() for job in frame_jobs]
+        clocks = [_clock_view(clips[i], e, plots) for i, e in enumerate(entries) if e.get("clock")]
     except BaseException:
         pool.shutdown(wait=False, cancel_futures=True)
         raise
@@ -277,7 +300,8 @@ def report(source: str | manifest.Manifest, output: str, *, manifest_path: str |
         sheet_png=sheet_png, sound_png=sound_png, event=event, times=times,
         columns=[entries[i]["name"] for i in columns], min_confidence=min_conf,
         names=[e["name"] for e in entries], zoom=config.REPORT_ZOOM,
-        wave_ms=config.REPORT_WAVE_SPAN * 1000)
+        wave_ms=config.REPORT_WAVE_SPAN * 1000, clocks=clocks,
+        wall_clock=doc.get("wall_clock"))
     write_text(target, html, inputs=inputs)
     return ReportResult(output=target, instants=tuple(times), columns=tuple(columns), cell=cell,
                         curves=sum(v["figure"] is not None for v in views), event=event)

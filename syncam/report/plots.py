@@ -429,3 +429,18 @@ def sound(event: float, sounds: Sequence[Sound]) -> bytes:
     _legend(img, 58, 52, [(s.name[:30], PALETTE[k % len(PALETTE)], "solid")
                           for k, s in enumerate(sounds)])
     return _png(img)
+
+
+def clock_line(residuals: Sequence[tuple[float, float]]) -> bytes:
+    """A burned-in clock's fitted line: each turnover's residual (clock read minus the line, ms)
+    against clip time; a clock read right sits within a frame of zero."""
+    img = _canvas(420, 160)
+    ts = np.array([t for t, _ in residuals], float)
+    rs = np.array([r * 1000 for _, r in residuals], float)
+    reach = max(5.0, float(np.max(np.abs(rs))) * 1.2) if rs.size else 5.0
+    ax = Axes(img, (60, 28, 340, 90), _span(ts) if ts.size else (0.0, 1.0), (-reach, reach))
+    ax.hline(0.0, GREY)
+    for t, r in zip(ts, rs):
+        cv2.circle(img, (int(ax.px(t)), int(ax.py(r))), 2, PALETTE[0], -1, cv2.LINE_AA)
+    ax.frame(xlabel="clip time s", ylabel="residual ms")
+    return _png(img)

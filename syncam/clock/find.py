@@ -1,0 +1,166 @@
+"""Where a burned-in clock is: the pixels that change once a second, and the line of text around them.
+
+Fed a few seconds of grey frames, :class:`Finder` marks, per frame-to-frame step, the pixels whose
+brightness jumps by more than a level. A moving background changes almost every step, a still one
+and static text almost never; the seconds digit changes only when the second turns over: a few times
+in a few seconds, together, about one second apart. The densest cluster of such pixels whose changes
+fall on steps one second apart is the seconds digit; the text line is the band of rows around it,
+reaching far enough left and right for a date, a weekday and AM/PM. Numpy and OpenCV on arrays; the
+frames come from :mod:`syncam.clock.read`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+Box = tuple[int, int, int, int]  # x, y, w, h in frame pixels
+
+
+@dataclass(frozen=True)
+class Found:
+    """A clock's seconds digit and the band of the frame to read its text from."""
+
+    digit: Box
+    band: Box
+    turnovers: tuple[float, ...]  # times of the frames that showed a new second
+
+
+class Finder:
+    """Accumulates frame-to-frame changes; :meth:`result` says where the clock is, if anywhere."""
+
+    def __init__(self, level: int, lag: float = 0.07) -> None:
+        self.level = level
+        # each frame is compared with the one ``lag`` seconds (at least one frame) before: a heavily
+        # compressed digit is drawn in over two or three frames, each changing it less than level
+        self.lag = lag
+        self.frames_back = 1
+        self.prev: np.ndarray | None = None
+        self.count: np.ndarray | None = None
+        self.masks: list[np.ndarray] = []  # per step, the changed pixels packed 8 to a byte per row
+        self.times: list[float] = []  # time of each step's later frame
+        self.first: float | None = None
+        self.recent: deque[tuple[float, np.ndarray]] = deque(maxlen=32)  # the last frames read
+
+    def feed(self, frames: np.ndarray, times: np.ndarray) -> None:
+        for frame, t in zip(frames, times):
+            if self.prev is None:
+                self.first = float(t)
+                self.count = np.zeros(frame.shape, np.uint16)
+            else:
+                if len(self.times) == 0:
+                    self.frames_back = max(1, int(round(self.lag / max(t - self.first, 1e-3))))
+                back = self.frames_back
+                before = self.recent[-back][1] if len(self.recent) >= back else self.prev
+                changed = cv2.absdiff(frame, before) > self.level
+                self.count += changed  # type: ignore[operator,misc]
+                self.masks.append(np.packbits(changed, axis=1))
+                self.times.append(float(t))
+            self.prev = frame.copy()
+            self.recent.append((float(t), self.prev))
+
+    @staticmethod
+    def _changes(packed: np.ndarray, x: int, y: int, w: int, h: int) -> np.ndarray:
+        """(steps, h, w) booleans: which pixels of the box changed at each step of ``packed``."""
+        b0, b1 = x // 8, (x + w + 7) // 8
+        cut = packed[:, y:y + h, b0:b1]
+        return np.unpackbits(cut, axis=2)[:, :, x - b0 * 8: x - b0 * 8 + w].astype(bool)
+
+    def still(self, box: Box, since: float, until: float = np.inf) -> np.ndarray | None:
+        """The median of ``box`` over the last frames read from time ``since`` until before
+        ``until`` (one second of a clock: its moving background and compression noise averaged
+        away)."""
+        x, y, w, h = box
+        held = [f[y:y + h, x:x + w] for t, f in self.recent if since <= t < until]
+        return np.median(np.stack(held), axis=0).astype(np.uint8) if held else None
+
+    def candidates(self, *, left: float, right: float, margin: float, most_found: int = 5,
+                   min_height: int = 5) -> list[Found]:
+        """Where the clock may be, most likely first (an OCR read tells which is). The band reaches
+        ``left`` and ``right`` digit heights beyond the seconds digit and ``margin`` heights above
+        and below it.
+
+        For each phase of the second (one bin per frame step), a pixel is a candidate when at least
+        two of its changes fall at that phase and they are at least 40% of all its changes (behind
+        see-through text the ground still moves while the digit does not cover it). The clock's
+        pixels cluster into a digit-sized blob; a moving background gives scattered pixels or large
+        blobs.
+        """
+        if self.count is None or len(self.times) < 4 or self.first is None:
+            return []
+        span = self.times[-1] - self.first
+        if span < 1.5:
+            return []
+        times = np.array(self.times)
+        step = float(np.median(np.diff([self.first, *self.times])))
+        height, width = self.count.shape
+        n = len(self.masks)
+        bins = max(4, int(round(1 / step)))
+        which = (np.round((times % 1.0) * bins).astype(int)) % bins
+        per_bin = np.zeros((bins, height, width), np.uint8)
+        for k in range(n):
+            per_bin[which[k]] += np.unpackbits(self.masks[k], axis=1)[:, :width]
+        count = self.count.astype(np.int32)
+        packed = np.stack(self.masks)
+        need = max(2, math.floor(span))  # a phase of the second recurs this often in the span
+        scored: list[tuple[float, Found]] = []
+        for b in range(bins):
+            in_bin = np.flatnonzero(np.isin(which, [(b - 1) % bins, b, (b + 1) % bins]))
+            near = packed[in_bin]
+            total = (per_bin[b].astype(np.int32) + per_bin[(b - 1) % bins]
+                     + per_bin[(b + 1) % bins])
+            cand = ((total >= 2) & (4 * total >= count)).astype(np.uint8)
+            if int(cand.sum()) < 12:
+                continue
+            grown = cv2.dilate(cand, np.ones((3, 3), np.uint8))
+            k_, labels, stats, _ = cv2.connectedComponentsWithStats(grown, connectivity=8)
+            weight = np.bincount(labels[cand > 0], minlength=k_)
+            for i in range(1, k_):
+                x, y, w, h = (int(stats[i, c]) for c in (cv2.CC_STAT_LEFT, cv2.CC_STAT_TOP,
+                                                          cv2.CC_STAT_WIDTH, cv2.CC_STAT_HEIGHT))
+                if (weight[i] < 12 or h < min_height or h > height // 6 or w > 3 * h
+                        or w < h // 4):
+                    continue
+                mine = (labels[y:y + h, x:x + w] == i) & (cand[y:y + h, x:x + w] > 0)
+                changes = self._changes(near, x, y, w, h) & mine
+                share = changes.sum(axis=(1, 2)) / max(1, int(mine.sum()))
+                turns = in_bin[share >= 0.3]
+                turns = np.array([k for j, k in enumerate(turns)  # one a second
+                                  if j == 0 or times[k] - times[turns[j - 1]] > 0.5], int)
+                gaps = np.diff(times[turns])
+                if len(turns) < need or np.any(np.abs(gaps - 1) > max(0.1, 1.5 * step)):
+                    continue
+                changes = self._changes(packed, x, y, w, h) & mine
+                share = changes.sum(axis=(1, 2)) / max(1, int(mine.sum()))
+                digit = changes[turns].sum(axis=0) >= 2
+                if int(digit.sum()) < 8:
+                    continue
+                ys, xs = np.nonzero(digit)
+                dx, dy = x + int(xs.min()), y + int(ys.min())
+                dw, dh = int(xs.max() - xs.min()) + 1, int(ys.max() - ys.min()) + 1
+                if dh < min_height or not 0.3 * dh <= dw <= 1.6 * dh:
+                    continue
+                pad = math.ceil(margin * dh)
+                bx0 = max(0, dx - math.ceil(left * dh))
+                bx1 = min(width, dx + dw + math.ceil(right * dh))
+                by0, by1 = max(0, dy - pad), min(height, dy + dh + pad)
+                found = Found(digit=(dx, dy, dw, dh), band=(bx0, by0, bx1 - bx0, by1 - by0),
+                              turnovers=tuple(float(self.times[k]) for k in turns))
+                others = np.ones(n, bool)
+                others[turns] = False
+                # the digit changes at its turnovers and (nearly) never between them
+                score = float(share[turns].mean()) - 10 * float(share[others].mean())
+                scored.append((score, found))
+        scored.sort(key=lambda p: -p[0])
+        out: list[Found] = []
+        for _, f in scored:  # one per place: the same digit is found from neighbouring phases
+            if all(abs(f.digit[0] - o.digit[0]) > o.digit[3] or abs(f.digit[1] - o.digit[1])
+                   > o.digit[3] for o in out):
+                out.append(f)
+            if len(out) == most_found:
+                break
+        return out

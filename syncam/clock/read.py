@@ -1,0 +1,449 @@
+"""One clip's burned-in clock, end to end: find it, decode only its line, read each second, fit.
+
+1. :class:`~syncam.clock.find.Finder` on the first seconds at full resolution (a clip without a clock
+   costs only that);
+2. the line of text around the seconds digit, cropped and grey in ffmpeg, for the whole clip when it
+   is short, else in windows spread over it (and between two windows that disagree, to find a jump);
+3. each run of frames showing one second is read on its median (moving background and compression
+   noise average out): OCR for the first seconds and for digits not seen yet, the clip's own glyph
+   templates for the rest;
+4. :func:`~syncam.clock.fit.fit`: the clock's rules, segments, the line.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import logging
+import os
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime, timezone
+
+import cv2
+import numpy as np
+
+from syncam import config
+from syncam.clock import ocr, seconds
+from syncam.clock.find import Finder, Found
+from syncam.clock.fit import ClipClock, Run, fit, placing_segment, unwrap_days
+from syncam.clock.glyphs import Glyphs, Slot
+from syncam.clock.parse import ORDER_NAMES, Stamp, decide, normalise, parse
+from syncam.errors import MediaError, UsageError
+from syncam.media import ffmpeg
+from syncam.types import Clip
+
+log = logging.getLogger(__name__)
+
+_PAD = 12  # pixels of border around a line given to Tesseract
+
+
+class NoClock(Exception):
+    """The place on trial shows no date/time (raised while reading, to stop decoding)."""
+
+
+class _Reader:
+    """Reads the runs of one clip's clock line, window after window."""
+
+    def __init__(self, found: Found) -> None:
+        bx, by, _, _ = found.band
+        dx, dy, dw, dh = found.digit
+        self.found = found
+        self.unit = (dx - bx, dy - by, dw, dh)
+        self.scale = config.CLOCK_GLYPH_HEIGHT / dh
+        self.glyphs: Glyphs | None = None
+        self.invert: bool | None = None
+        self.ocr_reads = 0
+        self.first_text: str | None = None
+        self.text_box: tuple[float, float, float, float] | None = None  # in the scaled band
+        self.runs: list[tuple[float, float, Stamp | None]] = []
+        self.phase: float | None = None  # clip time modulo 1 at which the seconds turn over
+        self.stretch = 0  # the first run of the stretch being read
+        self.inferred = 0  # seconds whose new glyphs the clock's rules named (see _infer)
+        self.sure = False  # the second expected is backed by two agreeing readings
+        self.on_trial = False  # found, but no still of it read as a date/time yet
+        # the first OCR reads: (image, stamp, text, characters, clip time of its first frame)
+        self.boot: list[tuple[np.ndarray, Stamp, str, list[ocr.Char], float]] = []
+
+    # --- OCR ------------------------------------------------------------------------------------
+    def _ocr(self, image: np.ndarray) -> tuple[Stamp, str, list[ocr.Char]] | None:
+        """Tesseract's reading of a scaled line (text made black on white, and the line's own grey
+        if that fails), or None when it reads no date/time."""
+        if self.ocr_reads >= config.CLOCK_OCR_BUDGET:
+            return None
+        hi, mid, lo = np.percentile(image, [99, 50, 1])
+        for invert in ([self.invert] if self.invert is not None else [True, False]):
+            level = hi - 0.5 * (hi - mid) if invert else lo + 0.5 * (mid - lo)
+            ink = (image >= level) if invert else (image <= level)
+            binary = np.where(ink, 0, 255).astype(np.uint8)
+            grey = 255 - image if invert else image
+            for k, shown in enumerate((binary, grey)):
+                shown = cv2.copyMakeBorder(shown, _PAD, _PAD, _PAD, _PAD, cv2.BORDER_REPLICATE)
+                for digits_only in (False, True):
+                    if self.ocr_reads >= config.CLOCK_OCR_BUDGET:
+                        return None
+                    self.ocr_reads += 1
+                    chars = ocr.read_line(shown, digits_only=digits_only)
+                    text = normalise("".join(c.text for c in chars))
+                    stamp = parse(text) if len(text) == len(chars) else None
+                    if stamp is not None:
+                        self.invert = invert
+                        return stamp, text[stamp.start:stamp.end], chars[stamp.start:stamp.end]
+                    if sum(ch.isdigit() for ch in text) < 8:
+                        break  # too few digits for a date and time: no second read
+                if k == 0 and sum(ch.isdigit() for ch in text) < 4:
+                    break  # not even digits on the clean line: the grey one will not do better
+        return None
+
+    def _setup(self, text: str, chars: list[ocr.Char]) -> None:
+        stamp = parse(text)
+        assert stamp is not None
+        time_at = text.find(f"{stamp.minute:02d}") - 3  # where HH:MM:SS starts, near enough
+        # each character's cell reaches halfway to its neighbours' ink: the centre of a digit's
+        # cell, not of its ink, is where any digit of a tabular font is drawn (a "1" is narrow)
+        bounds = []
+        for i, c in enumerate(chars):
+            prev = chars[i - 1] if i > 0 and text[i - 1] != " " else None
+            nxt = chars[i + 1] if i + 1 < len(chars) and text[i + 1] != " " else None
+            left = (prev.x1 + c.x0) / 2 if prev is not None else None
+            right = (c.x1 + nxt.x0) / 2 if nxt is not None else None
+            bounds.append((left, right))
+        cells = [r - lf for (lf, r), ch in zip(bounds, text) if ch.isdigit() and lf is not None
+                 and r is not None]
+        width = float(np.median(cells)) if cells else float(
+            max(c.x1 - c.x0 for ch, c in zip(text, chars) if ch.isdigit()))
+        slots = []
+        for i, (ch, c) in enumerate(zip(text, chars)):
+            left, right = bounds[i]
+            centre = ((left + right) / 2 if left is not None and right is not None else
+                      left + width / 2 if left is not None else
+                      right - width / 2 if right is not None else (c.x0 + c.x1) / 2) - _PAD
+            if ch.isdigit():
+                slow = stamp.fields is not None and (i > time_at + 8 if stamp.time_first
+                                                     else i < time_at)
+                slots.append(Slot(i, centre, "digit", slow))
+            elif ch in "AP" and text[i + 1: i + 2] == "M" and i > 0:
+                slots.append(Slot(i, (c.x0 + c.x1) / 2 - _PAD, "ampm"))
+        self.glyphs = Glyphs(text, slots, width=int(round(width)),
+                             give=max(2, round(0.2 * config.CLOCK_GLYPH_HEIGHT)),
+                             keep=config.CLOCK_GLYPH_KEEP, min_score=config.CLOCK_GLYPH_MIN)
+        self.first_text = text
+        self.text_box = (min(c.x0 for c in chars) - _PAD, min(c.y0 for c in chars) - _PAD,
+                         max(c.x1 for c in chars) - _PAD, max(c.y1 for c in chars) - _PAD)
+
+    def _bootstrap(self, image: np.ndarray, read: tuple[Stamp, str, list[ocr.Char]],
+                   at: float) -> None:
+        """Keep the first OCR reads; after CLOCK_BOOTSTRAP of them, set the clock's layout (the text
+        with its digits hidden) from the most common one, a layout with a date before one without
+        (OCR that misses a dash reads the time alone) and with AM/PM before one without: one bad
+        read cannot set it. Then learn the glyphs of the reads in that layout whose times agree with
+        each other (clock minus clip time within a second of their median), never of a misread."""
+        self.boot.append((image, *read, at))
+        if len(self.boot) < config.CLOCK_BOOTSTRAP:
+            return
+        shapes = Counter(_shape(b[2]) for b in self.boot)
+        shape = max(shapes, key=lambda sh: (sh.count("#") >= 12, "M" in sh[-2:], shapes[sh],
+                                            len(sh)))
+        chosen = [b for b in self.boot if _shape(b[2]) == shape]
+        ks = [b[1].seconds() - b[4] for b in chosen]
+        middle = float(np.median(ks))
+        agree = [b for b, k in zip(chosen, ks) if abs(k - middle) <= 1.0]
+        if len(agree) < 2 and len(self.boot) < 2 * config.CLOCK_BOOTSTRAP:
+            return  # no two reads agree yet: read more
+        self._setup(agree[0][2], agree[0][3])
+        assert self.glyphs is not None
+        for b in agree:
+            self.glyphs.learn(b[0], b[2])
+        self.boot = []
+
+    def _read(self, image: np.ndarray, expect: float | None, at: float) -> Stamp | None:
+        """One second's reading: the templates', checked against ``expect`` (the second before, plus
+        one) where known; OCR where they cannot read it or it breaks that rule."""
+        stamp = None
+        if self.glyphs is not None:
+            text = self.glyphs.read(image)
+            stamp = parse(text) if text is not None else None
+            if stamp is not None and (expect is None or stamp.seconds() == expect):
+                return stamp
+        read = self._ocr(image)
+        if read is None and expect is not None and self.glyphs is not None and (
+                stamp is None or self.sure):
+            return self._infer(image, expect) or stamp
+        if read is None:
+            return stamp
+        found, text, chars = read
+        if self.glyphs is None:
+            self._bootstrap(image, read, at)
+            return found
+        if not self.glyphs.fits(text):
+            return stamp  # OCR read another layout than this clock's: a misread
+        if expect is None or found.seconds() == expect:
+            self.glyphs.learn(image, text)
+            return found
+        return stamp if stamp is not None else found
+
+    def _infer(self, image: np.ndarray, expect: float) -> Stamp | None:
+        """A second showing a digit the templates have not seen and OCR cannot read: the clock's
+        rules say what it shows (the second read before it plus the seconds since); its glyphs are
+        learned as that, and the next time they show they are read, and checked, like any other."""
+        assert self.glyphs is not None and self.first_text is not None
+        layout = parse(self.first_text)
+        assert layout is not None
+        when = datetime.fromtimestamp(expect, timezone.utc)
+        digits = [d for d in when.strftime(layout.format().replace("%a", "")) if d.isdigit()]
+        if layout.fields is None:  # time of day only: the format has no date digits
+            digits = [d for d in when.strftime(layout.format()) if d.isdigit()]
+        slots = [sl for sl in self.glyphs.slots if sl.kind == "digit"]
+        if len(digits) != len(slots):
+            return None
+        chars = list(self.first_text)
+        for sl, d in zip(slots, digits):
+            chars[sl.index] = d
+        for sl in self.glyphs.slots:
+            if sl.kind == "ampm":
+                chars[sl.index] = "P" if when.hour >= 12 else "A"
+        text = "".join(chars)
+        stamp = parse(text)
+        if stamp is None or stamp.seconds() != expect:
+            return None
+        self.glyphs.learn(image, text)
+        self.inferred += 1
+        return stamp
+
+    # --- frames -> runs -------------------------------------------------------------------------
+    def window(self, blocks: Iterable[tuple[np.ndarray, np.ndarray]], origin: float) -> None:
+        """Read a stretch of frames (band crops, container times): split into seconds, each read."""
+        held: list[np.ndarray] = []
+        times: list[float] = []
+        self.stretch = len(self.runs)
+        for frames, ts in blocks:
+            for frame, t in zip(frames, ts):
+                if np.isfinite(t):
+                    held.append(frame.copy())
+                    times.append(float(t) - origin)
+            if times and times[-1] - times[0] >= config.CLOCK_CHUNK:
+                self._chunk(np.stack(held), np.array(times))
+                held, times = [], []
+                if self.on_trial and self.glyphs is None and not self.boot:
+                    raise NoClock  # a place on trial whose first seconds read as no date/time
+        if times:
+            self._chunk(np.stack(held), np.array(times))
+
+    def _chunk(self, frames: np.ndarray, times: np.ndarray) -> None:
+        ux, uy, uw, uh = self.unit
+        boxes = frames[:, uy:uy + uh, ux:ux + uw]
+        if not self.invert:  # dark text: made bright
+            boxes = 255 - boxes
+        level = seconds.text_level(boxes)
+        step = float(np.median(np.diff(times))) if len(times) > 1 else 0.04
+        if times[-1] - times[0] >= 1.5 or self.phase is None:
+            self.phase = seconds.phase(times, boxes, step, level)
+        starts = [0, *seconds.split(times, boxes, self.phase, level), len(times)]
+        for i0, i1 in zip(starts, starts[1:]):
+            self._close(frames[i0:i1], float(times[i0]), float(times[i1 - 1]), self.stretch)
+
+    def _close(self, held: np.ndarray, first: float, last: float, start: int) -> None:
+        """Read one second (frames ``held``); ``start``: the first run of this stretch."""
+        median = np.median(held[:48], axis=0).astype(np.uint8)
+        image = cv2.resize(median, None, fx=self.scale, fy=self.scale, interpolation=cv2.INTER_CUBIC)
+        expect = None
+        known = [(f, s) for f, _, s in self.runs[start:] if s is not None]
+        self.sure = False
+        earlier = [(f, s) for f, _, s in self.runs[:start] if s is not None]
+        if not known and earlier:  # a new window: the clock as the windows before left it
+            p_first, p_stamp = earlier[-1]
+            expect = p_stamp.seconds() + round(first - p_first)
+        if known:  # the last second read in this stretch, plus the seconds since
+            p_first, p_stamp = known[-1]
+            expect = p_stamp.seconds() + round(first - p_first)
+            # two seconds read before, agreeing: the expectation stands against a template read
+            self.sure = len(known) >= 2 and abs(
+                (known[-2][1].seconds() - known[-2][0]) - (p_stamp.seconds() - p_first)) <= 0.6
+        self.runs.append((first, last, self._read(image, expect, first)))
+
+    def region(self) -> tuple[int, int, int, int]:
+        bx, by, bw, bh = self.found.band
+        if self.text_box is None:
+            return self.found.band
+        x0, y0, x1, y1 = (v / self.scale for v in self.text_box)
+        x0, y0 = max(0, int(x0)), max(0, int(y0))
+        return bx + x0, by + y0, min(bw - x0, int(np.ceil(x1)) - x0), min(bh - y0, int(np.ceil(y1)) - y0)
+
+
+def _shape(text: str) -> str:
+    """A reading's layout: its digits hidden (a colon OCR read as a dot is the same layout)."""
+    return "".join("#" if ch.isdigit() else ":" if ch == "." else ch for ch in text)
+
+
+def _frame_size(clip: Clip) -> tuple[int, int]:
+    v = clip.video[0]
+    return (v.height, v.width) if v.rotation % 180 else (v.width, v.height)
+
+
+def _blocks(clip: Clip, box: tuple[int, int, int, int] | None, start: float | None,
+            duration: float | None) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    v = clip.video[0]
+    w, h = (box[2], box[3]) if box is not None else _frame_size(clip)
+    seek = None if start is None else start + clip.origin - clip.start
+    args = ffmpeg.region_frames_args(clip.path, v.index, box, start=seek, duration=duration)
+    return ffmpeg.read_gray_frames(args, w, h, what=clip.path, block=64)
+
+
+def find(clip: Clip) -> _Reader | None:
+    """Where ``clip``'s clock is, from its first seconds: a reader for it, or None (no clock). Each
+    place where pixels turn over once a second is tried with OCR on the last frame read; the first
+    whose text reads as a date/time is the clock."""
+    finder = Finder(config.CLOCK_CHANGE_LEVEL)
+    for frames, times in _blocks(clip, None, None, config.CLOCK_FIND_SECONDS):
+        finder.feed(frames, times)
+    found = finder.candidates(left=config.CLOCK_BAND_LEFT, right=config.CLOCK_BAND_RIGHT,
+                              margin=config.CLOCK_BAND_MARGIN)
+    if found:
+        ocr.available()
+    assert finder.count is not None or not found
+    for place in found:
+        read_here: list[tuple[_Reader, np.ndarray, tuple[Stamp, str, list[ocr.Char]]]] = []
+        for _ in range(2):  # a second try where OCR shows the text taller than the digit seemed
+            reader = _Reader(place)
+            t = place.turnovers
+            band = (finder.still(place.band, t[-2], t[-1]) if len(t) >= 2 else None)
+            if band is None or band.size == 0:
+                band = finder.still(place.band, t[-1])
+            if band is None:
+                break
+            image = cv2.resize(band, None, fx=reader.scale, fy=reader.scale,
+                               interpolation=cv2.INTER_CUBIC)
+            read = reader._ocr(image)
+            if read is None:
+                break
+            read_here.append((reader, image, read))
+            taller = _taller(place, read[2], reader.scale, finder.count.shape)  # type: ignore[union-attr]
+            if taller is None:
+                break
+            place = taller
+        if read_here:
+            reader, image, read = read_here[-1]
+            reader._bootstrap(image, read, place.turnovers[-1] - clip.origin)
+            return reader
+    if found:  # no still read: the best place, on trial, read on whole seconds (see _Reader.window)
+        reader = _Reader(found[0])
+        reader.on_trial = True
+        return reader
+    return None
+
+
+def _taller(place: Found, chars: list[ocr.Char], scale: float,
+            frame: tuple[int, int]) -> Found | None:
+    """The place again with the digit as tall as OCR found the text's digits, when that is much
+    taller than the part of the digit that changed (heavy compression draws a digit in gradually,
+    the find step then sees only part of it); None when it is not."""
+    heights = [c.y1 - c.y0 for c in chars if c.text.isdigit()]
+    if not heights:
+        return None
+    h = float(np.median(heights)) / scale
+    dx, dy, dw, dh = place.digit
+    if h < 1.25 * dh:
+        return None
+    by = place.band[1]
+    centre = by + (float(np.median([(c.y0 + c.y1) / 2 for c in chars])) - _PAD) / scale
+    height = int(round(h))
+    top = max(0, int(round(centre - h / 2)))
+    pad = int(np.ceil(config.CLOCK_BAND_MARGIN * height))
+    x0 = max(0, dx - int(np.ceil(config.CLOCK_BAND_LEFT * height)))
+    x1 = min(frame[1], dx + dw + int(np.ceil(config.CLOCK_BAND_RIGHT * height)))
+    y0, y1 = max(0, top - pad), min(frame[0], top + height + pad)
+    return Found(digit=(dx, top, dw, height), band=(x0, y0, x1 - x0, y1 - y0),
+                 turnovers=place.turnovers)
+
+
+def windows(duration: float) -> list[tuple[float, float | None]]:
+    """(clip time, seconds) to decode: the whole clip when short, else windows spread over it."""
+    if duration <= config.CLOCK_FULL_READ:
+        return [(0.0, None)]
+    n, length = config.CLOCK_WINDOWS, config.CLOCK_WINDOW
+    step = (duration - length) / (n - 1)
+    return [(k * step, length) for k in range(n)]
+
+
+def groups(paths: Sequence[str], rules: Sequence[tuple[str, str]]) -> list[str]:
+    """Each clip's clock group: the NAME of the first ``--clock NAME=GLOB`` rule whose GLOB matches
+    its path or file name, else "" (the wall clock). A rule matching no clip is a UsageError."""
+    out: list[str] = []
+    used = [False] * len(rules)
+    for path in paths:
+        name = ""
+        for k, (group, pattern) in enumerate(rules):
+            if (fnmatch.fnmatchcase(path, pattern) or fnmatch.fnmatchcase(path, os.path.abspath(pattern))
+                    or fnmatch.fnmatchcase(os.path.basename(path), pattern)):
+                name, used[k] = group, True
+                break
+        out.append(name)
+    for (group, pattern), hit in zip(rules, used):
+        if not hit:
+            raise UsageError(f"--clock {group}={pattern}: matches none of the clips; check the "
+                             "pattern (quote it so the shell does not expand it)", option="clock")
+    return out
+
+
+def order_option(text: str | None) -> str | None:
+    """--clock-format's value -> a date order (ymd, dmy, mdy); UsageError for anything else."""
+    if text is None:
+        return None
+    order = ORDER_NAMES.get(text.strip().lower())
+    if order is None:
+        raise UsageError(f"{text!r} is not a date order; give dmy (13/11/2017, day first), mdy "
+                         "(11/13/2017, month first) or ymd", option="clock_format")
+    return order
+
+
+def read_clock(clip: Clip, *, order: str | None = None) -> ClipClock | None:
+    """``clip``'s burned-in clock, or None when it has none (or its text never reads as a clock).
+    ``order``: the date order to read an ambiguous date in (--clock-format). UsageError when the
+    OCR engine is missing; MediaError when the picture cannot be decoded."""
+    if not clip.video:
+        return None
+    try:
+        reader = find(clip)
+        if reader is None:
+            return None
+        try:
+            for start, length in windows(clip.duration):
+                reader.window(_blocks(clip, reader.found.band, start, length), clip.origin)
+        except NoClock:
+            return None
+    except ffmpeg.FFmpegError as exc:
+        raise MediaError(f"{clip.path}: its picture cannot be decoded to read its clock "
+                         f"({exc.stderr_tail or exc}); export the clip again, or pass --no-clock") \
+            from None
+    return _conclude(reader, order)
+
+
+def _conclude(reader: _Reader, order: str | None) -> ClipClock | None:
+    stamps = [s for _, _, s in reader.runs if s is not None]
+    if not stamps or reader.first_text is None:
+        return None
+    decision = decide(stamps, order)
+    use = decision.order or (decision.ambiguous[0] if decision.ambiguous else None)
+    dated = stamps[0].fields is not None
+    values = [s.seconds(use) if s is not None and (use is None or use in s.orders) else None
+              for _, _, s in reader.runs]
+    if not dated:
+        values = unwrap_days(values)
+    runs: list[Run] = []
+    for (first, last, _), value in zip(reader.runs, values):
+        if runs and value is not None and runs[-1].value == value and first - runs[-1].last < 0.5:
+            runs[-1] = Run(runs[-1].first, last, value)  # one second split by noise: joined
+        else:
+            runs.append(Run(first, last, value))
+    result = fit(runs, jump_tolerance=config.CLOCK_JUMP_TOLERANCE,
+                 min_runs=config.CLOCK_SEGMENT_RUNS, rate_min_span=config.CLOCK_RATE_MIN_SPAN,
+                 slack=config.CLOCK_RUN_SLACK)
+    if result is None:
+        log.debug("clock text found but its readings make no clock")
+        return None
+    shown = parse(reader.first_text)
+    assert shown is not None
+    return ClipClock(text=reader.first_text, format=shown.format(use), region=reader.region(),
+                     readings=result.readings, rejected=result.rejected, unread=result.unread,
+                     segments=result.segments, placing=placing_segment(result.segments),
+                     dated=dated, order=use, ambiguous=decision.ambiguous,
+                     ocr_reads=reader.ocr_reads)

@@ -1,0 +1,134 @@
+"""Burned-in clocks in the solve: after sound and picture have placed what they can. Pure.
+
+A clip's clock (syncam/clock) maps its clip time to the time its recorder showed. That is evidence
+with one unknown per clock: its error against true time. Clips of one recorder (a *group*: the
+``--clock NAME=GLOB`` rules; by default every clock is one wall clock) share it.
+
+* A clip placed by sound or picture that shows a clock *measures* it: its clock's reading at
+  timeline 0 is ``clock(t0)`` where t0 is the clip time at timeline 0. The readings of one group
+  that agree (within CLOCK_CONTRADICTS_FRAMES of the clip's frames) give the group's clock; one
+  that does not is a clock set wrong (a day, an hour): the content wins, and its error is reported.
+* The wall clock is the largest set of agreeing readings over every group (the one with the
+  reference on a tie); each group's error is its reading minus the wall clock.
+* A clip that nothing heard or saw is placed by its clock alone: timeline = its clock minus its
+  group's reading at timeline 0 (the wall clock's, when nothing measured the group's).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from syncam.clock.fit import ClipClock
+from syncam.types import Method, Placement, Solution
+
+
+@dataclass(frozen=True)
+class Placed:
+    """What the clocks added to a solution."""
+
+    solution: Solution
+    errors: dict[int, float | None]  # clip -> its clock minus the wall clock (s); None: not measured
+    at_zero: float | None  # the wall clock at timeline 0 (clock seconds); None: no clock tied to it
+    wall_from: tuple[int, ...]  # the clips whose clocks define it
+    reasons: dict[int, str]  # unplaced clips with a clock: why the clock could not place them
+    notes: tuple[str, ...]
+
+
+def reading_at_zero(clock: ClipClock, placement: Placement) -> float:
+    """The clock reading of a placed clip at timeline 0."""
+    t0 = -placement.offset / (1.0 + placement.drift_ppm * 1e-6)
+    return clock.segment.clock(t0)
+
+
+def _agreeing(values: dict[int, float], tolerance: dict[int, float], reference: int) -> list[int]:
+    """The largest set of ``values`` that agree within tolerance; the reference's set on a tie."""
+    best: list[int] = []
+    for i in values:
+        near = [j for j in values if abs(values[j] - values[i]) <= max(tolerance[i], tolerance[j])]
+        if (len(near), reference in near) > (len(best), reference in best):
+            best = near
+    return sorted(best)
+
+
+def place(solution: Solution, clocks: Sequence[ClipClock | None], groups: Sequence[str],
+          fps: Sequence[float | None], names: Sequence[str], *, contradicts_frames: float,
+          confidence: float) -> Placed:
+    """Measure clock errors where content placed a clip, place by clock what content did not."""
+    placements = list(solution.placements)
+    n = len(placements)
+    tol = {i: contradicts_frames / (fps[i] or 25.0) for i in range(n)}
+    # clocks with and without a date count different things: never one group
+    group = {i: f"{groups[i]}\x00{c.dated}" for i, c in enumerate(clocks) if c is not None}
+    measured = {i: reading_at_zero(c, placements[i])  # type: ignore[arg-type]
+                for i, c in enumerate(clocks) if c is not None and placements[i] is not None}
+    notes: list[str] = []
+    errors: dict[int, float | None] = {}
+    if not group:
+        return Placed(solution, {}, None, (), {}, ())
+    dated = {i for i in group if clocks[i].dated}  # type: ignore[union-attr]
+    pool = {i: v for i, v in measured.items() if i in dated} or measured
+    wall_from = _agreeing(pool, tol, solution.reference) if pool else []
+    at_zero = sum(pool[i] for i in wall_from) / len(wall_from) if wall_from else None
+    wall_kind = group[wall_from[0]].split("\x00")[1] if wall_from else None
+    zero: dict[str, float] = {}  # each group's reading at timeline 0
+    group_error: dict[str, float | None] = {}
+    for g in dict.fromkeys(group.values()):
+        members = {i: v for i, v in measured.items() if group[i] == g}
+        if members:
+            agree = _agreeing(members, tol, solution.reference)
+            zero[g] = sum(members[i] for i in agree) / len(agree)
+        elif at_zero is not None and g.split("\x00")[1] == wall_kind:
+            zero[g] = at_zero
+        same_kind = at_zero is not None and g.split("\x00")[1] == wall_kind
+        group_error[g] = zero[g] - at_zero if members and same_kind else None  # type: ignore[operator]
+    for i in group:
+        if i in measured:
+            err = measured[i] - at_zero if at_zero is not None and group[i].endswith(
+                f"\x00{wall_kind}") else None
+            errors[i] = err
+            if err is not None and abs(err) > tol[i]:
+                notes.append(f"{names[i]}: its clock is {_span(err)} off the wall clock, measured by "
+                             "sound/picture (which place it)")
+    reasons: dict[int, str] = {}
+    for i in group:
+        if placements[i] is not None:
+            continue
+        c = clocks[i]
+        assert c is not None
+        if group[i] not in zero:
+            reasons[i] = ("it shows a clock, but no clip placed by sound or picture shows one to tie "
+                          "the clocks to the timeline: make a clip with a clock the reference")
+            continue
+        seg = c.segment
+        placements[i] = Placement(offset=seg.offset - zero[group[i]],
+                                  drift_ppm=(seg.rate - 1.0) * 1e6 if seg.rate_measured else 0.0,
+                                  confidence=confidence, method=Method.CLOCK,
+                                  drift_note="" if seg.rate_measured else
+                                  "the clock's rate was not measured (read over too short a time)")
+        errors[i] = group_error.get(group[i])
+    for i, c in enumerate(clocks):
+        if c is not None and len(c.segments) > 1:
+            jumps = ", ".join(f"{s.jump:+.1f} s at {s.start:.2f} s" for s in c.segments[1:]
+                              if s.jump is not None)
+            notes.append(f"{names[i]}: its clock jumps ({jumps} clip time); it is placed by its "
+                         f"longest stretch, {c.segment.start:.2f}-{c.segment.end:.2f} s")
+        if c is not None and c.ambiguous:
+            notes.append(f"{names[i]}: its date reads as {' or '.join(c.ambiguous)} alike; "
+                         f"taken as {c.order}: give --clock-format to fix it")
+    out = solution if placements == list(solution.placements) else replace(
+        solution, placements=tuple(placements))
+    return Placed(out, errors, at_zero, tuple(wall_from), reasons, tuple(notes))
+
+
+def _span(seconds: float) -> str:
+    """A clock error in words: +1 d 00:00:00.040 style for big ones, milliseconds for small."""
+    if abs(seconds) < 60:
+        return f"{seconds * 1000:+.0f} ms"
+    sign = "+" if seconds >= 0 else "-"
+    s = abs(seconds)
+    days, rest = divmod(s, 86400)
+    h, rest = divmod(rest, 3600)
+    m, rest = divmod(rest, 60)
+    return f"{sign}{int(days)} d {int(h):02d}:{int(m):02d}:{rest:06.3f}" if days else \
+        f"{sign}{int(h):02d}:{int(m):02d}:{rest:06.3f}"
