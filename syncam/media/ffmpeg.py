@@ -359,7 +359,15 @@ def read_gray_frames(args: Sequence[str], width: int, height: int, *, what: str,
     (container clock; NaN where a frame has none). At most ``block`` frames are held at once, so memory
     does not grow with the clip's length. Raises FFmpegError when ffmpeg fails.
     """
-    frame_bytes = width * height
+    yield from _frames(args, (height, width), _StderrTimes, what=what, block=block)
+
+
+def _frames(args: Sequence[str], shape: tuple[int, ...], log: Callable[[Any], _StderrTimes], *,
+            what: str, block: int) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """Run ffmpeg writing raw frames of ``shape`` to stdout and their times (showinfo) to stderr,
+    read by ``log``'s thread; yield (frames (k, *shape) uint8, times) blocks of at most ``block``
+    frames. Raises FFmpegError when ffmpeg fails."""
+    frame_bytes = int(np.prod(shape))
     reader: _StderrTimes | None = None
 
     def join_reader() -> None:
@@ -367,7 +375,7 @@ def read_gray_frames(args: Sequence[str], width: int, height: int, *, what: str,
             reader.join(timeout=5)
 
     with _spawn(args, stderr=subprocess.PIPE, before_close=join_reader) as proc:
-        reader = _StderrTimes(proc.stderr)
+        reader = log(proc.stderr)
         reader.start()
         stdout = cast(io.BufferedReader, proc.stdout)  # stdout=PIPE: a buffered binary reader
         while True:
@@ -385,7 +393,7 @@ def read_gray_frames(args: Sequence[str], width: int, height: int, *, what: str,
                     times = reader.times[:k]
                     del reader.times[:k]
                 times += [math.nan] * (k - len(times))
-                yield buf[: k * frame_bytes].reshape(k, height, width), np.asarray(times, float)
+                yield buf[: k * frame_bytes].reshape(k, *shape), np.asarray(times, float)
             if filled < buf.nbytes:
                 break
         code = proc.wait()
@@ -585,41 +593,16 @@ def scan(path: str, stream: int, width: int, height: int, *, crop_limit: float,
     """Run :func:`scan_args`; hand each block of (frames (k, height, width, 3) uint8 BGR, times in
     seconds) to ``on_block`` as it is decoded; return every frame's black-bar box (w, h, x, y) in
     the full frame. Memory stays at one block."""
-    args = scan_args(path, stream, width, height, crop_limit=crop_limit)
-    frame_bytes = width * height * 3
-    reader: _ScanLog | None = None
+    logs: list[_ScanLog] = []
 
-    def join_reader() -> None:
-        if reader is not None:
-            reader.join(timeout=5)
+    def log(pipe: Any) -> _ScanLog:
+        logs.append(_ScanLog(pipe))
+        return logs[-1]
 
-    with _spawn(args, stderr=subprocess.PIPE, before_close=join_reader) as proc:
-        reader = _ScanLog(proc.stderr)
-        reader.start()
-        stdout = cast(io.BufferedReader, proc.stdout)
-        while True:
-            buf = np.empty(block * frame_bytes, dtype=np.uint8)
-            filled = 0
-            while filled < buf.nbytes:
-                n = stdout.readinto(buf.data[filled:])
-                if not n:
-                    break
-                filled += n
-            k = filled // frame_bytes
-            if k:
-                reader.wait_for(k)
-                with reader.cond:
-                    times = reader.times[:k]
-                    del reader.times[:k]
-                times += [math.nan] * (k - len(times))
-                on_block(buf[: k * frame_bytes].reshape(k, height, width, 3),
-                         np.asarray(times, float))
-            if filled < buf.nbytes:
-                break
-        code = proc.wait()
-        reader.join()
-    _check(code, _tail(b"\n".join(reader.problems)), path, _suspect(args))
-    return reader.crops
+    for frames, times in _frames(scan_args(path, stream, width, height, crop_limit=crop_limit),
+                                 (height, width, 3), log, what=path, block=block):
+        on_block(frames, times)
+    return logs[0].crops
 
 
 def shot_args(path: str, out: str, *, seek: float, lead: float, duration: float, frames: int,
