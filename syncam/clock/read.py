@@ -154,6 +154,10 @@ class _Reader:
         for b in agree:
             self.glyphs.learn(b[0], b[2])
         self.boot = []
+        # seconds read before the layout was known, in another layout: misreads (a time read
+        # without its date would count from midnight)
+        self.runs = [(f, la, st if st is None or _shape(st.text) == shape else None)
+                     for f, la, st in self.runs]
 
     def _read(self, image: np.ndarray, expect: float | None, at: float) -> Stamp | None:
         """One second's reading: the templates', checked against ``expect`` (the second before, plus
@@ -258,7 +262,8 @@ class _Reader:
             # two seconds read before, agreeing: the expectation stands against a template read
             self.sure = len(known) >= 2 and abs(
                 (known[-2][1].seconds() - known[-2][0]) - (p_stamp.seconds() - p_first)) <= 0.6
-        self.runs.append((first, last, self._read(image, expect, first)))
+        stamp = self._read(image, expect, first)  # (may rewrite self.runs: see _bootstrap)
+        self.runs.append((first, last, stamp))
 
     def region(self) -> tuple[int, int, int, int]:
         bx, by, bw, bh = self.found.band
