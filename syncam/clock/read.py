@@ -164,7 +164,12 @@ class _Reader:
         one) where known; OCR where they cannot read it or it breaks that rule."""
         stamp = None
         if self.glyphs is not None:
-            text = self.glyphs.read(image)
+            # within a stretch, the date read the second before stands unless the time of day
+            # wrapped (midnight), so only the time's digits are matched
+            prev = self.runs[-1][2] if len(self.runs) > self.stretch else None
+            date = (prev.text if prev is not None and self.glyphs.fits(prev.text)
+                    and prev.hour < 23 else None)
+            text = self.glyphs.read(image, date)
             stamp = parse(text) if text is not None else None
             if stamp is not None and (expect is None or stamp.seconds() == expect):
                 return stamp
