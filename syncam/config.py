@@ -436,3 +436,7 @@ CLOCK_CHUNK = 4.0  # seconds
 # The clock's layout (where its digits are, AM/PM or not) is set by this many OCR reads that agree
 # (the text with its digits hidden); one misread (a "PM" read as "A") cannot set it.
 CLOCK_BOOTSTRAP = 3
+# A place where pixels turn over once a second but whose still reads as no date/time is read on whole
+# seconds "on trial" with at most this many OCR reads, and dropped after its first CLOCK_CHUNK: a
+# clip without a clock must not pay for a full read.
+CLOCK_TRIAL_OCR = 6

@@ -267,7 +267,7 @@ def align(paths: Sequence[str], *, method: str = config.METHOD, reference: str |
           cameras: Sequence[str] | None = None,
           use_metadata: bool = False,
           drift: str = config.DRIFT,
-          clock: bool = True,
+          clock: bool | None = None,
           clock_groups: Sequence[tuple[str, str]] = (),
           clock_format: str | None = None) -> manifest.Manifest:
     """Place every clip on one timeline by its sound and/or its motion; return the offsets manifest.
@@ -282,13 +282,15 @@ def align(paths: Sequence[str], *, method: str = config.METHOD, reference: str |
     placed sibling (syncam/sync/priors.py), and clocks that contradict the evidence are noted.
     ``drift``: "auto" estimates each clip's clock rate (drift_ppm, sync/drift.py), "off" offsets
     only. ``clock``: read the clocks burned into the pictures (syncam/clock) and place by them what
-    nothing heard or seen placed (syncam/sync/clocks.py); ``clock_groups``: (NAME, GLOB) rules naming
+    nothing heard or seen placed (syncam/sync/clocks.py): True always, False never, None (default)
+    when a clip with a picture is left unplaced or ``clock_groups``/``clock_format`` is given;
+    ``clock_groups``: (NAME, GLOB) rules naming
     the clips of one recorder (default: every clock is one wall clock); ``clock_format``: the date
     order of an ambiguous date ("dmy", "mdy", "ymd"). Raises MediaError/UsageError/FFmpegError for
     input that cannot be aligned at all.
     """
     method = method.value if isinstance(method, Method) else str(method)
-    if clock:
+    if clock is not False:
         from syncam.clock.read import order_option
         order_option(clock_format)  # a bad --clock-format fails before anything is decoded
     if drift not in config.DRIFTS:
@@ -385,6 +387,9 @@ def align(paths: Sequence[str], *, method: str = config.METHOD, reference: str |
         reasons.update(prior_reasons)
     clock_entries: dict[int, manifest.ClockEntry] = {}
     wall: manifest.WallClock | None = None
+    if clock is None:  # auto: only where a clock could place something
+        clock = bool(clock_groups or clock_format) or any(
+            p is None and c.video for p, c in zip(solution.placements, clips))
     if clock:
         solution, clock_entries, wall, clock_reasons, clock_notes = _clocks(
             clips, solution, clock_groups, clock_format, report, workers)

@@ -37,10 +37,6 @@ log = logging.getLogger(__name__)
 _PAD = 12  # pixels of border around a line given to Tesseract
 
 
-class NoClock(Exception):
-    """The place on trial shows no date/time (raised while reading, to stop decoding)."""
-
-
 class _Reader:
     """Reads the runs of one clip's clock line, window after window."""
 
@@ -61,6 +57,7 @@ class _Reader:
         self.inferred = 0  # seconds whose new glyphs the clock's rules named (see _infer)
         self.sure = False  # the second expected is backed by two agreeing readings
         self.on_trial = False  # found, but no still of it read as a date/time yet
+        self.budget = config.CLOCK_OCR_BUDGET  # OCR reads left to this clip
         # the first OCR reads: (image, stamp, text, characters, clip time of its first frame)
         self.boot: list[tuple[np.ndarray, Stamp, str, list[ocr.Char], float]] = []
 
@@ -68,7 +65,7 @@ class _Reader:
     def _ocr(self, image: np.ndarray) -> tuple[Stamp, str, list[ocr.Char]] | None:
         """Tesseract's reading of a scaled line (text made black on white, and the line's own grey
         if that fails), or None when it reads no date/time."""
-        if self.ocr_reads >= config.CLOCK_OCR_BUDGET:
+        if self.ocr_reads >= self.budget:
             return None
         hi, mid, lo = np.percentile(image, [99, 50, 1])
         for invert in ([self.invert] if self.invert is not None else [True, False]):
@@ -79,7 +76,7 @@ class _Reader:
             for k, shown in enumerate((binary, grey)):
                 shown = cv2.copyMakeBorder(shown, _PAD, _PAD, _PAD, _PAD, cv2.BORDER_REPLICATE)
                 for digits_only in (False, True):
-                    if self.ocr_reads >= config.CLOCK_OCR_BUDGET:
+                    if self.ocr_reads >= self.budget:
                         return None
                     self.ocr_reads += 1
                     chars = ocr.read_line(shown, digits_only=digits_only)
@@ -232,8 +229,6 @@ class _Reader:
             if times and times[-1] - times[0] >= config.CLOCK_CHUNK:
                 self._chunk(np.stack(held), np.array(times))
                 held, times = [], []
-                if self.on_trial and self.glyphs is None and not self.boot:
-                    raise NoClock  # a place on trial whose first seconds read as no date/time
         if times:
             self._chunk(np.stack(held), np.array(times))
 
@@ -337,6 +332,7 @@ def find(clip: Clip) -> _Reader | None:
     if found:  # no still read: the best place, on trial, read on whole seconds (see _Reader.window)
         reader = _Reader(found[0])
         reader.on_trial = True
+        reader.budget = config.CLOCK_TRIAL_OCR
         return reader
     return None
 
@@ -415,11 +411,13 @@ def read_clock(clip: Clip, *, order: str | None = None) -> ClipClock | None:
         reader = find(clip)
         if reader is None:
             return None
-        try:
-            for start, length in windows(clip.duration):
-                reader.window(_blocks(clip, reader.found.band, start, length), clip.origin)
-        except NoClock:
-            return None
+        if reader.on_trial:  # its first seconds alone first: a clip without a clock stops here
+            reader.window(_blocks(clip, reader.found.band, 0.0, config.CLOCK_CHUNK), clip.origin)
+            if reader.glyphs is None and not reader.boot:
+                return None
+            reader.runs = []  # read again below, with the rest
+        for start, length in windows(clip.duration):
+            reader.window(_blocks(clip, reader.found.band, start, length), clip.origin)
     except ffmpeg.FFmpegError as exc:
         raise MediaError(f"{clip.path}: its picture cannot be decoded to read its clock "
                          f"({exc.stderr_tail or exc}); export the clip again, or pass --no-clock") \
