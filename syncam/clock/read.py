@@ -430,7 +430,10 @@ def _conclude(reader: _Reader, order: str | None) -> ClipClock | None:
     if not stamps or reader.first_text is None:
         return None
     decision = decide(stamps, order)
-    use = decision.order or (decision.ambiguous[0] if decision.ambiguous else None)
+    # ambiguous: reported as such; taken month-first beside a 12-hour time (US), else day-first
+    twelve = any(s.twelve_hour for s in stamps)
+    use = decision.order or (("mdy" if twelve and "mdy" in decision.ambiguous else
+                              decision.ambiguous[0]) if decision.ambiguous else None)
     dated = stamps[0].fields is not None
     values = [s.seconds(use) if s is not None and (use is None or use in s.orders) else None
               for _, _, s in reader.runs]
