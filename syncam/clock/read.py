@@ -143,7 +143,8 @@ class _Reader:
         chosen = [b for b in self.boot if _shape(b[2]) == shape]
         ks = [b[1].seconds() - b[4] for b in chosen]
         middle = float(np.median(ks))
-        agree = [b for b, k in zip(chosen, ks) if abs(k - middle) <= 1.0]
+        agree = [b for b, k in zip(chosen, ks) if abs(k - middle) <= 1.0] or [
+            min(zip(chosen, ks), key=lambda bk: abs(bk[1] - middle))[0]]
         if len(agree) < 2 and len(self.boot) < 2 * config.CLOCK_BOOTSTRAP:
             return  # no two reads agree yet: read more
         self._setup(agree[0][2], agree[0][3])
