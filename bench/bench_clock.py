@@ -110,6 +110,9 @@ def accuracy(n: int, seed: int = 5) -> dict:
         truth = epoch if "%d" in fmt else epoch % 86400
         ok = got is not None and abs(got.segment.clock(0.0) - truth) <= frame
         right += ok
+        print(f"    {k + 1}/{n} {os.path.basename(path)}: {'right' if ok else 'MISS'} "
+              f"({fmt}, {o.font} {font_px} px {o.style} {o.color}, {fps} fps"
+              f"{', still' if still else ''}); {right}/{k + 1} right so far", flush=True)
         if got is not None:
             rejected += got.rejected
             unread += got.unread

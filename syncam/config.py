@@ -589,15 +589,15 @@ CLOCK_TURN_SHARE = 0.08
 # A template match below this normalised correlation is no reading (the image goes to OCR instead).
 CLOCK_GLYPH_MIN = 0.6
 # Templates kept per character (different seconds of the clip: compression differs frame to frame).
-CLOCK_GLYPH_KEEP = 3
+CLOCK_GLYPH_KEEP = 2
 # OCR reads per clip at most: the first seconds (bootstrap) and the digits templates do not know yet.
 CLOCK_OCR_BUDGET = 30
 # A clip up to this long is read whole; a longer one in CLOCK_WINDOWS windows of CLOCK_WINDOW
 # seconds spread over it (each holds 2-3 turnovers; the line needs no more, and decoding stays well
 # under half of ffmpeg's full decode), with windows added between two that disagree, to find a jump.
 CLOCK_FULL_READ = 90.0  # seconds
-CLOCK_WINDOWS = 10
-CLOCK_WINDOW = 3.2  # seconds
+CLOCK_WINDOWS = 6
+CLOCK_WINDOW = 2.6  # seconds
 CLOCK_BISECT_MAX = 10  # windows added per clip to narrow down jumps
 # Clock minus clip time moving by more than this is a jump (or a misread, when it does not last for
 # CLOCK_SEGMENT_RUNS readings); a rate error of 400 ppm moves it 1.4 s in an hour.
@@ -622,3 +622,7 @@ CLOCK_CHUNK = 4.0  # seconds
 # The clock's layout (where its digits are, AM/PM or not) is set by this many OCR reads that agree
 # (the text with its digits hidden); one misread (a "PM" read as "A") cannot set it.
 CLOCK_BOOTSTRAP = 3
+# A place where pixels turn over once a second but whose still reads as no date/time is read on whole
+# seconds "on trial" with at most this many OCR reads, and dropped after its first CLOCK_CHUNK: a
+# clip without a clock must not pay for a full read.
+CLOCK_TRIAL_OCR = 6

@@ -281,7 +281,7 @@ def align(paths: Sequence[str], *, method: str = config.METHOD, reference: str |
           use_metadata: bool = False,
           drift: str = config.DRIFT,
           scheduler: str | None = None,
-          clock: bool = True,
+          clock: bool | None = None,
           clock_groups: Sequence[tuple[str, str]] = (),
           clock_format: str | None = None) -> manifest.Manifest:
     """Place every clip on one timeline by its sound and/or its motion; return the offsets manifest.
@@ -298,13 +298,15 @@ def align(paths: Sequence[str], *, method: str = config.METHOD, reference: str |
     only. ``scheduler``: run the probes, signatures and pair searches as tasks on the Dask cluster
     at this address ("local": one on this machine; needs syncam[dask]); the manifest is the same.
     ``clock``: read the clocks burned into the pictures (syncam/clock) and place by them what
-    nothing heard or seen placed (syncam/sync/clocks.py); ``clock_groups``: (NAME, GLOB) rules naming
+    nothing heard or seen placed (syncam/sync/clocks.py): True always, False never, None (default)
+    when a clip with a picture is left unplaced or ``clock_groups``/``clock_format`` is given;
+    ``clock_groups``: (NAME, GLOB) rules naming
     the clips of one recorder (default: every clock is one wall clock); ``clock_format``: the date
     order of an ambiguous date ("dmy", "mdy", "ymd"). Raises MediaError/UsageError/FFmpegError for
     input that cannot be aligned at all.
     """
     method = method.value if isinstance(method, Method) else str(method)
-    if clock:
+    if clock is not False:
         from syncam.clock.read import order_option
         order_option(clock_format)  # a bad --clock-format fails before anything is decoded
     if drift not in config.DRIFTS:
@@ -420,6 +422,9 @@ def align(paths: Sequence[str], *, method: str = config.METHOD, reference: str |
         reasons.update(prior_reasons)
     clock_entries: dict[int, manifest.ClockEntry] = {}
     wall: manifest.WallClock | None = None
+    if clock is None:  # auto: only where a clock could place something
+        clock = bool(clock_groups or clock_format) or any(
+            p is None and c.video for p, c in zip(solution.placements, clips))
     if clock:
         solution, clock_entries, wall, clock_reasons, clock_notes = _clocks(
             clips, solution, clock_groups, clock_format, report, workers)

@@ -208,7 +208,8 @@ def _expand_clips(given: tuple[str, ...], camera_rules: tuple[str, ...]
 @click.option("--clock-format", type=click.Choice(["dmy", "mdy", "ymd"]),
               help="Date order of burned-in clocks whose dates read both ways (03/04/2017); by "
                    "default decided from the readings, or reported ambiguous.")
-@click.option("--no-clock", is_flag=True, help="Ignore clocks burned into the pictures.")
+@click.option("--no-clock", is_flag=True, help="Ignore clocks burned into the pictures (read by "
+              "default when a clip with a picture is left unplaced, or --clock is given).")
 @handle_errors
 def align_cmd(clips: tuple[str, ...], reference: str | None, method: str,
               max_offset: float | None, min_confidence: float, output: str, as_json: bool,
@@ -277,8 +278,8 @@ def align_cmd(clips: tuple[str, ...], reference: str | None, method: str,
                                  max_offset=max_offset, min_confidence=min_confidence,
                                  audio_stream=audio_stream, cache=cache, cameras=cameras,
                                  use_metadata=use_metadata, drift=drift, scheduler=scheduler,
-                                 clock=not no_clock, clock_groups=clock_groups,
-                                 clock_format=clock_format)
+                                 clock=False if no_clock else None,
+                                 clock_groups=clock_groups, clock_format=clock_format)
     finally:
         bar.close()
     if done.render_error is not None:

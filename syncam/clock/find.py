@@ -78,7 +78,7 @@ class Finder:
         held = [f[y:y + h, x:x + w] for t, f in self.recent if since <= t < until]
         return np.median(np.stack(held), axis=0).astype(np.uint8) if held else None
 
-    def candidates(self, *, left: float, right: float, margin: float, most_found: int = 5,
+    def candidates(self, *, left: float, right: float, margin: float, most_found: int = 3,
                    min_height: int = 5) -> list[Found]:
         """Where the clock may be, most likely first (an OCR read tells which is). The band reaches
         ``left`` and ``right`` digit heights beyond the seconds digit and ``margin`` heights above

@@ -37,10 +37,6 @@ log = logging.getLogger(__name__)
 _PAD = 12  # pixels of border around a line given to Tesseract
 
 
-class NoClock(Exception):
-    """The place on trial shows no date/time (raised while reading, to stop decoding)."""
-
-
 class _Reader:
     """Reads the runs of one clip's clock line, window after window."""
 
@@ -61,6 +57,7 @@ class _Reader:
         self.inferred = 0  # seconds whose new glyphs the clock's rules named (see _infer)
         self.sure = False  # the second expected is backed by two agreeing readings
         self.on_trial = False  # found, but no still of it read as a date/time yet
+        self.budget = config.CLOCK_OCR_BUDGET  # OCR reads left to this clip
         # the first OCR reads: (image, stamp, text, characters, clip time of its first frame)
         self.boot: list[tuple[np.ndarray, Stamp, str, list[ocr.Char], float]] = []
 
@@ -68,7 +65,7 @@ class _Reader:
     def _ocr(self, image: np.ndarray) -> tuple[Stamp, str, list[ocr.Char]] | None:
         """Tesseract's reading of a scaled line (text made black on white, and the line's own grey
         if that fails), or None when it reads no date/time."""
-        if self.ocr_reads >= config.CLOCK_OCR_BUDGET:
+        if self.ocr_reads >= self.budget:
             return None
         hi, mid, lo = np.percentile(image, [99, 50, 1])
         for invert in ([self.invert] if self.invert is not None else [True, False]):
@@ -79,7 +76,7 @@ class _Reader:
             for k, shown in enumerate((binary, grey)):
                 shown = cv2.copyMakeBorder(shown, _PAD, _PAD, _PAD, _PAD, cv2.BORDER_REPLICATE)
                 for digits_only in (False, True):
-                    if self.ocr_reads >= config.CLOCK_OCR_BUDGET:
+                    if self.ocr_reads >= self.budget:
                         return None
                     self.ocr_reads += 1
                     chars = ocr.read_line(shown, digits_only=digits_only)
@@ -146,7 +143,8 @@ class _Reader:
         chosen = [b for b in self.boot if _shape(b[2]) == shape]
         ks = [b[1].seconds() - b[4] for b in chosen]
         middle = float(np.median(ks))
-        agree = [b for b, k in zip(chosen, ks) if abs(k - middle) <= 1.0]
+        agree = [b for b, k in zip(chosen, ks) if abs(k - middle) <= 1.0] or [
+            min(zip(chosen, ks), key=lambda bk: abs(bk[1] - middle))[0]]
         if len(agree) < 2 and len(self.boot) < 2 * config.CLOCK_BOOTSTRAP:
             return  # no two reads agree yet: read more
         self._setup(agree[0][2], agree[0][3])
@@ -154,13 +152,22 @@ class _Reader:
         for b in agree:
             self.glyphs.learn(b[0], b[2])
         self.boot = []
+        # seconds read before the layout was known, in another layout: misreads (a time read
+        # without its date would count from midnight)
+        self.runs = [(f, la, st if st is None or _shape(st.text) == shape else None)
+                     for f, la, st in self.runs]
 
     def _read(self, image: np.ndarray, expect: float | None, at: float) -> Stamp | None:
         """One second's reading: the templates', checked against ``expect`` (the second before, plus
         one) where known; OCR where they cannot read it or it breaks that rule."""
         stamp = None
         if self.glyphs is not None:
-            text = self.glyphs.read(image)
+            # within a stretch, the date read the second before stands unless the time of day
+            # wrapped (midnight), so only the time's digits are matched
+            prev = self.runs[-1][2] if len(self.runs) > self.stretch else None
+            date = (prev.text if prev is not None and self.glyphs.fits(prev.text)
+                    and prev.hour < 23 else None)
+            text = self.glyphs.read(image, date)
             stamp = parse(text) if text is not None else None
             if stamp is not None and (expect is None or stamp.seconds() == expect):
                 return stamp
@@ -223,8 +230,6 @@ class _Reader:
             if times and times[-1] - times[0] >= config.CLOCK_CHUNK:
                 self._chunk(np.stack(held), np.array(times))
                 held, times = [], []
-                if self.on_trial and self.glyphs is None and not self.boot:
-                    raise NoClock  # a place on trial whose first seconds read as no date/time
         if times:
             self._chunk(np.stack(held), np.array(times))
 
@@ -258,7 +263,8 @@ class _Reader:
             # two seconds read before, agreeing: the expectation stands against a template read
             self.sure = len(known) >= 2 and abs(
                 (known[-2][1].seconds() - known[-2][0]) - (p_stamp.seconds() - p_first)) <= 0.6
-        self.runs.append((first, last, self._read(image, expect, first)))
+        stamp = self._read(image, expect, first)  # (may rewrite self.runs: see _bootstrap)
+        self.runs.append((first, last, stamp))
 
     def region(self) -> tuple[int, int, int, int]:
         bx, by, bw, bh = self.found.band
@@ -327,6 +333,7 @@ def find(clip: Clip) -> _Reader | None:
     if found:  # no still read: the best place, on trial, read on whole seconds (see _Reader.window)
         reader = _Reader(found[0])
         reader.on_trial = True
+        reader.budget = config.CLOCK_TRIAL_OCR
         return reader
     return None
 
@@ -405,11 +412,13 @@ def read_clock(clip: Clip, *, order: str | None = None) -> ClipClock | None:
         reader = find(clip)
         if reader is None:
             return None
-        try:
-            for start, length in windows(clip.duration):
-                reader.window(_blocks(clip, reader.found.band, start, length), clip.origin)
-        except NoClock:
-            return None
+        if reader.on_trial:  # its first seconds alone first: a clip without a clock stops here
+            reader.window(_blocks(clip, reader.found.band, 0.0, config.CLOCK_CHUNK), clip.origin)
+            if reader.glyphs is None and not reader.boot:
+                return None
+            reader.runs = []  # read again below, with the rest
+        for start, length in windows(clip.duration):
+            reader.window(_blocks(clip, reader.found.band, start, length), clip.origin)
     except ffmpeg.FFmpegError as exc:
         raise MediaError(f"{clip.path}: its picture cannot be decoded to read its clock "
                          f"({exc.stderr_tail or exc}); export the clip again, or pass --no-clock") \
@@ -422,7 +431,10 @@ def _conclude(reader: _Reader, order: str | None) -> ClipClock | None:
     if not stamps or reader.first_text is None:
         return None
     decision = decide(stamps, order)
-    use = decision.order or (decision.ambiguous[0] if decision.ambiguous else None)
+    # ambiguous: reported as such; taken month-first beside a 12-hour time (US), else day-first
+    twelve = any(s.twelve_hour for s in stamps)
+    use = decision.order or (("mdy" if twelve and "mdy" in decision.ambiguous else
+                              decision.ambiguous[0]) if decision.ambiguous else None)
     dated = stamps[0].fields is not None
     values = [s.seconds(use) if s is not None and (use is None or use in s.orders) else None
               for _, _, s in reader.runs]
