@@ -379,3 +379,14 @@ METADATA_CONFIDENCE = 0.1
 # later (when the file is opened): two takes' clocks that disagree with their measured places by more
 # than this are reported as contradicting the evidence.
 METADATA_TOLERANCE = 2.0  # seconds
+
+# --- motion that generalises: threshold and error of picture matches (issue 23) ----------------------
+# Motion matches below this confidence are not used by the solver (the same rule of sync/score.py as
+# sound, on motion's own null distribution). Placeholder until measured: bench/calibrate_motion.py.
+MOTION_MIN_CONFIDENCE = 0.25
+# The error of one camera's picture placement by motion, as a standard deviation: the RMS error of the
+# sub-frame stage over the benches' placed cameras (bench_av.py and bench_motion_views.py, 2026-12-07).
+# An A/V lag is sound's place minus the picture's, so its standard error is at least this (the fit's
+# own, from confidence weights, was ~0.9 ms against errors of 0.9-2.6 ms: ~3x optimistic). Added in
+# quadrature by sync/solve.honest_lag_stderr.
+MOTION_PLACEMENT_SIGMA = 0.0025  # seconds

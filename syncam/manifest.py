@@ -18,7 +18,7 @@ from syncam import config
 from syncam._version import __version__
 from syncam.errors import ManifestError, UsageError
 from syncam.settings import Settings
-from syncam.types import Clip, Solution
+from syncam.types import Clip, Method, Solution
 
 SCHEMA = "syncam-manifest"
 VERSION = 1
@@ -158,7 +158,10 @@ def build(clips: list[Clip], solution: Solution, *, reasons: dict[int, str],
         v = clip.video[0] if clip.video else None
         candidates = () if pl else _clip_candidates(i, solution)
         reason = None if pl else reasons.get(i, "matched no other clip with enough confidence")
-        if candidates:
+        if candidates and _by_picture(i, solution):
+            reason = (f"{reason}; its picture's motion was not sure enough: its {len(candidates)} "
+                      "likeliest places are its candidates")
+        elif candidates:
             reason = (f"{reason}; its sound fits {len(candidates)} places about equally well (a "
                       "repeat): see its candidates")
         chosen = (audio_streams or {}).get(i)
@@ -213,6 +216,13 @@ def build(clips: list[Clip], solution: Solution, *, reasons: dict[int, str],
 
 def _rounded(value: float | None, digits: int) -> float | None:
     return None if value is None else round(value, digits)
+
+
+def _by_picture(i: int, solution: Solution) -> bool:
+    """True when clip ``i``'s candidates come from motion matches only (no sound match has any)."""
+    kinds = {v.match.method for v in solution.verdicts
+             if i in (v.match.a, v.match.b) and v.match.candidates}
+    return kinds == {Method.MOTION}
 
 
 def _clip_candidates(i: int, solution: Solution) -> tuple[dict[str, Any], ...]:

@@ -1,6 +1,7 @@
 """solve(n, matches, reference) -> Solution: one consistent set of offsets from all pairwise matches.
 
-1. Matches below ``min_confidence`` are not evidence.
+1. Matches below ``min_confidence`` (motion: its own threshold, see :func:`threshold`) are not
+   evidence.
 2. Loop consistency: for every triangle of clips a, b, c with all three matches, the lags must add up
    (lag_ab + lag_bc = lag_ac within the loosest tolerance of their methods: motion matches are less
    precise than audio ones). Each match is ranked by how many triangles agree
@@ -264,6 +265,24 @@ def _residuals(m: Match, fit: _Map, lines: Mapping[int, LineFit]) -> list[float]
     return [m.lag - _predicted(fit, m, _evaluated_at(m, lines))]
 
 
+def threshold(method: Method, min_confidence: float = config.MIN_CONFIDENCE) -> float:
+    """The confidence a match of ``method`` needs to be evidence. ``min_confidence`` is sound's (the
+    user's --min-confidence); motion's is scaled with it from its own calibrated default
+    (config.MOTION_MIN_CONFIDENCE: the same false-placement bound on motion's null distribution)."""
+    if method is Method.MOTION:
+        return min_confidence * config.MOTION_MIN_CONFIDENCE / config.MIN_CONFIDENCE
+    return min_confidence
+
+
+def honest_lag_stderr(fitted: float | None, reference: bool = False) -> float | None:
+    """An A/V lag's standard error: the fit's, and in quadrature the picture placement's own error
+    (config.MOTION_PLACEMENT_SIGMA), which the fit's weights understate; the reference's lag is 0 by
+    definition."""
+    if fitted is None or reference:
+        return fitted
+    return float(np.hypot(fitted, config.MOTION_PLACEMENT_SIGMA))
+
+
 def solve(n: int, matches: list[Match], reference: int = 0, *,
           min_confidence: float = config.MIN_CONFIDENCE,
           tolerance: float | Mapping[Method, float] | None = None,
@@ -283,7 +302,7 @@ def solve(n: int, matches: list[Match], reference: int = 0, *,
     elif not isinstance(tolerance, Mapping):
         tolerance = {m: float(tolerance) for m in Method}
     weight = DEFAULT_WEIGHT if weight is None else weight
-    evidence = [m for m in matches if m.confidence >= min_confidence and m.a != m.b]
+    evidence = [m for m in matches if m.confidence >= threshold(m.method, min_confidence) and m.a != m.b]
     lines: dict[int, LineFit] = {}
     short: dict[int, str] = {}  # match -> why its slope is not used
     for m in evidence:
@@ -371,7 +390,8 @@ def solve(n: int, matches: list[Match], reference: int = 0, *,
                          drift_ppm_stderr=(solved.rate_stderr[c] * 1e6 if c in solved.rate_stderr
                                            else 0.0 if c == reference and drift else None),
                          residual_rms=rms, drift_note=note, av_lag=solved.lags.get(c),
-                         av_lag_stderr=solved.lag_stderr.get(c))
+                         av_lag_stderr=honest_lag_stderr(solved.lag_stderr.get(c),
+                                                         c == reference))
 
     placements = tuple(placement(c) if c in offsets else None for c in range(n))
     accepted_ids = {id(m) for m in accepted}
