@@ -11,6 +11,9 @@ Sections (each prints a table; all figures also go to bench/out/results.json):
            10-minute clips against --drift off (bench_drift.py)
   av       motion offsets with and without the sub-frame stage against a quarter frame; A/V lag per
            camera with --method both (bench_av.py)
+  views    silent views of new footage (crops to a third, 12.5-60 fps) against a quarter frame, and
+           A/V lag on it (bench_motion_views.py)
+  calibrate_motion  the motion confidence of ~1200 unrelated real clip pairs (calibrate_motion.py)
   render, motion, batch: the feature benches beside this file, when present
 
 Usage: python bench/bench.py [--minutes 10] [--long-minutes 60] [--only align,methods] [--scale 1]
@@ -193,6 +196,14 @@ def main() -> None:
         print("\n[av] motion to a fraction of a frame; A/V lag per camera (--method both)")
         from bench import bench_av
         results["av"] = bench_av.run()
+    if want("views"):
+        print("\n[views] silent views of footage not tuned on, against a quarter frame; A/V lag")
+        from bench import bench_motion_views
+        results["views"] = bench_motion_views.run()
+    if want("calibrate_motion"):
+        print("\n[calibrate_motion] unrelated real pictures: how confident can a wrong motion match look?")
+        from bench import calibrate_motion
+        results["calibrate_motion"] = calibrate_motion.run(60, seed=1)
     for name in ("render", "motion", "batch"):
         if want(name) and os.path.exists(os.path.join(ROOT, "bench", f"bench_{name}.py")):
             print(f"\n[{name}]")

@@ -275,10 +275,9 @@ def _window_search_affordable(a: Signature, b: Signature) -> bool:
 
 
 def _motion_candidates(peaks: list[Peak], lag: float) -> tuple[Candidate, ...]:
-    """A motion match's lags for a person to choose from, best first (the first at its refined lag),
-    when it is not sure enough to be placed by the solver (config.MOTION_MIN_CONFIDENCE)."""
-    if peaks[0].confidence >= config.MOTION_MIN_CONFIDENCE:
-        return ()
+    """A motion match's best lags, best first (the first at its refined lag): where a person should
+    look if the solver does not trust the match (its threshold is the solver's, scaled by the user's
+    --min-confidence, so every motion match keeps them; the manifest lists them for unplaced clips)."""
     return tuple(Candidate(lag=round(lag if k == 0 else p.lag, 6), score=round(p.z, 2))
                  for k, p in enumerate(peaks))
 
