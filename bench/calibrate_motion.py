@@ -12,7 +12,7 @@ overlapping stretches is not a null pair and is never made.
 Prints the distribution of the confidence, the worst pairs, and how many reach
 config.MOTION_MIN_CONFIDENCE (a false placement).
 
-Usage: python bench/calibrate_motion.py [--clips 60] [--seed 1]
+Usage: python bench/calibrate_motion.py [--clips 60] [--seed 1] [--length 5 16]
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ from tests import mediagen as g  # noqa: E402
 VIDEOS = {"bikes.mp4": (10.0, 25.0), "carphone.mp4": (4.0, 30000 / 1001),
           "bigbuckbunny.mp4": (5.28, 25.0)}  # name -> (seconds, frames per second)
 SPEEDS = (0.5, 0.75, 1.0, 1.25, 1.5)
-LENGTH = (5.0, 16.0)  # seconds of clip, drawn uniformly (motion needs 5 s of overlap)
+LENGTH = (5.0, 16.0)  # seconds of clip, drawn uniformly (motion needs 5 s of overlap); --length
 CROPS = ((0.0, 0.0, 1.0, 1.0), (0.25, 0.25, 0.5, 0.5), (0.0, 0.5, 0.5, 0.5), (0.6, 0.1, 0.34, 0.34),
          (0.3, 0.6, 0.34, 0.34))
 LOOKS = ("", "eq=brightness=-0.1:contrast=0.8", "noise=alls=8:allf=t")
@@ -57,11 +57,12 @@ class Piece:
     path: str
 
 
-def cut(folder: str, k: int, rng: np.random.Generator) -> Piece:
+def cut(folder: str, k: int, rng: np.random.Generator,
+        lengths: tuple[float, float] = LENGTH) -> Piece:
     """One random clip of the pool: a stretch of one video at one speed, crop and look."""
     video = str(rng.choice(list(VIDEOS)))
     speed = float(rng.choice(SPEEDS))
-    length = float(rng.uniform(*LENGTH)) * speed  # source seconds for the clip's length
+    length = float(rng.uniform(*lengths)) * speed  # source seconds for the clip's length
     seconds, fps = VIDEOS[video]
     length = min(length, seconds - 0.2)
     t0 = float(rng.uniform(0.0, seconds - length))
@@ -87,13 +88,14 @@ def unrelated(a: Piece, b: Piece) -> bool:
 
 
 def run(clips: int = 60, seed: int = 1,
-        out: str = os.path.join(ROOT, "bench", "out", "calibration_motion.json")) -> dict:
+        out: str = os.path.join(ROOT, "bench", "out", "calibration_motion.json"),
+        lengths: tuple[float, float] = LENGTH) -> dict:
     """Cut ``clips`` clips, match every unrelated pair; print the distribution; return (and write to
     ``out``) it."""
     rng = np.random.default_rng(seed)
     t0 = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
-        pool = [cut(tmp, k, rng) for k in range(clips)]
+        pool = [cut(tmp, k, rng, lengths) for k in range(clips)]
         sigs: list[Signature] = [motion_signature_of(probe(p.path)) for p in pool]
     rows = []
     for i in range(len(pool)):
@@ -133,9 +135,11 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--clips", type=int, default=60)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--length", type=float, nargs=2, default=LENGTH, metavar=("SHORTEST", "LONGEST"),
+                    help="clip lengths in seconds (capped by the source at its speed)")
     ap.add_argument("--out", default=os.path.join(ROOT, "bench", "out", "calibration_motion.json"))
     args = ap.parse_args()
-    run(args.clips, args.seed, args.out)
+    run(args.clips, args.seed, args.out, tuple(args.length))
 
 
 if __name__ == "__main__":
