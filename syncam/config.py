@@ -73,7 +73,9 @@ MOTION_REFINE_REACH = 0.08  # seconds
 # ~10 ms per minute of overlap, and ten minutes of motion pin the lag as well as an hour.
 MOTION_REFINE_SPAN = 600.0  # seconds
 # The stage also pairs cells of dense optical flow (OpenCV Farneback on the 96x64 grey frames, the x
-# and y flow averaged per fine cell): where a thing moves, not only how much changes. Summed with the
+# and y flow averaged per fine cell): where a thing moves, not only how much changes. Its lag now
+# votes with the energy pairing's and the coarse lag (the median: sync/subframe.vote); the figures that
+# follow are from when the two pairings were summed. Summed with the
 # energy pairing (each curve scaled to its peak), on bench_av's 10 cameras it brought the one miss (a
 # 59.94 fps crop, 4.9 ms against a 4.2 ms quarter frame) inside (3.8 ms): 10 of 10 within a quarter
 # frame, RMS 2.2 ms against 2.3; it also moved the VFR phone from 3.1 to 4.6 ms (quarter: 8.3). Flow
@@ -393,8 +395,9 @@ METADATA_TOLERANCE = 2.0  # seconds
 # (see the README's "Motion's null distribution"); a motion match is then false ~3 % of the time for
 # clips under 10 s, less for longer overlaps (470 pairs of >= 6 s: max 0.37).
 MOTION_MIN_CONFIDENCE = 0.25
-# The error of one camera's picture placement by motion, as a standard deviation: the RMS error of the
-# sub-frame stage over the benches' placed cameras (bench_av.py and bench_motion_views.py, 2026-12-07).
+# The error of one camera's picture placement by motion, as a standard deviation: between the RMS
+# (1.5 ms) and the worst (3.2 ms) error of the placed 23.976-60 fps cameras on bench_av.py and
+# bench_motion_views.py (2026-12-07, the vote of sync/subframe.py).
 # An A/V lag is sound's place minus the picture's, so its standard error is at least this (the fit's
 # own, from confidence weights, was ~0.9 ms against errors of 0.9-2.6 ms: ~3x optimistic). Added in
 # quadrature by sync/solve.honest_lag_stderr.
