@@ -36,6 +36,7 @@ from syncam.media import ffmpeg  # noqa: E402
 from syncam.media.probe import probe  # noqa: E402
 from syncam.pipeline import motion_signature_of  # noqa: E402
 from syncam.sync.correlate import match  # noqa: E402
+from syncam.sync.score import threshold_from_null  # noqa: E402
 from syncam.types import Signature  # noqa: E402
 from tests import mediagen as g  # noqa: E402
 
@@ -119,10 +120,15 @@ def run(clips: int = 60, seed: int = 1,
     if same:
         print(f"  one video far apart in time: {len(same)} pairs, highest {max(same):.3f}")
     for r in sorted(rows, key=lambda r: -r["confidence"])[:5]:
-        print(f"  {r['confidence']:.3f} at {r['lag']:+.2f} s: {r['a']} ({r['seconds_a']:g} s, "
+        lag = float("nan") if r["lag"] is None else r["lag"]
+        print(f"  {r['confidence']:.3f} at {lag:+.2f} s: {r['a']} ({r['seconds_a']:g} s, "
               f"{r['speed_a']:g}x) ~ {r['b']} ({r['seconds_b']:g} s, {r['speed_b']:g}x)")
     print(f"false placements at MOTION_MIN_CONFIDENCE {config.MOTION_MIN_CONFIDENCE}: {false} of "
           f"{len(rows)}")
+    try:  # the threshold that sound's false-placement bound (1 in 300 at 95 %) would need
+        print(f"sound's bound (below 1 in 300) needs {threshold_from_null(conf, 1 / 300)}")
+    except ValueError as exc:
+        print(f"sound's bound: {exc}")
     result = {"pairs": rows, "quantiles": q, "false": false,
               "motion_min_confidence": config.MOTION_MIN_CONFIDENCE}
     os.makedirs(os.path.dirname(out), exist_ok=True)

@@ -267,8 +267,8 @@ def _residuals(m: Match, fit: _Map, lines: Mapping[int, LineFit]) -> list[float]
 
 def threshold(method: Method, min_confidence: float = config.MIN_CONFIDENCE) -> float:
     """The confidence a match of ``method`` needs to be evidence. ``min_confidence`` is sound's (the
-    user's --min-confidence); motion's is scaled with it from its own calibrated default
-    (config.MOTION_MIN_CONFIDENCE: the same false-placement bound on motion's null distribution)."""
+    user's --min-confidence); motion's is scaled with it from its own default
+    (config.MOTION_MIN_CONFIDENCE, whose reason gives motion's measured null distribution)."""
     if method is Method.MOTION:
         return min_confidence * config.MOTION_MIN_CONFIDENCE / config.MIN_CONFIDENCE
     return min_confidence
