@@ -15,6 +15,9 @@ Sections (each prints a table; all figures also go to bench/out/results.json):
            and a scaling table (bench_repeat.py; one of its sections: bench_repeat.py --only NAME)
   index    the landmark index: null significance of 960 unrelated real pairs, recall of the true
            lags on the hard conditions, extraction and voting cost (bench_index.py)
+  views    silent views of new footage (crops to a third, 12.5-60 fps) against a quarter frame, and
+           A/V lag on it (bench_motion_views.py)
+  calibrate_motion  the motion confidence of ~1200 unrelated real clip pairs (calibrate_motion.py)
   render, motion, batch, split, clock: the feature benches beside this file, when present (clock:
            reading a 10-minute CCTV clip's burned-in clock against ffmpeg's decode, and 200
            overlays read)
@@ -207,6 +210,14 @@ def main() -> None:
         print("\n[index] landmark fingerprints: null, recall on the hard conditions, cost")
         from bench import bench_index
         results["index"] = bench_index.run()
+    if want("views"):
+        print("\n[views] silent views of footage not tuned on, against a quarter frame; A/V lag")
+        from bench import bench_motion_views
+        results["views"] = bench_motion_views.run()
+    if want("calibrate_motion"):
+        print("\n[calibrate_motion] unrelated real pictures: how confident can a wrong motion match look?")
+        from bench import calibrate_motion
+        results["calibrate_motion"] = calibrate_motion.run(60, seed=1)
     for name in ("render", "motion", "batch", "split", "clock"):
         if want(name) and os.path.exists(os.path.join(ROOT, "bench", f"bench_{name}.py")):
             print(f"\n[{name}]")

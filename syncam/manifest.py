@@ -233,6 +233,9 @@ def build(clips: list[Clip], solution: Solution, *, reasons: dict[int, str],
             reason = (f"its sound fits {len(candidates)} places on the timeline: only sound heard "
                       "more than once at this event (a repeat: a replayed jingle, a playback track, "
                       "a chorus) places it, and nothing heard once tells which; see its candidates")
+        elif candidates and _by_picture(i, solution):
+            reason = (f"{reason}; its picture's motion was not sure enough: its {len(candidates)} "
+                      "likeliest places are its candidates")
         elif candidates:
             reason = (f"{reason}; its sound fits {len(candidates)} places about equally well (a "
                       "repeat): see its candidates")
@@ -291,6 +294,13 @@ def build(clips: list[Clip], solution: Solution, *, reasons: dict[int, str],
 
 def _rounded(value: float | None, digits: int) -> float | None:
     return None if value is None else round(value, digits)
+
+
+def _by_picture(i: int, solution: Solution) -> bool:
+    """True when clip ``i``'s candidates come from motion matches only (no sound match has any)."""
+    kinds = {v.match.method for v in solution.verdicts
+             if i in (v.match.a, v.match.b) and v.match.candidates}
+    return kinds == {Method.MOTION}
 
 
 def _clip_candidates(i: int, solution: Solution) -> tuple[dict[str, Any], ...]:

@@ -274,6 +274,14 @@ def _window_search_affordable(a: Signature, b: Signature) -> bool:
     return windows * long_ <= config.WINDOW_SEARCH_BUDGET
 
 
+def _motion_candidates(peaks: list[Peak], lag: float) -> tuple[Candidate, ...]:
+    """A motion match's best lags, best first (the first at its refined lag): where a person should
+    look if the solver does not trust the match (its threshold is the solver's, scaled by the user's
+    --min-confidence, so every motion match keeps them; the manifest lists them for unplaced clips)."""
+    return tuple(Candidate(lag=round(lag if k == 0 else p.lag, 6), score=round(p.z, 2))
+                 for k, p in enumerate(peaks))
+
+
 def match(a: Signature, b: Signature, ia: int = 0, ib: int = 1, *,
           min_overlap: float | None = None, max_offset: float | None = None,
           exclusion: float | None = None, drift: bool = True) -> Match | None:
@@ -323,9 +331,9 @@ def match_all(a: Signature, b: Signature, ia: int = 0, ib: int = 1, *,
     peaks = coarse_peaks(xa, xb, rate, start_x=sa, start_y=sb,
                          min_overlap=MIN_OVERLAP[a.method] if min_overlap is None else min_overlap,
                          max_offset=max_offset, exclusion=excl,
-                         count=config.CANDIDATES if audio else 1)
+                         count=config.CANDIDATES if audio else config.CANDIDATES_REPORTED)
     if not audio:
-        return [] if not peaks else [_motion_match(a, b, ia, ib, peaks[0], xa, xb, rate, sa, sb)]
+        return [] if not peaks else [_motion_match(a, b, ia, ib, peaks, xa, xb, rate, sa, sb)]
     verdicts = [_scan_verdict(peaks[0])] if peaks else []
     if windows and _window_search_affordable(a, b):
         w = window_search(a, b, max_offset=max_offset)
@@ -374,25 +382,26 @@ def match_all(a: Signature, b: Signature, ia: int = 0, ib: int = 1, *,
                      for v in others[: config.ALTERNATIVES])]
 
 
-def _motion_match(a: Signature, b: Signature, ia: int, ib: int, p: Peak, xa: np.ndarray,
+def _motion_match(a: Signature, b: Signature, ia: int, ib: int, peaks: list[Peak], xa: np.ndarray,
                   xb: np.ndarray, rate: float, sa: float, sb: float) -> Match:
-    """The motion match at the scan's best peak, refined by the sub-frame stage."""
+    """The motion match at the scan's best peak, refined by the sub-frame stage: the coarse lag, the
+    cells' energy and their optical flow each give a lag, and the median wins (subframe.vote)."""
+    p = peaks[0]
     lag = p.lag
     if a.fine is not None and b.fine is not None and a.fine_rate and a.fine_rate == b.fine_rate:
-        # the sub-frame stage: paired cells' smoothed curves, around the coarse peak
         fine_rate = float(a.fine_rate)
-        flow = None if a.flow is None or b.flow is None else (
-            a.flow, b.flow, a.flow_start, b.flow_start)
-        fine = subframe.refine(a.fine, b.fine, fine_rate, p.lag, config.MOTION_REFINE_REACH,
-                               start_a=a.fine_start, start_b=b.fine_start,
-                               span=config.MOTION_REFINE_SPAN, flow=flow,
-                               min_flow_rows=int(config.MOTION_FLOW_MIN_OVERLAP * fine_rate))
-        if fine is not None:
-            lag = fine
+        energy = subframe.refine(a.fine, b.fine, fine_rate, p.lag, config.MOTION_REFINE_REACH,
+                                 start_a=a.fine_start, start_b=b.fine_start,
+                                 span=config.MOTION_REFINE_SPAN)
+        moved = None if a.flow is None or b.flow is None else subframe.refine(
+            a.flow, b.flow, fine_rate, p.lag, config.MOTION_REFINE_REACH,
+            start_a=a.flow_start, start_b=b.flow_start, span=config.MOTION_REFINE_SPAN,
+            min_rows=int(config.MOTION_FLOW_MIN_OVERLAP * fine_rate))
+        lag = subframe.vote(p.lag, energy, moved)
     t0, t1 = overlap(len(xa) / rate, len(xb) / rate, sa, sb, lag, 0.0)
     return Match(a=ia, b=ib, lag=lag, confidence=p.confidence, method=a.method, peak=p.z,
                  runner_up=max(p.runner_up, p.noise_max), overlap=p.overlap, search="scan",
-                 centre=(t0 + t1) / 2)
+                 centre=(t0 + t1) / 2, candidates=_motion_candidates(peaks, lag))
 
 
 def _confirmed(a: Signature, b: Signature, ia: int, ib: int, chosen: _Verdict, *, drift: bool,

@@ -78,3 +78,16 @@ def band_limited_peak(r: np.ndarray, m: int, up: int = 32, half: int = 16) -> fl
     fine = resample(r[lo:hi], (hi - lo) * up)
     k = int(np.argmax(fine))
     return lo + (k + parabolic(fine, k)) / up
+
+
+def threshold_from_null(null: np.ndarray, bound: float, step: float = 0.05) -> float:
+    """The lowest multiple of ``step`` above every confidence in ``null`` (unrelated pairs' scores).
+
+    With none of n null pairs reaching it, the false-placement rate per pair is below 3/n at 95 %
+    (the rule of three); ``bound`` is that rate, so n must be at least 3/bound (ValueError if not).
+    """
+    need = math.ceil(3.0 / bound - 1e-9)
+    if len(null) < need:
+        raise ValueError(f"{len(null)} null pairs bound the false-placement rate only to "
+                         f"{3.0 / max(len(null), 1):.4f}; {need} are needed for {bound:g}")
+    return round((math.floor(float(np.max(null)) / step + 1e-9) + 1) * step, 6)

@@ -1,11 +1,15 @@
 """solve(n, matches, reference) -> Solution: one consistent set of offsets from all pairwise matches.
 
-1. Matches below ``min_confidence`` are not evidence.
-2. Loop consistency: for every triangle of clips a, b, c with all three matches, the lags must add up
-   (lag_ab + lag_bc = lag_ac within the loosest tolerance of their methods: motion matches are less
-   precise than audio ones). Each match is ranked by how many triangles agree
-   with it minus how many disagree, then by confidence. A wrong match disagrees with every triangle it is
-   in, so it ranks last.
+1. Matches below ``min_confidence`` (motion: its own threshold, see :func:`threshold`) are not
+   evidence.
+2. Ranking. A pair may give several candidate lags (sound heard more than once: sync/repeats.py).
+   First the lags the pair's own evidence told apart from its repeats (``Match.distinct``), then the
+   sound matches whose overlap agrees with them most (windows supporting the lag minus windows with
+   sound in both clips that do not), then the share of the overlap explained, then loop consistency:
+   for every triangle of clips a, b, c with all three matches, the lags must add up (lag_ab + lag_bc =
+   lag_ac within the loosest tolerance of their methods: motion matches are less precise than audio
+   ones); a match is ranked by how many triangles agree with it minus how many disagree (a wrong
+   match disagrees with every triangle it is in), then by confidence.
 3. Greedy acceptance in that order (Kruskal's algorithm with potentials): a match that joins two groups
    of clips is accepted; one inside a group is accepted only if it agrees with the offsets the group
    already implies (within the loosest tolerance of the match and the group's matches). A wrong match
@@ -20,8 +24,11 @@
    placed that much after its picture, motion rows its picture, and a prior pulls the lag toward 0.
    Loops and the greedy check read a drifting pair's lag at the same instant as the lags it is
    compared with.
-5. Clips not connected to the reference stay unplaced (None). If the reference has no accepted match at
-   all, the best-connected clip becomes the reference, and a note says so.
+5. Clips not connected to the reference stay unplaced (None). Strong lags the solution contradicts
+   mark repeated stretches; a clip that only matches resting on them join to the reference is taken
+   out (unplaced, with every place it fits: ``Solution.ambiguous``) and the rest is solved again.
+   If the reference has no accepted match at all, the best-connected clip becomes the reference, and
+   a note says so.
 """
 
 from __future__ import annotations
@@ -386,6 +393,24 @@ def _options(c: int, evidence: list[Match], offsets: Mapping[int, float], reache
     return tuple(out[: config.CANDIDATES_REPORTED])
 
 
+def threshold(method: Method, min_confidence: float = config.MIN_CONFIDENCE) -> float:
+    """The confidence a match of ``method`` needs to be evidence. ``min_confidence`` is sound's (the
+    user's --min-confidence); motion's is scaled with it from its own default
+    (config.MOTION_MIN_CONFIDENCE, whose reason gives motion's measured null distribution)."""
+    if method is Method.MOTION:
+        return min_confidence * config.MOTION_MIN_CONFIDENCE / config.MIN_CONFIDENCE
+    return min_confidence
+
+
+def honest_lag_stderr(fitted: float | None, reference: bool = False) -> float | None:
+    """An A/V lag's standard error: the fit's, and in quadrature the picture placement's own error
+    (config.MOTION_PLACEMENT_SIGMA), which the fit's weights understate; the reference's lag is 0 by
+    definition."""
+    if fitted is None or reference:
+        return fitted
+    return float(np.hypot(fitted, config.MOTION_PLACEMENT_SIGMA))
+
+
 def solve(n: int, matches: list[Match], reference: int = 0, *,
           min_confidence: float = config.MIN_CONFIDENCE,
           tolerance: float | Mapping[Method, float] | None = None,
@@ -405,7 +430,8 @@ def solve(n: int, matches: list[Match], reference: int = 0, *,
     elif not isinstance(tolerance, Mapping):
         tolerance = {m: float(tolerance) for m in Method}
     weight = DEFAULT_WEIGHT if weight is None else weight
-    evidence = [m for m in matches if m.confidence >= min_confidence and m.a != m.b]
+    evidence = [m for m in matches
+                if m.confidence >= threshold(m.method, min_confidence) and m.a != m.b]
     lines: dict[int, LineFit] = {}
     short: dict[int, str] = {}  # match -> why its slope is not used
     for m in evidence:
@@ -480,7 +506,8 @@ def solve(n: int, matches: list[Match], reference: int = 0, *,
                          drift_ppm_stderr=(solved.rate_stderr[c] * 1e6 if c in solved.rate_stderr
                                            else 0.0 if c == reference and drift else None),
                          residual_rms=rms, drift_note=note, av_lag=solved.lags.get(c),
-                         av_lag_stderr=solved.lag_stderr.get(c))
+                         av_lag_stderr=honest_lag_stderr(solved.lag_stderr.get(c),
+                                                         c == reference))
 
     placements = tuple(placement(c) if c in offsets else None for c in range(n))
     accepted_ids = {id(m) for m in accepted}

@@ -10,6 +10,7 @@ import pytest
 from syncam.media import ffmpeg
 from tests import mediagen as g
 from tests import motionevents as ev
+from tests import motionviews as mv
 
 
 @pytest.fixture(scope="session")
@@ -76,3 +77,8 @@ def odd(media: str) -> dict[str, str]:
     _ffmpeg("-loop", "1", "-i", out["png"], "-t", "10", "-r", "25", "-c:v", "libx264",
             "-preset", "ultrafast", "-pix_fmt", "yuv420p", out["frozen"])
     return out
+
+
+@pytest.fixture(scope="session")
+def short_views(media: str) -> mv.Views:
+    return mv.short(media)

@@ -1,12 +1,12 @@
-"""The motion sub-frame stage on numpy arrays: paired cells find a lag between samples, and optical
-flow curves, where both cameras have them, join the energy's."""
+"""The motion sub-frame stage on numpy arrays: paired cells find a lag between samples, and the coarse,
+energy and flow estimates vote."""
 
 from __future__ import annotations
 
 import numpy as np
 from scipy.ndimage import gaussian_filter1d
 
-from syncam.sync.subframe import refine
+from syncam.sync.subframe import refine, vote
 
 RATE = 50.0
 
@@ -49,10 +49,10 @@ def test_starts_off_row_zero_and_a_coarse_guess_a_few_ms_off() -> None:
     assert lag is not None and abs(lag - (3.4567 + 0.2 - 0.5)) < 0.001
 
 
-def test_flow_joins_the_energy_and_pulls_a_biased_lag_back() -> None:
-    """Energy curves in which three of b's four cells see their events 30 ms late put the lag ~20 ms
-    off; flow curves that agree on the truth, summed in, bring it nearer. Flow that overlaps too
-    little is left out."""
+def test_the_median_of_three_estimates_outvotes_one_astray() -> None:
+    """Energy curves in which three of b's four cells see their events 30 ms late put the refined lag
+    ~20 ms off; the coarse lag and flow curves that agree on the truth outvote it. Of two estimates
+    the mean counts; a missing one is left out."""
     ev = _events(40, 4, seed=3)
     a = _curves(ev, 0.0, 40, noise=0.4, seed=4)
     b_ev = (ev[0].copy(), ev[1])
@@ -60,13 +60,14 @@ def test_flow_joins_the_energy_and_pulls_a_biased_lag_back() -> None:
     b = _curves(b_ev, 2.0, 30, noise=0.4, seed=5)
     flow = _events(40, 8, seed=6)
     fa, fb = _curves(flow, 0.0, 40), _curves(flow, 2.0, 30)
-    alone = refine(a, b, RATE, 2.0, 0.08)
-    both = refine(a, b, RATE, 2.0, 0.08, flow=(fa, fb, 0.0, 0.0))
-    assert alone is not None and both is not None
-    assert abs(alone - 2.0) > 0.015
-    assert abs(both - 2.0) < 0.6 * abs(alone - 2.0), (alone, both)
-    short = refine(a, b, RATE, 2.0, 0.08, flow=(fa, fb[:100], 0.0, 0.0), min_flow_rows=250)
-    assert short == alone
+    energy = refine(a, b, RATE, 2.0, 0.08)
+    moved = refine(fa, fb, RATE, 2.0, 0.08)
+    assert energy is not None and moved is not None
+    assert abs(energy - 2.0) > 0.015 and abs(moved - 2.0) < 0.004
+    assert abs(vote(2.003, energy, moved) - 2.0) < 0.004
+    assert vote(2.003, energy, None) == (2.003 + energy) / 2
+    assert vote(2.003) == 2.003
+    assert refine(fa, fb[:100], RATE, 2.0, 0.08, min_rows=250) is None
 
 
 def test_no_peak_inside_the_reach_or_too_little_overlap() -> None:
