@@ -197,7 +197,8 @@ class Master:
         i0, n = int(round(t0 * RATE)), int(round((t1 - t0) * RATE))
         out = np.zeros(n, np.float32)
         for at, gain, p in self.pieces:
-            _add(out, i0, int(round(at * RATE)), piece_pcm(p), gain * 0.1)
+            if at < t1 and at + p.seconds + 0.01 > t0:
+                _add(out, i0, int(round(at * RATE)), piece_pcm(p), gain * 0.1)
         duck = np.ones(n, np.float32)
         ramp = int(FADE * RATE)
         for a, b in [(r.at, r.end) for r in self.replays] + self.quiet:
