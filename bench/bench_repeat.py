@@ -178,8 +178,14 @@ def run(only: list[str] | None = None, scaling: tuple[int, ...] = (10, 25, 50, 1
                   f"{'-' if r['pairs_searched'] is None else r['pairs_searched']:>15} "
                   f"{r['pairs_total']:>6} {r['right']:>6} {r['wrong']:>6}")
     os.makedirs(OUT, exist_ok=True)
-    with open(os.path.join(OUT, "results.json"), "w", encoding="utf-8") as fh:
-        json.dump(results, fh, indent=1)
+    path = os.path.join(OUT, "results.json")
+    kept = {}  # sections run before (--only) stay, each with its latest figures
+    if os.path.exists(path):
+        with open(path, encoding="utf-8") as fh:
+            kept = json.load(fh)
+    with open(path + ".part", "w", encoding="utf-8") as fh:
+        json.dump({**kept, **results}, fh, indent=1)
+    os.replace(path + ".part", path)
     return results
 
 

@@ -532,7 +532,7 @@ def two_chains(seed: int = 4) -> Event:
 def many_phones(n: int = 47, seed: int = 5, workers: int = 2) -> Event:
     """5. The issue's event: n clips (47: about 11 minutes, 11 * n / 47 in general) in a hall whose
     PA plays three jingles three times each; 4 * n / 47 phones of 6 s lie wholly inside a fanfare
-    replay, 3 * n / 47 recordings come from other events, the rest are phones of 15-90 s (six codecs,
+    replay, 3 * n / 47 recordings come from other events, the rest are phones of 15-90 s (seven codecs,
     own room, talker and noise each), laid out at random until every one of them is linked."""
     rng = np.random.default_rng(seed)
     seconds = max(150.0, 660.0 * n / 47)
