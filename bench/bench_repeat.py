@@ -86,13 +86,16 @@ def pairs(m: dict) -> tuple[int | None, int | None]:
 def judge(m: dict, truth: Truth) -> dict[str, int]:
     """Counts of right / wrong / unplaced against the truth."""
     ref = m["reference"]
-    out = {"right": 0, "wrong": 0, "unplaced_should_place": 0, "unplaced_right": 0}
+    out = {"right": 0, "wrong": 0, "ambiguous_placed_right": 0, "unplaced_should_place": 0,
+           "unplaced_right": 0}
     for i, c in enumerate(m["clips"]):
         start = truth.starts[i]
         if c["placed"]:
             ok = (start is not None and truth.starts[ref] is not None
                   and abs(c["offset"] - truth.offset(i, ref)) <= TOLERANCE)
             out["right" if ok else "wrong"] += 1
+            # at its true place by chance: nothing told the replays apart (should be unplaced)
+            out["ambiguous_placed_right"] += ok and truth.roles[i] == AMBIGUOUS
         elif truth.roles[i] == PLACED:
             out["unplaced_should_place"] += 1
         else:
@@ -124,7 +127,8 @@ def measure(name: str, paths: list[str], truth: Truth, *, cache: str | None = No
     print(f"  {name}: {n} clips | ffmpeg decode one after another {seq:.2f} s | syncam align "
           f"{r['wall']:.2f} s ({r['in_process']:.2f} s in process) = {row['ratio']:.2f}x | peak RSS "
           f"{r['rss_mb']:.0f} MB (with ffmpeg {r['rss_tree_mb']:.0f} MB) | pairs: {shown} of "
-          f"{row['pairs_total']} | right {verdict['right']}, WRONG {verdict['wrong']}, unplaced "
+          f"{row['pairs_total']} | right {verdict['right']} (of which ambiguous clips placed by "
+          f"chance {verdict['ambiguous_placed_right']}), WRONG {verdict['wrong']}, unplaced "
           f"that should be placed {verdict['unplaced_should_place']}, rightly unplaced "
           f"{verdict['unplaced_right']}  [targets: {targets}]", flush=True)
     return row
@@ -178,8 +182,14 @@ def run(only: list[str] | None = None, scaling: tuple[int, ...] = (10, 25, 50, 1
                   f"{'-' if r['pairs_searched'] is None else r['pairs_searched']:>15} "
                   f"{r['pairs_total']:>6} {r['right']:>6} {r['wrong']:>6}")
     os.makedirs(OUT, exist_ok=True)
-    with open(os.path.join(OUT, "results.json"), "w", encoding="utf-8") as fh:
-        json.dump(results, fh, indent=1)
+    path = os.path.join(OUT, "results.json")
+    kept = {}  # sections run before (--only) stay, each with its latest figures
+    if os.path.exists(path):
+        with open(path, encoding="utf-8") as fh:
+            kept = json.load(fh)
+    with open(path + ".part", "w", encoding="utf-8") as fh:
+        json.dump({**kept, **results}, fh, indent=1)
+    os.replace(path + ".part", path)
     return results
 
 
