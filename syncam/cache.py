@@ -179,6 +179,35 @@ class SignatureCache:
             return
         self._count(writes=1)
 
+    def _probe_path(self, path: str, size: int, mtime: float) -> str:
+        key = hashlib.sha256(json.dumps([os.path.realpath(path), size, mtime, __version__])
+                             .encode("utf-8")).hexdigest()
+        return os.path.join(self.directory, f"probes-v{FORMAT}", key[:2], key[2:] + ".json")
+
+    def get_probe(self, path: str, size: int, mtime: float) -> tuple[dict, float | None] | None:
+        """What ffprobe said of this version of the file, when it was probed before (a warm re-align
+        starts no ffprobe): its description and its first audio sample's time."""
+        try:
+            with open(self._probe_path(path, size, mtime), encoding="utf-8") as fh:
+                doc = json.load(fh)
+            if isinstance(doc, dict) and isinstance(doc.get("data"), dict):
+                first = doc.get("first_audio")
+                return doc["data"], float(first) if isinstance(first, (int, float)) else None
+        except (OSError, ValueError):
+            pass
+        return None
+
+    def put_probe(self, path: str, size: int, mtime: float,
+                  facts: tuple[dict, float | None]) -> None:
+        """Keep a probe's facts (written atomically; a cache that cannot be written only warns)."""
+        target = self._probe_path(path, size, mtime)
+        try:
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            with atomic_path(target) as tmp, open(tmp, "w", encoding="utf-8") as fh:
+                json.dump({"data": facts[0], "first_audio": facts[1]}, fh)
+        except OSError as exc:
+            log.warning("cache: cannot store the probe of %s (%s)", path, exc)
+
     def get_or_compute(self, clip: Clip, method: Method, params: dict[str, Any],
                        compute: Callable[[], Signature]) -> Signature:
         """The cached signature, or ``compute()``'s result, stored for next time."""
@@ -201,6 +230,14 @@ class KeepingCache:
         self.inner = inner
         self._kept: dict[tuple[str, str], Signature] = {}
         self._lock = threading.Lock()
+
+    def get_probe(self, path: str, size: int, mtime: float) -> tuple[dict, float | None] | None:
+        return self.inner.get_probe(path, size, mtime) if self.inner else None
+
+    def put_probe(self, path: str, size: int, mtime: float,
+                  facts: tuple[dict, float | None]) -> None:
+        if self.inner:
+            self.inner.put_probe(path, size, mtime, facts)
 
     def get_or_compute(self, clip: Clip, method: Method, params: dict[str, Any],
                        compute: Callable[[], Signature]) -> Signature:

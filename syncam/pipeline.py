@@ -8,6 +8,7 @@ and motion otherwise, ``both`` = every kind the pair has. All matches meet in on
 from __future__ import annotations
 
 import contextlib
+import functools
 import itertools
 import logging
 import os
@@ -20,7 +21,7 @@ from syncam import cameras as cameras_mod
 from syncam import config, manifest
 from syncam.errors import FFmpegError, MediaError, SyncamError, UsageError
 from syncam.media import ffmpeg
-from syncam.media.probe import probe
+from syncam.media.probe import ProbeStore, probe
 from syncam.settings import Settings
 from syncam.signals.audio import is_silent, signature, whitener
 from syncam.signals.landmarks import Landmarker
@@ -184,8 +185,9 @@ def _pool(stack: contextlib.ExitStack, scheduler: str | None, workers: int) -> P
     return cluster.Pool(stack.enter_context(cluster.client(scheduler, os.cpu_count() or 2)))
 
 
-class SignatureCache(Protocol):
-    """Somewhere to keep signatures between runs; syncam.cache.SignatureCache is the on-disk one."""
+class SignatureCache(ProbeStore, Protocol):
+    """Somewhere to keep signatures (and probes) between runs; syncam.cache.SignatureCache is the
+    on-disk one."""
 
     def get_or_compute(self, clip: Clip, method: Method, params: dict[str, Any],
                        compute: Callable[[], Signature]) -> Signature: ...
@@ -329,7 +331,7 @@ def align(paths: Sequence[str], *, method: str = config.METHOD, reference: str |
         pool = _pool(stack, scheduler, workers)
         try:
             clips: list[Clip] = []
-            for i, clip in enumerate(pool.map(probe, abs_paths)):
+            for i, clip in enumerate(pool.map(functools.partial(probe, store=cache), abs_paths)):
                 clips.append(clip)
                 report(Progress("probe", i + 1, n, clip.name))
             _check_method(method, clips)  # fail before decoding anything
@@ -454,10 +456,10 @@ def _index_matches(pool: Pool, clips: list[Clip], audio: Mapping[int, Signature]
 
     The fingerprint index (sync/index.py) votes for pairs and lags; each voted lag is searched on
     the whitened sound around it (correlate.match_voted). A clip that this leaves unconnected to the
-    reference is then scanned over every lag (correlate.match_all, without the window search, which
-    costs ten scans) against a few placed clips that between them cover the timeline: sound the
-    index missed (a far microphone in a reverberant hall) still gets the whole-overlap search, at a
-    cost that grows with the timeline, not with the pairs.
+    reference is then scanned over every lag at 2 kHz (correlate.match_all, without the window and
+    drift searches, which cost ten scans) against a few placed clips that between them cover the
+    timeline: sound the index missed (a far microphone in a reverberant hall) still gets the
+    whole-overlap search, at a cost that grows with the timeline, not with the pairs.
     """
     marks = [audio[i].landmarks for i in audible]
     votes = index.vote([m for m in marks if m is not None]) if all(m is not None for m in marks) \
@@ -485,7 +487,8 @@ def _index_matches(pool: Pool, clips: list[Clip], audio: Mapping[int, Signature]
     extra = [(min(i, j), max(i, j)) for i in alone for j in cover
              if (min(i, j), max(i, j)) not in found and not siblings(cams, i, j)]
     more = {pair: pool.submit(match_all, audio[pair[0]], audio[pair[1]], *pair,
-                              max_offset=max_offset, drift=drift, windows=False) for pair in extra}
+                              max_offset=max_offset, drift=False, windows=False, fine_scan=False)
+            for pair in extra}
     for pair, job in more.items():
         found[pair] = job.result()
     searched = len(found)

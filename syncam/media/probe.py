@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from concurrent.futures import ThreadPoolExecutor
 from fractions import Fraction
+from typing import Protocol
 
 from syncam.cameras import device_of
 from syncam.errors import FFmpegError, MediaError
@@ -132,20 +133,27 @@ def _first_audio_time(path: str) -> float | None:
         return None
 
 
-def probe(path: str) -> Clip:
-    """Probe a media file. Raises MediaError with a one-line, actionable message."""
+class ProbeStore(Protocol):
+    """Where probe results are kept between runs (syncam.cache.SignatureCache): what ffprobe said of
+    one version of a file (its path, size and modification time)."""
+
+    def get_probe(self, path: str, size: int, mtime: float) -> tuple[dict, float | None] | None: ...
+
+    def put_probe(self, path: str, size: int, mtime: float,
+                  facts: tuple[dict, float | None]) -> None: ...
+
+
+def probe(path: str, store: ProbeStore | None = None) -> Clip:
+    """Probe a media file (from ``store`` when this version of it was probed before). Raises
+    MediaError with a one-line, actionable message."""
     path = os.path.abspath(path)
     st = check_readable(path)
-    # two ffprobe runs, side by side: the description, and the first decoded audio sample's time
-    with ThreadPoolExecutor(max_workers=1) as side:
-        first = side.submit(_first_audio_time, path)
-        try:
-            data = ffmpeg.probe_json(path)
-        except FFmpegError as exc:
-            raise MediaError(f"{path}: not a readable media file ({exc.stderr_tail or exc}); "
-                             "it may be truncated or not audio/video: copy or export it "
-                             "again") from None
-        first_audio = first.result()
+    facts = store.get_probe(path, st.st_size, st.st_mtime) if store is not None else None
+    if facts is None:
+        facts = _facts(path)
+        if store is not None:
+            store.put_probe(path, st.st_size, st.st_mtime, facts)
+    data, first_audio = facts
     clip = clip_from_probe(path, data, size=st.st_size, mtime=st.st_mtime, first_audio=first_audio)
     if not clip.video and not clip.audio and any(
             s.get("codec_type") == "video" for s in data.get("streams", [])):
@@ -155,3 +163,17 @@ def probe(path: str) -> Clip:
         raise MediaError(f"{path}: has no audio or video stream; give a recording from a camera or "
                          "microphone")
     return clip
+
+
+def _facts(path: str) -> tuple[dict, float | None]:
+    """ffprobe's description of a file and its first decoded audio sample's time: two ffprobe runs,
+    side by side."""
+    with ThreadPoolExecutor(max_workers=1) as side:
+        first = side.submit(_first_audio_time, path)
+        try:
+            data = ffmpeg.probe_json(path)
+        except FFmpegError as exc:
+            raise MediaError(f"{path}: not a readable media file ({exc.stderr_tail or exc}); "
+                             "it may be truncated or not audio/video: copy or export it "
+                             "again") from None
+        return data, first.result()

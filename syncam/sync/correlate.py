@@ -295,11 +295,12 @@ def match(a: Signature, b: Signature, ia: int = 0, ib: int = 1, *,
 def match_all(a: Signature, b: Signature, ia: int = 0, ib: int = 1, *,
               min_overlap: float | None = None, max_offset: float | None = None,
               exclusion: float | None = None, drift: bool = True,
-              windows: bool = True) -> list[Match]:
+              windows: bool = True, fine_scan: bool = True) -> list[Match]:
     """Match two signatures of the same method and rate: the best match first, then (audio) the
     pair's other strong lags, each its own candidate Match. ``ia``/``ib`` name the clips.
     ``windows``: run the window search where affordable (False: the scan, loop and drift searches
-    only).
+    only). ``fine_scan``: scan pairs under 10 minutes together at 8 kHz (False: at 2 kHz, as longer
+    pairs are, four times cheaper; the lag is refined at 8 kHz either way).
 
     Replayed sound (a jingle the PA plays three times, a playback song in every take) gives a pair
     several strong lags. Each one that stands above the noise as far as a match must
@@ -321,7 +322,7 @@ def match_all(a: Signature, b: Signature, ia: int = 0, ib: int = 1, *,
              and a.fine_rate == b.fine_rate)
     xa, xb, rate, sa, sb = a.values, b.values, a.rate, a.start, b.start
     together = (len(a.values) + len(b.values)) / a.rate
-    if audio and together <= config.SCAN_FULL_SECONDS:
+    if audio and fine_scan and together <= config.SCAN_FULL_SECONDS:
         assert a.fine is not None and b.fine is not None  # audio says both have it
         xa, xb, rate, sa, sb = a.fine, b.fine, float(a.fine_rate or 1), a.fine_start, b.fine_start
     elif audio and together > config.SCAN_HALF_SECONDS:  # hours: half the rate, half the memory
