@@ -78,6 +78,17 @@ def pairs(count: int, rng: np.random.Generator) -> list[tuple[str, str, float, f
     return out
 
 
+def _unrelated(a: str, b: str, la: float, lb: float, rng: np.random.Generator, k: int
+               ) -> tuple[np.ndarray, np.ndarray]:
+    """The two clips of null pair ``k``: one reader is cut from the recording's two halves, which
+    never overlap; other sources from random starts."""
+    if a == b:
+        whole = resample_poly(hardgen.sound(a), 1, 6).astype(np.float32)
+        half = len(whole) // 2
+        return np.resize(whole[:half], int(la * RATE)), np.resize(whole[half:], int(lb * RATE))
+    return source(a, la, rng, 2 * k % 60), source(b, lb, rng, (2 * k + 30) % 60)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--pairs", type=int, default=240)
@@ -99,17 +110,21 @@ def run_voted(count: int, seed: int, lags: int = 4) -> dict:
     rng = np.random.default_rng(seed)
     best = []
     t0 = time.perf_counter()
+    worst: list[tuple[float, str, str]] = []
     for k, (a, b, la, lb) in enumerate(pairs(count, rng)):
-        xa, xb = source(a, la, rng, 2 * k % 60), source(b, lb, rng, (2 * k + 30) % 60)
+        xa, xb = _unrelated(a, b, la, lb, rng, k)
         sa, sb = audio_signature(xa, RATE), audio_signature(xb, RATE)
         tried = list(rng.uniform(-lb + 1.0, la - 1.0, lags))  # lags that leave some overlap
         found = match_voted(sa, sb, 0, 1, tried)
         best.append(max((m.confidence for m in found), default=0.0))
+        worst.append((best[-1], f"{a} ({la:g} s)", f"{b} ({lb:g} s)"))
     conf = np.array(best)
     false = int((conf >= config.MIN_CONFIDENCE).sum())
     print(f"{count} unrelated pairs x {lags} random lags searched as voted ({time.perf_counter() - t0:.0f}"
           f" s): confidence median {np.median(conf):.3f}, 99th {np.quantile(conf, 0.99):.3f}, max "
           f"{conf.max():.3f}; at MIN_CONFIDENCE {config.MIN_CONFIDENCE}: {false}")
+    for c, a, b in sorted(worst, reverse=True)[:5]:
+        print(f"  {c:.3f} {a} ~ {b}")
     return {"max": float(conf.max()), "false": false, "pairs": count}
 
 
@@ -120,12 +135,7 @@ def run(count: int, seed: int, out: str = os.path.join(ROOT, "bench", "out", "ca
     rows = []
     t0 = time.perf_counter()
     for k, (a, b, la, lb) in enumerate(pairs(count, rng)):
-        if a == b:  # one reader, stretches that do not overlap: the recording's two halves
-            whole = resample_poly(hardgen.sound(a), 1, 6).astype(np.float32)
-            half = len(whole) // 2
-            xa, xb = np.resize(whole[:half], int(la * RATE)), np.resize(whole[half:], int(lb * RATE))
-        else:
-            xa, xb = source(a, la, rng, 2 * k % 60), source(b, lb, rng, (2 * k + 30) % 60)
+        xa, xb = _unrelated(a, b, la, lb, rng, k)
         sa, sb = audio_signature(xa, RATE), audio_signature(xb, RATE)
         voted = [v.lag for v in vote([landmarks(xa, RATE), landmarks(xb, RATE)])]
         found = match_all(sa, sb) + (match_voted(sa, sb, 0, 1, voted) if voted else [])
