@@ -477,9 +477,10 @@ def _index_matches(pool: Pool, clips: list[Clip], audio: Mapping[int, Signature]
     for k, (pair, job) in enumerate(jobs.items()):
         found[pair] = job.result()
         report(Progress("match", k + 1, len(jobs), "index"))
+    # which clips the voted pairs leave unconnected (offsets only: no drift fits needed for that)
     first = solve(len(clips), [m for ms in found.values() for m in ms],
                   reference if reference in audible else audible[0], min_confidence=min_confidence,
-                  drift=drift)
+                  drift=False)
     placed = [i for i in audible if first.placements[i] is not None]
     ambiguous = {c for c, _ in first.ambiguous}
     alone = [i for i in audible if first.placements[i] is None and i not in ambiguous]

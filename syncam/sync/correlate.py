@@ -42,7 +42,7 @@ from syncam.sync import repeats, subframe
 from syncam.sync.drift import LineFit, fit_line, track
 from syncam.sync.scan import coarse_peaks
 from syncam.sync.score import Peak, confidence, noise_max, robust_standardise
-from syncam.sync.windows import curves, evidence, overlap, window_starts
+from syncam.sync.windows import curves, evidence, evidence_from_rows, overlap, window_starts
 from syncam.types import Candidate, Match, Method, Signature
 
 EXCLUSION = {Method.AUDIO: config.PEAK_EXCLUSION, Method.MOTION: config.PEAK_EXCLUSION_MOTION}
@@ -406,13 +406,17 @@ def _motion_match(a: Signature, b: Signature, ia: int, ib: int, peaks: list[Peak
 
 
 def _confirmed(a: Signature, b: Signature, ia: int, ib: int, chosen: _Verdict, *, drift: bool,
-               guess: LineFit | None) -> Match:
+               guess: LineFit | None, searched: _Confirmed | None = None) -> Match:
     """The audio match at a verdict's lag: refined on the 8 kHz signal window by window, with the
-    windows that support it (sync/repeats.py)."""
+    windows that support it (sync/repeats.py). ``searched``: the window curves a voted lag was
+    searched on, which hold the refinement's too (read from them, not computed again)."""
     fa, fb = a.fine, b.fine
     assert fa is not None and fb is not None
     rate = float(a.fine_rate or 1)
-    ev = evidence(fa, fb, rate, chosen.lag, start_a=a.fine_start, start_b=b.fine_start)
+    ev = (evidence(fa, fb, rate, chosen.lag, start_a=a.fine_start, start_b=b.fine_start)
+          if searched is None else
+          evidence_from_rows(searched.rows, searched.lag0, searched.starts, searched.length, rate,
+                             chosen.lag))
     lag = chosen.lag
     if ev is not None and ev.z >= config.FINE_MIN_Z and abs(ev.lag - chosen.lag) <= config.FINE_SEARCH:
         lag = ev.lag
@@ -438,8 +442,19 @@ def _explains(support: tuple[float, ...], usable: int) -> bool:
     return usable > 0 and len(support) >= config.EXPLAIN_STRONG * usable
 
 
+@dataclass(frozen=True)
+class _Confirmed:
+    """The search around a voted lag: its verdict, and the window curves it was read from."""
+
+    verdict: _Verdict
+    rows: np.ndarray
+    lag0: float  # lag of column 0
+    starts: np.ndarray
+    length: float
+
+
 def confirm_lag(fa: np.ndarray, fb: np.ndarray, rate: float, lag: float, *, start_a: float = 0.0,
-                start_b: float = 0.0) -> _Verdict | None:
+                start_b: float = 0.0) -> _Confirmed | None:
     """The whitened search of the overlap at ``lag`` +- CONFIRM_REACH: its windows' curves added,
     the peak's z against the best lag away from it and the noise maximum of the lags searched (the
     confidence rule of sync/score.py over this range)."""
@@ -449,8 +464,9 @@ def confirm_lag(fa: np.ndarray, fb: np.ndarray, rate: float, lag: float, *, star
     starts = window_starts(t0, t1, config.OBS_WINDOW, config.OBS_WINDOW, config.OBS_MAX_WINDOWS)
     if t1 - (starts[-1] + config.OBS_WINDOW) >= config.MIN_WINDOW:  # the overlap's last seconds too
         starts = np.append(starts, t1 - config.OBS_WINDOW)
-    rows, lag0 = curves(fa, fb, rate, lag, starts, min(config.OBS_WINDOW, t1 - t0),
-                        config.CONFIRM_REACH, start_a=start_a, start_b=start_b)
+    length = min(config.OBS_WINDOW, t1 - t0)
+    rows, lag0 = curves(fa, fb, rate, lag, starts, length, config.CONFIRM_REACH, start_a=start_a,
+                        start_b=start_b)
     # the first and last lags of window curves carry an edge artefact of the phase transform on
     # windows of unequal length (z of 10-14 on unrelated sound): they are left out
     excl = int(round(config.PEAK_EXCLUSION * rate))
@@ -461,8 +477,9 @@ def confirm_lag(fa: np.ndarray, fb: np.ndarray, rate: float, lag: float, *, star
     runner = float(rest.max()) if np.isfinite(rest).any() else 0.0
     noise = noise_max(len(total))
     peak = float(total[j])
-    return _Verdict(float(lag0 - (j + excl) / rate), confidence(peak, runner, noise), peak,
-                    max(runner, noise), "index")
+    verdict = _Verdict(float(lag0 - (j + excl) / rate), confidence(peak, runner, noise), peak,
+                       max(runner, noise), "index")
+    return _Confirmed(verdict, rows, lag0, starts, length)
 
 
 def match_voted(a: Signature, b: Signature, ia: int, ib: int, lags: list[float], *,
@@ -477,10 +494,12 @@ def match_voted(a: Signature, b: Signature, ia: int, ib: int, lags: list[float],
     assert fa is not None and fb is not None and a.fine_rate is not None
     rate = float(a.fine_rate)
     found: list[_Verdict] = []
+    curves_of: dict[int, _Confirmed] = {}  # the window curves each voted lag was searched on
     for lag in lags:
-        v = confirm_lag(fa, fb, rate, lag, start_a=a.fine_start, start_b=b.fine_start)
-        if v is not None and all(abs(v.lag - f.lag) > config.PEAK_EXCLUSION for f in found):
-            found.append(v)
+        c = confirm_lag(fa, fb, rate, lag, start_a=a.fine_start, start_b=b.fine_start)
+        if c is not None and all(abs(c.verdict.lag - f.lag) > config.PEAK_EXCLUSION for f in found):
+            found.append(c.verdict)
+            curves_of[id(c.verdict)] = c
     found.sort(key=lambda v: -v.confidence)
     if not found:
         return []
@@ -489,6 +508,8 @@ def match_voted(a: Signature, b: Signature, ia: int, ib: int, lags: list[float],
         t = loop_tournament(a, b, [v.lag for v in strong])
         if t is not None and t.confidence >= config.ALTERNATIVE_MIN:
             found = [t, *[v for v in found if abs(v.lag - t.lag) > config.PEAK_EXCLUSION]]
-    first = _confirmed(a, b, ia, ib, found[0], drift=drift, guess=None)
-    return [first, *(_confirmed(a, b, ia, ib, v, drift=False, guess=None)
+    first = _confirmed(a, b, ia, ib, found[0], drift=drift, guess=None,
+                       searched=curves_of.get(id(found[0])))
+    return [first, *(_confirmed(a, b, ia, ib, v, drift=False, guess=None,
+                                searched=curves_of.get(id(v)))
                      for v in found[1: 1 + config.ALTERNATIVES])]

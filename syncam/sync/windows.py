@@ -101,6 +101,18 @@ def evidence(fa: np.ndarray, fb: np.ndarray, rate: float, lag: float, *, start_a
     starts = window_starts(t0, t1, window, window, most)
     length = min(window, t1 - t0)
     rows, lag0 = curves(fa, fb, rate, lag, starts, length, search, start_a=start_a, start_b=start_b)
+    return evidence_from_rows(rows, lag0, starts, length, rate, lag, search=search, agree=agree)
+
+
+def evidence_from_rows(rows: np.ndarray, lag0: float, starts: np.ndarray, length: float, rate: float,
+                       lag: float, *, search: float = config.FINE_SEARCH,
+                       agree: float = config.AGREE) -> WindowEvidence:
+    """:func:`evidence` from window curves already computed (:func:`curves`, column 0 at ``lag0``)
+    over at least +-``search`` around ``lag``: the columns +-``search`` around it are used."""
+    m = int(math.ceil(search * rate))
+    c = int(round((lag0 - lag) * rate))
+    lo = min(max(0, c - m), max(0, rows.shape[1] - (2 * m + 1)))
+    rows, lag0 = rows[:, lo: lo + 2 * m + 1], lag0 - lo / rate
     obs = []
     for t, row in zip(starts, rows):
         j = int(np.argmax(row))

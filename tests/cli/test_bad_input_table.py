@@ -204,7 +204,8 @@ CASES = [
                                                               os.path.join(o, "m.json")], 1,
          lambda k, o: ["m.json", "one of the inputs"]),
     # --- ffmpeg itself -------------------------------------------------------------------------
-    Case("SYNCAM_FFPROBE not executable", lambda k, o: ["align", *_ab(k), *M(k, o)], 1,
+    # --no-cache: a warm cache holds the probes, and align then starts no ffprobe at all
+    Case("SYNCAM_FFPROBE not executable", lambda k, o: ["align", *_ab(k), *M(k, o), "--no-cache"], 1,
          lambda k, o: ["SYNCAM_FFPROBE", "not executable"],
          env=lambda k: {"SYNCAM_FFPROBE": k.path("not executable")}),
     Case("SYNCAM_FFPROBE missing", lambda k, o: ["probe", k.a], 1,
