@@ -602,15 +602,27 @@ def write(folder: str, takes: Sequence[Take], workers: int = 2) -> list[str]:
         return list(pool.map(lambda t: hardgen.write(folder, [t])[0], takes))
 
 
+def _kept(folder: str) -> tuple[list[str], Truth] | None:
+    """The event already built in ``folder`` (its truth.json of this generator's version, and every
+    file it names), else None."""
+    meta = os.path.join(folder, "truth.json")
+    if not os.path.exists(meta):
+        return None
+    truth = Truth.load(meta)
+    paths = [os.path.join(folder, f) for f in truth.files]
+    if truth.version == VERSION and all(os.path.exists(p) for p in paths):
+        return paths, truth
+    return None
+
+
 def materialise(folder: str, make: Callable[[], Event], workers: int = 2) -> tuple[list[str], Truth]:
     """The event's files in ``folder`` (built once: a folder holding this generator version's
     truth.json and every file is reused) and its truth. Key ``folder`` by the event's parameters."""
     meta = os.path.join(folder, "truth.json")
+    kept = _kept(folder)
+    if kept is not None:
+        return kept
     if os.path.exists(meta):
-        truth = Truth.load(meta)
-        paths = [os.path.join(folder, f) for f in truth.files]
-        if truth.version == VERSION and all(os.path.exists(p) for p in paths):
-            return paths, truth
         os.remove(meta)
     print(f"  generating {folder} (once) ...", flush=True)
     event = make()
@@ -632,11 +644,9 @@ def long_event(folder: str, minutes: float, clips: int = 3, seed: int = 6) -> tu
     the encoders (an hour at 48 kHz would be 700 MB a clip in memory) and kept in ``folder``, which
     the caller keys by the parameters (see :func:`materialise`)."""
     meta = os.path.join(folder, "truth.json")
-    if os.path.exists(meta):
-        truth = Truth.load(meta)
-        paths = [os.path.join(folder, f) for f in truth.files]
-        if truth.version == VERSION and all(os.path.exists(p) for p in paths):
-            return paths, truth
+    kept = _kept(folder)
+    if kept is not None:
+        return kept
     os.makedirs(folder, exist_ok=True)
     print(f"  generating {clips} clips of {minutes:g} min in {folder} (once) ...", flush=True)
     rng = np.random.default_rng(seed)
