@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
+from syncam import config
 from tests import mediagen
 from tests.mediagen import H264_AAC
 
@@ -420,14 +421,17 @@ def _as_nobody() -> list[str]:
                                            ("probe", 1), ("batch", 2)])
 def test_an_unreadable_input_is_an_error_naming_it(kit: Kit, command: str, code: int) -> None:
     folder = tempfile.mkdtemp(prefix="syncam-unreadable-")  # pytest's folders are root's alone
-    os.chmod(folder, 0o777)  # the unprivileged user may write its output here
+    cache = tempfile.mkdtemp(prefix="syncam-unreadable-cache-")  # so is the suite's cache
+    for writable in (folder, cache):
+        os.chmod(writable, 0o777)  # the unprivileged user may write its output and cache here
     try:
-        _check_unreadable(kit, folder, command, code)
+        _check_unreadable(kit, folder, cache, command, code)
     finally:
         shutil.rmtree(folder)
+        shutil.rmtree(cache)
 
 
-def _check_unreadable(kit: Kit, folder: str, command: str, code: int) -> None:
+def _check_unreadable(kit: Kit, folder: str, cache: str, command: str, code: int) -> None:
     secret = os.path.join(folder, "secret.mp4" if command != "render" else "secret.json")
     shutil.copy(kit.a if command != "render" else kit.manifest, secret)
     if command == "render clip":  # a readable manifest whose clip (as aligned) is not readable
@@ -449,7 +453,8 @@ def _check_unreadable(kit: Kit, folder: str, command: str, code: int) -> None:
             "probe": ["probe", secret],
             "batch": ["batch", "--jobs-file", secret, "-o", os.path.join(folder, "out")]}[command]
     res = subprocess.run([*_as_nobody(), sys.executable, "-m", "syncam", *args], capture_output=True,
-                         text=True, stdin=subprocess.DEVNULL)
+                         text=True, stdin=subprocess.DEVNULL,
+                         env={**os.environ, config.CACHE_ENV: cache})
     lines = res.stderr.strip().splitlines()
     assert res.returncode == code and len(lines) == 1 and "Traceback" not in res.stderr, res.stderr
     assert "secret." in lines[0] and "ermission denied" in lines[0] and "readable" in lines[0], \
