@@ -13,10 +13,15 @@ sees the old file or the new one, never half of one. No locks are needed.
 Trust nothing read back: an entry records the clip's identity (path, size, mtime), the parameters and
 the version that made it, and is used only if all match the clip at hand; the zip container's CRC32
 check catches damaged bytes. A stale or unreadable entry counts as a miss and is rebuilt.
+
+A whole-pair sound search is kept too (``get_or_match``): on two 11-minute clips it takes a second,
+ten times what loading both signatures does, so without it a warm re-align would still be slow. Its
+entry is JSON, keyed by both clips' signature entries and identities and the search's settings.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import logging
@@ -33,7 +38,8 @@ from syncam import config
 from syncam._version import __version__
 from syncam.atomic import atomic_path
 from syncam.errors import SyncamError
-from syncam.types import Clip, Landmarks, Method, Signature
+from syncam.sigparams import MATCH_VERSION
+from syncam.types import Candidate, Clip, Landmarks, Match, Method, Observation, Signature
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +66,7 @@ class CacheStats:
     corrupt: int = 0  # an entry that could not be read back whole
     writes: int = 0
     write_errors: int = 0
+    pair_hits: int = 0  # whole-pair sound searches read back instead of run
 
 
 class SignatureCache:
@@ -222,6 +229,69 @@ class SignatureCache:
         return sig
 
 
+    def _match_path(self, a: tuple[Clip, dict[str, Any]], b: tuple[Clip, dict[str, Any]],
+                    search: dict[str, Any]) -> str:
+        ident = [[self.entry_path(clip, Method.AUDIO, params), clip.size, clip.mtime]
+                 for clip, params in (a, b)]
+        key = hashlib.sha256(json.dumps([ident, search, MATCH_VERSION, __version__], sort_keys=True,
+                                        default=str).encode("utf-8")).hexdigest()
+        return os.path.join(self.directory, f"pairs-v{FORMAT}", key[:2], key[2:] + ".json")
+
+    def get_or_match(self, a: tuple[Clip, dict[str, Any]], b: tuple[Clip, dict[str, Any]],
+                     search: dict[str, Any], ids: tuple[int, int],
+                     compute: Callable[[], list[Match]]) -> list[Match]:
+        """The matches of one pair's whole sound search (clip and signature parameters of each side,
+        the search's settings), from the cache when this pair was searched so before, else
+        ``compute()``'s, stored for next time. ``ids``: the clips' indices in this run."""
+        path = self._match_path(a, b, search)
+        try:
+            with open(path, encoding="utf-8") as fh:
+                found = [match_from_json(doc, *ids) for doc in json.load(fh)]
+            self._count(pair_hits=1)
+            return found
+        except (FileNotFoundError, NotADirectoryError):
+            pass
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            self._count(corrupt=1)
+            log.warning("%s: unreadable pair cache entry (%s); searching the pair again", path, exc)
+        found = compute()
+        try:
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8") as fh:
+                json.dump([match_to_json(m) for m in found], fh)
+        except (OSError, SyncamError) as exc:
+            self._count(write_errors=1)
+            log.warning("%s: cannot write this pair cache entry (%s); the pair will be searched "
+                        "again next time", path, exc)
+        return found
+
+
+def match_to_json(m: Match) -> dict[str, Any]:
+    """A match as JSON, without the clip indices of the run that found it (floats round-trip
+    exactly)."""
+    doc = dataclasses.asdict(m)
+    del doc["a"], doc["b"]
+    doc["method"] = m.method.value
+    return doc
+
+
+def match_from_json(doc: dict[str, Any], a: int, b: int) -> Match:
+    """The inverse of :func:`match_to_json` for clips ``a`` and ``b`` of this run; raises KeyError,
+    TypeError or ValueError on a malformed entry."""
+    centre = doc["centre"]
+    return Match(a=a, b=b, lag=float(doc["lag"]), confidence=float(doc["confidence"]),
+                 method=Method(doc["method"]), peak=float(doc["peak"]),
+                 runner_up=float(doc["runner_up"]), overlap=float(doc["overlap"]),
+                 observations=tuple(Observation(time=float(o["time"]), lag=float(o["lag"]),
+                                                score=float(o["score"]))
+                                    for o in doc["observations"]),
+                 candidates=tuple(Candidate(lag=float(c["lag"]), score=float(c["score"]))
+                                  for c in doc["candidates"]),
+                 search=str(doc["search"]), centre=None if centre is None else float(centre),
+                 support=tuple(float(t) for t in doc["support"]), usable=int(doc["usable"]),
+                 distinct=bool(doc["distinct"]))
+
+
 class KeepingCache:
     """Keeps every signature it hands out in memory, in front of an optional on-disk cache: what
     ``align --report`` passes to align and then to the report, which so decodes nothing twice."""
@@ -238,6 +308,12 @@ class KeepingCache:
                   facts: tuple[dict, float | None]) -> None:
         if self.inner:
             self.inner.put_probe(path, size, mtime, facts)
+
+    def get_or_match(self, a: tuple[Clip, dict[str, Any]], b: tuple[Clip, dict[str, Any]],
+                     search: dict[str, Any], ids: tuple[int, int],
+                     compute: Callable[[], list[Match]]) -> list[Match]:
+        return (self.inner.get_or_match(a, b, search, ids, compute) if self.inner
+                else compute())
 
     def get_or_compute(self, clip: Clip, method: Method, params: dict[str, Any],
                        compute: Callable[[], Signature]) -> Signature:

@@ -192,9 +192,33 @@ class SignatureCache(ProbeStore, Protocol):
     def get_or_compute(self, clip: Clip, method: Method, params: dict[str, Any],
                        compute: Callable[[], Signature]) -> Signature: ...
 
+    def get_or_match(self, a: tuple[Clip, dict[str, Any]], b: tuple[Clip, dict[str, Any]],
+                     search: dict[str, Any], ids: tuple[int, int],
+                     compute: Callable[[], list[Match]]) -> list[Match]: ...
+
 
 # The parameters that change each kind of signature (the cache key): syncam/sigparams.py
 _PARAMS = SIGNATURE_PARAMS
+
+
+def _audio_params(audio_stream: int | None) -> dict[str, Any]:
+    return {**_PARAMS[Method.AUDIO], "audio_stream": audio_stream}
+
+
+def search_pair(clips: tuple[Clip, Clip], sigs: tuple[Signature, Signature],
+                streams: tuple[int | None, int | None], ids: tuple[int, int],
+                cache: SignatureCache | None, *, max_offset: float | None,
+                drift: bool) -> list[Match]:
+    """One pair's whole sound search (sync/correlate.match_all), from the cache when this pair of
+    file versions was searched so before."""
+    def compute() -> list[Match]:
+        return match_all(sigs[0], sigs[1], ids[0], ids[1], max_offset=max_offset, drift=drift)
+    if cache is None:
+        return compute()
+    return cache.get_or_match((clips[0], _audio_params(streams[0])),
+                              (clips[1], _audio_params(streams[1])),
+                              {"search": "whole", "max_offset": max_offset, "drift": drift}, ids,
+                              compute)
 
 
 def extract(clip: Clip, method: Method, cache: SignatureCache | None = None,
@@ -202,7 +226,7 @@ def extract(clip: Clip, method: Method, cache: SignatureCache | None = None,
     """One clip's signature of one kind, from the cache when it has it (``audio_stream``: see
     :func:`audio_signature_of`)."""
     if method is Method.AUDIO:
-        params = {**_PARAMS[method], "audio_stream": audio_stream}
+        params = _audio_params(audio_stream)
 
         def compute() -> Signature:
             return audio_signature_of(clip, audio_stream)
@@ -354,8 +378,10 @@ def align(paths: Sequence[str], *, method: str = config.METHOD, reference: str |
                 if sound[i] and every_pair:
                     for j in (j for j in audio if j != i and sound[j] and not siblings(cams, i, j)):
                         a, b = min(i, j), max(i, j)
-                        audio_jobs[a, b] = pool.submit(match_all, audio[a], audio[b], a, b,
-                                                       max_offset=max_offset, drift=drift == "auto")
+                        audio_jobs[a, b] = pool.submit(
+                            search_pair, (clips[a], clips[b]), (audio[a], audio[b]),
+                            (streams[a], streams[b]), (a, b), cache, max_offset=max_offset,
+                            drift=drift == "auto")
 
             if method != "motion":
                 _extract_all(pool, clips, [i for i in range(n) if clips[i].audio], Method.AUDIO, cache,

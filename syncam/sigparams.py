@@ -36,3 +36,7 @@ SIGNATURE_PARAMS: dict[Method, dict[str, Any]] = {
                     "motion_flow_span": config.MOTION_FLOW_SPAN,
                     "motion_flow_params": list(config.MOTION_FLOW_PARAMS)},
 }
+
+# What a cached pair search (syncam/cache.py, ``get_or_match``) was made with besides the two
+# signatures: bump when sync/correlate.py's whole-pair search gives other matches for the same input.
+MATCH_VERSION = 1

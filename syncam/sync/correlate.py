@@ -35,7 +35,6 @@ from dataclasses import dataclass, replace
 import numpy as np
 import scipy.fft
 from scipy.ndimage import maximum_filter1d
-from scipy.signal import resample_poly
 
 from syncam import config
 from syncam.sync import repeats, subframe
@@ -326,6 +325,8 @@ def match_all(a: Signature, b: Signature, ia: int = 0, ib: int = 1, *,
         assert a.fine is not None and b.fine is not None  # audio says both have it
         xa, xb, rate, sa, sb = a.fine, b.fine, float(a.fine_rate or 1), a.fine_start, b.fine_start
     elif audio and together > config.SCAN_HALF_SECONDS:  # hours: half the rate, half the memory
+        from scipy.signal import resample_poly  # 0.4 s to import: only hours-long pairs need it
+
         xa, xb, rate = (resample_poly(a.values, 1, 2).astype(np.float32),
                         resample_poly(b.values, 1, 2).astype(np.float32), a.rate / 2)
     excl = EXCLUSION[a.method] if exclusion is None else exclusion

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import glob
 import logging
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -13,7 +15,7 @@ import pytest
 from syncam import pipeline
 from syncam.cache import SignatureCache, default_cache_dir
 from syncam.media import ffmpeg
-from syncam.types import AudioStream, Clip, Method, Signature
+from syncam.types import AudioStream, Candidate, Clip, Match, Method, Observation, Signature
 
 PARAMS = {"audio_rate": 8000, "envelope_rate": 100}
 
@@ -196,6 +198,44 @@ def test_concurrent_processes_never_see_half_entries(tmp_path):
     assert leftovers == []
 
 
+def _match() -> Match:
+    """A match with every field set to a value that must survive (floats that JSON must keep)."""
+    return Match(a=4, b=7, lag=-12.345678901234567, confidence=0.8125, method=Method.AUDIO,
+                 peak=31.25, runner_up=4.1, overlap=59.9, search="windows", centre=0.1 + 0.2,
+                 observations=(Observation(time=2.0, lag=-12.3456, score=9.5),
+                               Observation(time=6.0, lag=-12.3457, score=1e-300)),
+                 candidates=(Candidate(lag=177.6, score=6.5),), support=(2.0, 6.0), usable=3,
+                 distinct=True)
+
+
+def test_a_pair_search_comes_back_exactly_for_the_same_clips_and_settings(tmp_path, caplog):
+    cache = SignatureCache(str(tmp_path))
+    a, b = (_clip("/f/a.mp4"), PARAMS), (_clip("/f/b.mp4"), PARAMS)
+    runs = []
+
+    def search() -> list[Match]:
+        runs.append(1)
+        return [_match()]
+    search_kw = {"search": "whole", "max_offset": None, "drift": True}
+    assert cache.get_or_match(a, b, search_kw, (4, 7), search) == [_match()]
+    # another run in which the same clips are the 1st and 2nd: the same match for those indices
+    assert cache.get_or_match(a, b, search_kw, (1, 2), search) == [replace(_match(), a=1, b=2)]
+    assert (len(runs), cache.stats.pair_hits) == (1, 1)
+    # another version of a clip, other settings, or the clips the other way round: searched again
+    for other in [((_clip("/f/a.mp4", size=1001), PARAMS), b, search_kw),
+                  (a, b, {**search_kw, "max_offset": 60.0}), (b, a, search_kw)]:
+        cache.get_or_match(*other, (4, 7), search)
+    assert len(runs) == 4
+    # a damaged entry is searched again, with a warning, and rewritten
+    for entry in glob.glob(os.path.join(str(tmp_path), "pairs-v*", "*", "*.json")):
+        with open(entry, "w", encoding="utf-8") as fh:
+            fh.write('[{"lag": "x"}]')
+    with caplog.at_level(logging.WARNING):
+        assert cache.get_or_match(a, b, search_kw, (4, 7), search) == [_match()]
+    assert len(runs) == 5 and "unreadable pair cache entry" in caplog.text
+    assert cache.get_or_match(a, b, search_kw, (4, 7), search) == [_match()] and len(runs) == 5
+
+
 @pytest.mark.slow
 def test_align_second_run_decodes_nothing(library_src, tmp_path, monkeypatch):
     calls = []
@@ -205,13 +245,18 @@ def test_align_second_run_decodes_nothing(library_src, tmp_path, monkeypatch):
         calls.append(kwargs["what"])
         return real(args, **kwargs)
 
+    def not_searched(*args, **kwargs):
+        raise AssertionError("a warm re-align searched a pair again")
+
     monkeypatch.setattr(ffmpeg, "stream_pcm", counted)
     clips = sorted(library_src.events["concert"].truth)
     cold = SignatureCache(str(tmp_path / "c"))
     first = pipeline.align(clips, cache=cold)
     assert sorted(calls) == clips and cold.stats.misses == 3
     calls.clear()
+    monkeypatch.setattr(pipeline, "match_all", not_searched)
     warm = SignatureCache(str(tmp_path / "c"))
     second = pipeline.align(clips, cache=warm)
     assert calls == [] and warm.stats.hits == 3 and warm.stats.misses == 0
-    assert [c.offset for c in second.clips] == [c.offset for c in first.clips]
+    assert warm.stats.pair_hits == 3  # and no pair searched again
+    assert second.clips == first.clips

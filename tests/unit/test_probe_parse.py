@@ -8,7 +8,7 @@ from fractions import Fraction
 
 import pytest
 
-from syncam.media.probe import clip_from_probe
+from syncam.media.probe import clip_from_probe, needs_first_decode
 
 PROBES = os.path.join(os.path.dirname(__file__), "..", "data", "probe")
 
@@ -60,3 +60,18 @@ def test_cover_art_is_not_video() -> None:
                          "disposition": {"attached_pic": 1}}]}
     clip = clip_from_probe("/x/a.mp3", data, size=1, mtime=0.0)
     assert clip.video == () and clip.duration == pytest.approx(10.0)
+
+
+@pytest.mark.parametrize("name, second_run", [
+    ("cam_c.webm.json", True),  # Opus in WebM: pre-skip moves the first decoded sample
+    ("phone_rot.mov.json", False),  # AAC in MOV starts at its first packet
+])
+def test_a_second_ffprobe_run_only_where_priming_may_move_the_first_sample(name: str,
+                                                                           second_run: bool) -> None:
+    with open(os.path.join(PROBES, name), encoding="utf-8") as fh:
+        data = json.load(fh)
+    assert needs_first_decode(data) is second_run
+    data["format"]["format_name"] = "matroska,webm"  # Matroska's CodecDelay may shift any codec
+    assert needs_first_decode(data)
+    data["streams"] = [s for s in data["streams"] if s.get("codec_type") != "audio"]
+    assert not needs_first_decode(data)  # nothing to decode
