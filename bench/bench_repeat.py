@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -56,7 +57,7 @@ def cli_align(paths: list[str], cache: str, manifest: str) -> dict:
     """`syncam align` in a fresh process: wall time, peak RSS, its manifest (as JSON)."""
     stats = manifest + ".stats"
     env = dict(os.environ, BENCH_REPEAT_STATS=stats)
-    t = time.perf_counter()
+    t, cpu = time.perf_counter(), _children_cpu()
     proc = subprocess.Popen([sys.executable, "-c", _CHILD, "align", *paths, "-o", manifest,
                              "--cache-dir", cache], stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL, cwd=ROOT, env=env)
@@ -64,14 +65,22 @@ def cli_align(paths: list[str], cache: str, manifest: str) -> dict:
     while proc.poll() is None:
         peak = max(peak, _tree_rss_mb(proc.pid))
         time.sleep(0.02)
-    wall = time.perf_counter() - t
+    wall, cpu = time.perf_counter() - t, _children_cpu() - cpu
     if proc.returncode not in (0, 3):  # 3: some clip unplaced, which these events expect
         raise SystemExit(f"syncam align failed with exit code {proc.returncode}")
     with open(stats) as fh:
         hwm, inside = (float(v) for v in fh.read().split())
     with open(manifest, encoding="utf-8") as fh:
         m = json.load(fh)
-    return {"wall": wall, "in_process": inside, "rss_mb": hwm, "rss_tree_mb": peak, "manifest": m}
+    return {"wall": wall, "cpu": cpu, "in_process": inside, "rss_mb": hwm, "rss_tree_mb": peak,
+            "manifest": m}
+
+
+def _children_cpu() -> float:
+    """CPU seconds (user + system) of every finished child process and its descendants: a figure
+    that load from other work on the machine changes far less than wall time."""
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
 
 
 def pairs(m: dict) -> tuple[int | None, int | None]:
@@ -108,7 +117,9 @@ def measure(name: str, paths: list[str], truth: Truth, *, cache: str | None = No
             targets: str = "") -> dict:
     """Decode alone, then align (fresh cache unless ``cache``); one line of figures."""
     decode_alone(paths, 2)  # warm the page cache: both sides then read from memory
+    cpu = _children_cpu()
     seq = decode_alone(paths, 1)
+    seq_cpu = _children_cpu() - cpu
     fresh = cache is None
     cache = cache or tempfile.mkdtemp(prefix="syncam-bench-cache-")
     with tempfile.TemporaryDirectory() as tmp:
@@ -119,13 +130,15 @@ def measure(name: str, paths: list[str], truth: Truth, *, cache: str | None = No
     searched, skipped = pairs(r["manifest"])
     verdict = judge(r["manifest"], truth)
     row = {"section": name, "clips": n, "audio_s": truth_seconds(paths), "decode_sequential_s": seq,
-           "align_s": r["wall"], "align_in_process_s": r["in_process"],
+           "decode_cpu_s": seq_cpu, "align_s": r["wall"], "align_cpu_s": r["cpu"],
+           "align_in_process_s": r["in_process"], "load_average": os.getloadavg()[0],
            "ratio": r["wall"] / seq, "rss_mb": r["rss_mb"], "rss_tree_mb": r["rss_tree_mb"],
            "pairs_total": n * (n - 1) // 2, "pairs_searched": searched, "pairs_skipped": skipped,
            **verdict, "targets": targets}
     shown = "not recorded" if searched is None else f"{searched} searched, {skipped} skipped"
     print(f"  {name}: {n} clips | ffmpeg decode one after another {seq:.2f} s | syncam align "
-          f"{r['wall']:.2f} s ({r['in_process']:.2f} s in process) = {row['ratio']:.2f}x | peak RSS "
+          f"{r['wall']:.2f} s ({r['in_process']:.2f} s in process) = {row['ratio']:.2f}x | CPU: "
+          f"decode {seq_cpu:.2f} s, align {r['cpu']:.2f} s (load {row['load_average']:.1f}) | peak RSS "
           f"{r['rss_mb']:.0f} MB (with ffmpeg {r['rss_tree_mb']:.0f} MB) | pairs: {shown} of "
           f"{row['pairs_total']} | right {verdict['right']} (of which ambiguous clips placed by "
           f"chance {verdict['ambiguous_placed_right']}), WRONG {verdict['wrong']}, unplaced "
