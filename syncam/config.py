@@ -649,3 +649,9 @@ MOTION_MIN_CONFIDENCE = 0.25
 # own, from confidence weights, was ~0.9 ms against errors of 0.9-2.6 ms: ~3x optimistic). Added in
 # quadrature by sync/solve.honest_lag_stderr.
 MOTION_PLACEMENT_SIGMA = 0.0025  # seconds
+
+# --- memory ---------------------------------------------------------------------------------------
+# The CLI fixes glibc's mmap threshold here (syncam/memory.py): blocks above it are mapped on their own
+# and unmapped when freed. With glibc's rising default, align of 3 x 60 min peaked at 644 MB; fixed
+# at 256 KB, 561 MB (2026-12-07, /usr/bin/time-like VmHWM), at no measurable cost in time.
+MMAP_THRESHOLD = 256 * 1024  # bytes

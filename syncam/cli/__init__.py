@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from syncam import interrupt
+from syncam import interrupt, memory
 from syncam._version import __version__
 from syncam.errors import SyncamError
 
@@ -132,6 +132,7 @@ class Main(click.Group):
             argv.insert(0, "--debug")
         if args is None:  # the real program (not a test's CliRunner): signals stop it like Ctrl-C
             interrupt.install()
+            memory.return_freed_blocks()  # and its freed arrays go back to the system
         try:
             code = super().main(argv, prog_name or "syncam", complete_var, standalone_mode=False,
                                 **extra)

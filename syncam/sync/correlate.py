@@ -39,7 +39,7 @@ from scipy.ndimage import maximum_filter1d
 from syncam import config
 from syncam.sync import repeats, subframe
 from syncam.sync.drift import LineFit, fit_line, track
-from syncam.sync.scan import coarse_peaks
+from syncam.sync.scan import coarse_peaks, taking_turns
 from syncam.sync.score import Peak, confidence, noise_max, robust_standardise
 from syncam.sync.windows import curves, evidence, evidence_from_rows, overlap, window_starts
 from syncam.types import Candidate, Match, Method, Signature
@@ -324,18 +324,23 @@ def match_all(a: Signature, b: Signature, ia: int = 0, ib: int = 1, *,
     if audio and fine_scan and together <= config.SCAN_FULL_SECONDS:
         assert a.fine is not None and b.fine is not None  # audio says both have it
         xa, xb, rate, sa, sb = a.fine, b.fine, float(a.fine_rate or 1), a.fine_start, b.fine_start
-    elif audio and together > config.SCAN_HALF_SECONDS:  # hours: half the rate, half the memory
-        from scipy.signal import resample_poly  # 0.4 s to import: only hours-long pairs need it
-
-        xa, xb, rate = (resample_poly(a.values, 1, 2).astype(np.float32),
-                        resample_poly(b.values, 1, 2).astype(np.float32), a.rate / 2)
     excl = EXCLUSION[a.method] if exclusion is None else exclusion
-    peaks = coarse_peaks(xa, xb, rate, start_x=sa, start_y=sb,
-                         min_overlap=MIN_OVERLAP[a.method] if min_overlap is None else min_overlap,
-                         max_offset=max_offset, exclusion=excl,
-                         count=config.CANDIDATES if audio else config.CANDIDATES_REPORTED)
+    # a big scan's turn (scan.taking_turns) is taken before an hours-long pair's signals are halved,
+    # so that only one pair at a time holds its halved copies
+    with taking_turns(len(xa) + len(xb)):
+        if audio and together > config.SCAN_HALF_SECONDS:  # hours: half the rate, half the memory
+            from scipy.signal import resample_poly  # 0.4 s to import: only hours-long pairs need it
+
+            xa, xb, rate = (resample_poly(a.values, 1, 2).astype(np.float32, copy=False),
+                            resample_poly(b.values, 1, 2).astype(np.float32, copy=False),
+                            a.rate / 2)
+        peaks = coarse_peaks(xa, xb, rate, start_x=sa, start_y=sb,
+                             min_overlap=MIN_OVERLAP[a.method] if min_overlap is None
+                             else min_overlap, max_offset=max_offset, exclusion=excl,
+                             count=config.CANDIDATES if audio else config.CANDIDATES_REPORTED)
     if not audio:
         return [] if not peaks else [_motion_match(a, b, ia, ib, peaks, xa, xb, rate, sa, sb)]
+    del xa, xb  # an hours-long pair's halved copies: the rest reads the signatures' own signals
     verdicts = [_scan_verdict(peaks[0])] if peaks else []
     if windows and _window_search_affordable(a, b):
         w = window_search(a, b, max_offset=max_offset)

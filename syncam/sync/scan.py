@@ -24,8 +24,8 @@ from syncam import config
 from syncam.sync.score import Peak, noise_max, parabolic
 
 _CHUNK = 1 << 18  # lags scored at once (a few MB of temporaries)
-_BIG_FFT = 1 << 22  # correlations longer than this take turns
-_BIG = threading.Lock()
+_BIG_FFT = 1 << 22  # scans whose correlation is longer than this take turns
+_BIG = threading.RLock()  # re-entrant: a caller may take its turn before it calls coarse_peaks
 
 
 class _Energy:
@@ -50,20 +50,15 @@ class _Energy:
 
 
 def _correlate(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, int]:
-    """r with r[k mod nfft] = sum_j x[j+k] y[j] for -len(y) < k < len(x); float32, one FFT each.
-
-    Big correlations take turns (a lock): two at once would double the peak memory of an event of
-    hour-long clips, and each already uses every core.
-    """
+    """r with r[k mod nfft] = sum_j x[j+k] y[j] for -len(y) < k < len(x); float32, one FFT each."""
     nfft = scipy.fft.next_fast_len(len(x) + len(y) - 1, real=True)
-    with _BIG if nfft > _BIG_FFT else contextlib.nullcontext():
-        spec = scipy.fft.rfft(x, nfft, workers=config.FFT_WORKERS)
-        other = scipy.fft.rfft(y, nfft, workers=config.FFT_WORKERS)
-        np.conjugate(other, out=other)
-        spec *= other
-        del other
-        r = scipy.fft.irfft(spec, nfft, workers=config.FFT_WORKERS)
-        del spec
+    spec = scipy.fft.rfft(x, nfft, workers=config.FFT_WORKERS)
+    other = scipy.fft.rfft(y, nfft, workers=config.FFT_WORKERS)
+    np.conjugate(other, out=other)
+    spec *= other
+    del other
+    r = scipy.fft.irfft(spec, nfft, workers=config.FFT_WORKERS)
+    del spec
     return r.astype(np.float32, copy=False), nfft
 
 
@@ -93,6 +88,25 @@ def coarse_peaks(x: np.ndarray, y: np.ndarray, rate: float, *, start_x: float = 
     k_hi = min(k_hi, nx - need)
     if k_hi < k_lo:
         return []
+    # Big scans take turns (a lock) from their correlation until their lags are scored: each holds
+    # the correlation and both energies (~16 bytes a lag: 110 MB for two hour-long clips at 1 kHz),
+    # two at once would add that to an event's peak memory, and the FFTs already use every core.
+    with taking_turns(nx + ny):
+        return _scan(x, y, rate, base, k_lo, k_hi, exclusion, count)
+
+
+def taking_turns(samples: int) -> contextlib.AbstractContextManager[object]:
+    """The turn a scan of two signals ``samples`` long together waits for: one big scan at a time
+    (see coarse_peaks); a small one goes at once."""
+    big = scipy.fft.next_fast_len(samples - 1, real=True) > _BIG_FFT
+    return _BIG if big else contextlib.nullcontext()
+
+
+def _scan(x: np.ndarray, y: np.ndarray, rate: float, base: float, k_lo: int, k_hi: int,
+          exclusion: float, count: int) -> list[Peak]:
+    """:func:`coarse_peaks` over the lags k_lo..k_hi (k: x[j+k] pairs with y[j]; lag of k = 0:
+    ``base``)."""
+    nx, ny = len(x), len(y)
     r, nfft = _correlate(x, y)
     ex, ey = _Energy(x), _Energy(y)
 
