@@ -651,7 +651,11 @@ MOTION_MIN_CONFIDENCE = 0.25
 MOTION_PLACEMENT_SIGMA = 0.0025  # seconds
 
 # --- memory ---------------------------------------------------------------------------------------
-# The CLI fixes glibc's mmap threshold here (syncam/memory.py): blocks above it are mapped on their own
-# and unmapped when freed. With glibc's rising default, align of 3 x 60 min peaked at 644 MB; fixed
-# at 256 KB, 561 MB (2026-12-07, /usr/bin/time-like VmHWM), at no measurable cost in time.
-MMAP_THRESHOLD = 256 * 1024  # bytes
+# The CLI sets glibc's malloc so (syncam/memory.py): blocks above MMAP_THRESHOLD are mapped on their
+# own and unmapped when freed, and all threads share MALLOC_ARENAS arena, so that freed memory is
+# reused rather than kept per thread. Measured on align of 3 x 60 min (in-process peak RSS, 2026-12-07,
+# a loaded 2-core machine): glibc's defaults 645 MB; a 256 KB threshold 561-576 MB but 0.5-2 s more
+# system CPU on 3 x 11 min (every chunk freshly mapped); 4 MB 589-593 MB, +0.5 s; one arena alone
+# 611-622 MB; one arena and 16 MB 582-583 MB at the defaults' CPU (3.1-3.3 s on 3 x 11 min).
+MMAP_THRESHOLD = 16 * 1024 * 1024  # bytes
+MALLOC_ARENAS = 1

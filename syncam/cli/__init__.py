@@ -132,7 +132,7 @@ class Main(click.Group):
             argv.insert(0, "--debug")
         if args is None:  # the real program (not a test's CliRunner): signals stop it like Ctrl-C
             interrupt.install()
-            memory.return_freed_blocks()  # and its freed arrays go back to the system
+            memory.return_freed_blocks()  # and its threads share the memory they free
         try:
             code = super().main(argv, prog_name or "syncam", complete_var, standalone_mode=False,
                                 **extra)
