@@ -374,7 +374,9 @@ def align(paths: Sequence[str], *, method: str = config.METHOD, reference: str |
                 while the remaining clips are still decoding."""
                 silent[i] = sig.fine is not None and is_silent(sig.fine)
                 sound[i] = not silent[i]
-                audio[i] = sig
+                # an event that searches every pair votes on no fingerprint: they stay in the cache
+                # only (30 MB an hour-long clip, the margin of 3 x 60 min's memory budget)
+                audio[i] = sig if not every_pair else replace(sig, landmarks=None)
                 if sound[i] and every_pair:
                     for j in (j for j in audio if j != i and sound[j] and not siblings(cams, i, j)):
                         a, b = min(i, j), max(i, j)
