@@ -649,3 +649,20 @@ MOTION_MIN_CONFIDENCE = 0.25
 # own, from confidence weights, was ~0.9 ms against errors of 0.9-2.6 ms: ~3x optimistic). Added in
 # quadrature by sync/solve.honest_lag_stderr.
 MOTION_PLACEMENT_SIGMA = 0.0025  # seconds
+
+# --- syncam report and syncam split: speed (issues 23 item 4, 21 item 6) ---------------------------
+# A correlation curve's z-scores are standardised by the median and MAD of at most this many of its
+# lags (a regular sample): over half a million lags of a 10-minute pair, 65536 give the same median
+# to a few thousandths of a z and cost a tenth as much (two medians were a quarter of a curve's time).
+# The sound event's gain scale (each envelope's 99th percentile) is taken over as many samples.
+REPORT_ROBUST_SAMPLES = 1 << 16
+# The sound event a report overlays is searched block by block (syncam/report/evidence.py): blocks of
+# this many envelope samples (128 ms at 2 kHz) are scored by their maxima first, and only the few
+# that could hold the loudest shared onset are scored sample by sample. The same instant as scoring
+# every sample; a 10-minute, 3-camera event's search fell from 0.1 s to a few ms.
+REPORT_EVENT_BLOCK = 256
+# The contact sheet's frames are decoded by one ffmpeg for as many clips as fit in this many pixels of
+# decoded frames (width x height x instants): one start of ffmpeg instead of one a clip (0.05 s of
+# CPU each; a 3-camera report's ffmpeg CPU fell by a fifth), while a batch holds no more decoders'
+# pictures than one 4K clip's twelve instants did when each clip had its own ffmpeg.
+REPORT_GRAB_PIXELS = 12 * 3840 * 2160

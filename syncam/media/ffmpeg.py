@@ -473,31 +473,43 @@ def run_with_progress(args: Sequence[str], *, what: str,
 
 # --- still frames at given times (syncam report's contact sheet) --------------------------------------
 
+Grab = tuple[str, int, float, float, tuple[int, int, int, int]]  # path, stream, ss, until, box
+
+
 def frames_at_args(path: str, stream: int, seeks: Sequence[tuple[float, float]],
                    box: tuple[int, int, int, int], size: tuple[int, int],
                    outputs: Sequence[str], *, slack: float) -> list[str]:
-    """Decode, from video stream ``stream``, the frame showing at each of several times; one ffmpeg.
+    """Decode, from video stream ``stream``, the frame showing at each of several times; one ffmpeg
+    (:func:`grabs_args` of one file)."""
+    return grabs_args([(path, stream, ss, until, box) for ss, until in seeks], size, outputs,
+                      slack=slack)
 
-    ``seeks[i] = (ss, until)``: input ``i`` is the file opened at ``-ss ss`` (seconds from the file's
-    start), and the frame wanted is the last one at most ``until`` seconds after ``ss`` (the one on
-    screen at that instant, not the next one). Its input keeps the frames before that instant
-    (``trim``), ``reverse`` puts the last first, and one frame is kept. Each frame is scaled into the
-    ``box`` = (x, y, w, h) of a black picture of ``size`` = (w, h) and written as raw rgb24 to
-    ``outputs[i]``; a time with no frame leaves that output empty. The display matrix is applied
-    (ffmpeg's autorotate), so a phone's portrait frame comes out upright. ``slack``: a frame stamped
-    this little after the instant still counts as on screen (trim rounds its end to the stream's time
-    base: to a whole millisecond in WebM). One thread per decoder and for the graph: the report runs
-    one such ffmpeg per clip at once, beside its plotting, and more threads only contend (32 frames
-    from four 10-minute clips: 1.3 s of CPU with ffmpeg's default threads, 1.0 s with one).
+
+def grabs_args(grabs: Sequence[Grab], size: tuple[int, int], outputs: Sequence[str], *,
+               slack: float) -> list[str]:
+    """Decode the frame showing at each of several times, of one or several files; one ffmpeg.
+
+    ``grabs[i] = (path, stream, ss, until, box)``: input ``i`` is ``path`` opened at ``-ss ss``
+    (seconds from the file's start), and the frame wanted is the last one of video stream ``stream``
+    at most ``until`` seconds after ``ss`` (the one on screen at that instant, not the next one).
+    Its input keeps the frames before that instant (``trim``), ``reverse`` puts the last first, and
+    one frame is kept. Each frame is scaled into the ``box`` = (x, y, w, h) of a black picture of
+    ``size`` = (w, h) and written as raw rgb24 to ``outputs[i]``; a time with no frame leaves that
+    output empty. The display matrix is applied (ffmpeg's autorotate), so a phone's portrait frame
+    comes out upright. ``slack``: a frame stamped this little after the instant still counts as on
+    screen (trim rounds its end to the stream's time base: to a whole millisecond in WebM). One
+    thread per decoder and for the graph: the report runs such an ffmpeg beside its plotting, and
+    more threads only contend (32 frames from four 10-minute clips: 1.3 s of CPU with ffmpeg's
+    default threads, 1.0 s with one). Several files in one ffmpeg start it once (0.05 s of CPU each
+    time).
     """
-    x, y, w, h = box
     width, height = size
     args = [find_binary("ffmpeg"), "-nostdin", "-hide_banner", "-v", "error", "-y",
             "-filter_complex_threads", "1"]
-    for ss, _ in seeks:
+    for path, _, ss, _, _ in grabs:
         args += ["-threads", "1", "-ss", f"{ss:.6f}", "-i", path]
     graph = []
-    for i, (_, until) in enumerate(seeks):
+    for i, (_, stream, _, until, (x, y, w, h)) in enumerate(grabs):
         graph.append(f"[{i}:{stream}]trim=end={until + slack:.6f},scale={w}:{h},setsar=1,"
                      f"pad={width}:{height}:{x}:{y}:black,format=rgb24,reverse,"
                      f"trim=end_frame=1[f{i}]")
@@ -513,10 +525,18 @@ def frames_at(path: str, stream: int, seeks: Sequence[tuple[float, float]],
               slack: float) -> list[np.ndarray | None]:
     """Run :func:`frames_at_args`; return each time's (height, width, 3) uint8 frame, or None where
     the stream has no frame at that time."""
+    return grab_frames([(path, stream, ss, until, box) for ss, until in seeks], size, slack=slack,
+                       what=path)
+
+
+def grab_frames(grabs: Sequence[Grab], size: tuple[int, int], *, slack: float,
+                what: str) -> list[np.ndarray | None]:
+    """Run :func:`grabs_args`; return each grab's (height, width, 3) uint8 frame, or None where its
+    stream has no frame at that time. ``what`` names the job in an error message."""
     width, height = size
     with tempfile.TemporaryDirectory(prefix="syncam-frames-") as tmp:
-        outputs = [os.path.join(tmp, f"{i}.rgb") for i in range(len(seeks))]
-        run(frames_at_args(path, stream, seeks, box, size, outputs, slack=slack), what=path)
+        outputs = [os.path.join(tmp, f"{i}.rgb") for i in range(len(grabs))]
+        run(grabs_args(grabs, size, outputs, slack=slack), what=what)
         frames: list[np.ndarray | None] = []
         for out in outputs:
             data = np.fromfile(out, dtype=np.uint8) if os.path.exists(out) else np.empty(0, np.uint8)

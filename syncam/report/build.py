@@ -25,7 +25,7 @@ import numpy as np
 
 from syncam import __version__, config, manifest
 from syncam.atomic import check_writable, write_text
-from syncam.errors import SyncamError, UsageError
+from syncam.errors import FFmpegError, SyncamError, UsageError
 from syncam.media import ffmpeg
 from syncam.render.resolve import locate
 from syncam.report import evidence, sheet
@@ -99,24 +99,55 @@ def _display(clip: Clip) -> tuple[int, int]:
     return (v.height, v.width) if v.rotation % 180 == 90 else (v.width, v.height)
 
 
-def _frames(clip: Clip, entry: dict[str, Any], times: list[float],
-            cell: tuple[int, int]) -> list[np.ndarray | None]:
-    """The clip's frame on screen at each timeline instant, or None where it was not recording."""
-    out: list[np.ndarray | None] = [None] * len(times)
-    seeks, rows = [], []
+def _grabs(clip: Clip, entry: dict[str, Any], times: list[float],
+           cell: tuple[int, int]) -> list[tuple[int, ffmpeg.Grab]]:
+    """(row, what to decode) of each timeline instant the clip was recording at: the frame on screen
+    then."""
+    out = []
+    box = sheet.fit(_display(clip), cell)
     for row, t in enumerate(times):
         ct = evidence.clip_time(entry["offset"], entry.get("drift_ppm"), t)
         if 0.0 <= ct < clip.duration:
             target = clip.origin - clip.start + ct  # seconds from the file's start, as -ss counts
             ss = max(0.0, target - config.REPORT_FRAME_LOOKBACK)
-            seeks.append((ss, target - ss))
-            rows.append(row)
-    if seeks:
-        got = ffmpeg.frames_at(clip.path, clip.video[0].index, seeks,
-                               sheet.fit(_display(clip), cell), cell,
-                               slack=config.REPORT_FRAME_SLACK)
-        for row, frame in zip(rows, got):
-            out[row] = frame
+            out.append((row, (clip.path, clip.video[0].index, ss, target - ss, box)))
+    return out
+
+
+def _batches(columns: list[int], clips: list[Clip], grabs: dict[int, list[Any]]) -> list[list[int]]:
+    """The contact sheet's columns in groups that one ffmpeg decodes (config.REPORT_GRAB_PIXELS)."""
+    out: list[list[int]] = []
+    budget = 0
+    for i in columns:
+        v = clips[i].video[0]
+        need = v.width * v.height * len(grabs[i])
+        if not out or budget + need > config.REPORT_GRAB_PIXELS:
+            out.append([])
+            budget = 0
+        out[-1].append(i)
+        budget += need
+    return out
+
+
+def _frames(batch: list[int], clips: list[Clip], grabs: dict[int, list[tuple[int, ffmpeg.Grab]]],
+            rows: int, cell: tuple[int, int]) -> dict[int, list[np.ndarray | None]]:
+    """Each column of ``batch``: its clip's frame on screen at each instant (None where it was not
+    recording), all decoded by one ffmpeg. When that fails, each clip is decoded on its own, so the
+    error names the file at fault."""
+    todo = [g for i in batch for _, g in grabs[i]]
+    out: dict[int, list[np.ndarray | None]] = {i: [None] * rows for i in batch}
+    if not todo:
+        return out
+    try:
+        got = iter(ffmpeg.grab_frames(todo, cell, slack=config.REPORT_FRAME_SLACK,
+                                      what=", ".join(clips[i].path for i in batch)))
+    except FFmpegError:
+        if len(batch) == 1:
+            raise
+        return {k: v for i in batch for k, v in _frames([i], clips, grabs, rows, cell).items()}
+    for i in batch:
+        for row, _ in grabs[i]:
+            out[i][row] = next(got)
     return out
 
 
@@ -236,9 +267,18 @@ def report(source: str | manifest.Manifest, output: str, *, manifest_path: str |
     min_conf = float(settings.get("min_confidence", config.MIN_CONFIDENCE))
 
     pool = ThreadPoolExecutor(max_workers=max(1, workers))
+    decoders = ThreadPoolExecutor(max_workers=max(1, workers))
     try:
         clips = list(pool.map(lambda e: locate(e, manifest_path), m.clips))
         report_progress(Progress("report", 1, 4, "clips"))
+        # the contact sheet: decoded while the signatures are read and the plots drawn
+        times = (evidence.instants(m.timeline_start, m.timeline_end, instants)
+                 if m.timeline_start is not None and m.timeline_end is not None else [])
+        columns = [i for i in range(n) if placed[i] and clips[i].video]
+        cell = config.REPORT_CELL
+        grabs = {i: _grabs(clips[i], entries[i], times, cell) for i in columns}
+        frame_jobs = [decoders.submit(_frames, batch, clips, grabs, len(times), cell)
+                      for batch in _batches(columns, clips, grabs)]
         # signatures: the kinds each clip's matches rest on, and sound for the overlaid envelopes
         want: set[tuple[int, Method]] = {(i, Method(x["method"])) for x in matches
                                          for i in (x["a"], x["b"])}
@@ -247,12 +287,6 @@ def report(source: str | manifest.Manifest, output: str, *, manifest_path: str |
         sigs: dict[tuple[int, Method], Signature] = dict(zip(keys, pool.map(
             lambda k: _signature(clips[k[0]], k[1], cache), keys)))
         report_progress(Progress("report", 2, 4, "signatures"))
-        # the contact sheet: decoded while the plots are drawn
-        times = (evidence.instants(m.timeline_start, m.timeline_end, instants)
-                 if m.timeline_start is not None and m.timeline_end is not None else [])
-        columns = [i for i in range(n) if placed[i] and clips[i].video]
-        cell = config.REPORT_CELL
-        frame_jobs = [pool.submit(_frames, clips[i], entries[i], times, cell) for i in columns]
 
         views = [_match_row(k, x, entries, min_conf, placed, sigs, plots)
                  for k, x in enumerate(matches)]
@@ -269,16 +303,20 @@ def report(source: str | manifest.Manifest, output: str, *, manifest_path: str |
         graph_png = _data_uri(plots.match_graph(
             [e["name"] for e in entries], placed,
             [plots.Edge(x["a"], x["b"], x["confidence"], x["used"], x["method"]) for x in matches]))
-        frames = [job.result() for job in frame_jobs]
+        frames: dict[int, list[np.ndarray | None]] = {}
+        for job in frame_jobs:
+            frames.update(job.result())
         clocks = [_clock_view(clips[i], e, plots) for i, e in enumerate(entries) if e.get("clock")]
     except BaseException:
         pool.shutdown(wait=False, cancel_futures=True)
+        decoders.shutdown(wait=False, cancel_futures=True)
         raise
     pool.shutdown()
+    decoders.shutdown()
     sheet_png = None
     if times and columns:
         img = sheet.compose([entries[i]["name"] for i in columns], times,
-                            [[frames[c][r] for c in range(len(columns))] for r in range(len(times))],
+                            [[frames[c][r] for c in columns] for r in range(len(times))],
                             cell)
         sheet_png = _data_uri(sheet.png(img))
     report_progress(Progress("report", 4, 4, "page"))

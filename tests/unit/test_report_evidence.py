@@ -4,7 +4,9 @@ and the ffmpeg arguments that grab frames."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
+from syncam import config
 from syncam.media import ffmpeg
 from syncam.report import evidence, sheet
 from syncam.types import Method, Signature
@@ -134,3 +136,41 @@ def test_matplotlib_and_jinja2_are_imported_only_for_a_report() -> None:
             "assert not loaded, loaded\n")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
+
+
+def _every_instant(tracks: list[evidence.Track]) -> float | None:
+    """The shared event scored at every instant at once (what the block search must agree with)."""
+    rate = tracks[0].rate
+    t0 = min(t.start for t in tracks)
+    n = int(np.ceil((max(t.start + len(t.values) / rate for t in tracks) - t0) * rate)) + 1
+    grid = np.full((len(tracks), n), -np.inf)
+    for row, t in zip(grid, tracks):
+        step = max(1, len(t.values) // config.REPORT_ROBUST_SAMPLES)
+        i0 = int(round((t.start - t0) * rate))
+        part = t.values[: n - i0] / (evidence._quantile(t.values[::step], 0.99) or 1.0)
+        row[i0: i0 + len(part)] = part
+    second = np.partition(grid, -2, axis=0)[-2]
+    return float(t0 + int(np.argmax(second)) / rate) if np.isfinite(second).any() else None
+
+
+def test_block_search_of_the_shared_event_finds_the_instant_every_instant_would() -> None:
+    """Random envelopes (bursts, flat stretches with equal scores, clips that barely overlap or not at
+    all), several block sizes: the block search returns the very instant scoring every instant does,
+    the first of equal scores included."""
+    rng = np.random.default_rng(7)
+    for trial in range(60):
+        tracks = []
+        for _ in range(int(rng.integers(2, 6))):
+            values = rng.gamma(1.0, 1.0, int(rng.integers(50, 3000)))
+            if trial % 3 == 0:
+                values = np.round(values)  # many equal scores
+            if trial % 5 == 0:
+                values[:] = 0.5  # a flat envelope: every instant ties
+            tracks.append(evidence.Track(float(rng.integers(0, 40)) * 0.37, 100.0, values))
+        want = _every_instant(tracks)
+        for block in (1, 7, 256):
+            with pytest.MonkeyPatch.context() as mp:
+                mp.setattr(config, "REPORT_EVENT_BLOCK", block)
+                assert evidence.strongest_shared_event(tracks) == want, (trial, block)
+    apart = [evidence.Track(0.0, 100.0, np.ones(100)), evidence.Track(5.0, 100.0, np.ones(100))]
+    assert evidence.strongest_shared_event(apart) is None
