@@ -465,9 +465,10 @@ INDEX_MIN_SIGNIFICANCE = 7.0
 # A report's correlation curve is computed over at most this many samples of the two signatures
 # together (longer ones are averaged over blocks first): the page draws 2000 points of it and a 4 s
 # zoom, and a 10-minute pair at the aligner's 2 kHz took three 4-million-point FFTs (0.3 s) a curve.
-# At 2^19 that pair is drawn at 400 Hz (2.5 ms a lag in the zoom); pairs under 2 minutes each are
-# drawn at full rate.
-REPORT_CURVE_SAMPLES = 1 << 19
+# At 2^18 that pair is drawn at 200 Hz: 5 ms a lag in the zoom, whose 4 s span 268 pixels wide (15 ms
+# a pixel); pairs under a minute each are drawn at full rate. (2^19 doubled the curves' time, 0.25 s
+# of a 3-camera report, for lags a third of a pixel apart instead of two thirds.)
+REPORT_CURVE_SAMPLES = 1 << 18
 
 # --- view (syncam view: every camera in sync in a browser) ---------------------------------------------
 # The server listens on this port; 0 asks the system for a free one (printed), so two views of two
@@ -666,3 +667,9 @@ REPORT_EVENT_BLOCK = 256
 # CPU each; a 3-camera report's ffmpeg CPU fell by a fifth), while a batch holds no more decoders'
 # pictures than one 4K clip's twelve instants did when each clip had its own ffmpeg.
 REPORT_GRAB_PIXELS = 12 * 3840 * 2160
+# The frame on screen at an instant is looked for in this many of the clip's frame intervals before it
+# (at most REPORT_FRAME_LOOKBACK): every frame in that stretch is scaled before the last is kept, and
+# half a second of frames was a sixth of the contact sheet's ffmpeg CPU. A clip whose frames are
+# further apart there (a variable frame rate's gap) has that instant looked for again over
+# REPORT_FRAME_LOOKBACK.
+REPORT_FRAME_LOOKBACK_FRAMES = 3

@@ -67,6 +67,30 @@ class ReportResult:
     event: float | None  # timeline second of the sound event overlaid, if any
 
 
+def _compiled_templates(jinja2: Any, cache: SignatureCache | None) -> Any:
+    """Where Jinja2 keeps the page's template compiled: beside the signatures (compiling it is 45 ms
+    of every report; loading it 1 ms). Keyed by the template's text and Jinja2's version; None (compile
+    each time) without a cache or where its folder cannot be made. A copy that cannot be written is
+    skipped: the page does not depend on it."""
+    folder = getattr(cache, "directory", None)
+    if folder is None:
+        return None
+    folder = os.path.join(folder, "report-templates")
+    try:
+        os.makedirs(folder, exist_ok=True)
+    except OSError:
+        return None
+
+    class Compiled(jinja2.FileSystemBytecodeCache):  # type: ignore[misc, name-defined]
+        def dump_bytecode(self, bucket: Any) -> None:
+            try:
+                super().dump_bytecode(bucket)
+            except OSError:
+                pass
+
+    return Compiled(folder)
+
+
 def _data_uri(png: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
@@ -99,19 +123,28 @@ def _display(clip: Clip) -> tuple[int, int]:
     return (v.height, v.width) if v.rotation % 180 == 90 else (v.width, v.height)
 
 
-def _grabs(clip: Clip, entry: dict[str, Any], times: list[float],
-           cell: tuple[int, int]) -> list[tuple[int, ffmpeg.Grab]]:
+def _grabs(clip: Clip, entry: dict[str, Any], times: list[float], cell: tuple[int, int],
+           lookback: float) -> list[tuple[int, ffmpeg.Grab]]:
     """(row, what to decode) of each timeline instant the clip was recording at: the frame on screen
-    then."""
+    then, looked for in the ``lookback`` seconds before it."""
     out = []
     box = sheet.fit(_display(clip), cell)
     for row, t in enumerate(times):
         ct = evidence.clip_time(entry["offset"], entry.get("drift_ppm"), t)
         if 0.0 <= ct < clip.duration:
             target = clip.origin - clip.start + ct  # seconds from the file's start, as -ss counts
-            ss = max(0.0, target - config.REPORT_FRAME_LOOKBACK)
+            ss = max(0.0, target - lookback)
             out.append((row, (clip.path, clip.video[0].index, ss, target - ss, box)))
     return out
+
+
+def _lookback(clip: Clip) -> float:
+    """How far before an instant to look for the frame on screen: REPORT_FRAME_LOOKBACK_FRAMES of the
+    clip's frame intervals, at most REPORT_FRAME_LOOKBACK (every frame in it is scaled)."""
+    fps = clip.video[0].fps
+    if not fps:
+        return config.REPORT_FRAME_LOOKBACK
+    return min(config.REPORT_FRAME_LOOKBACK, config.REPORT_FRAME_LOOKBACK_FRAMES / float(fps))
 
 
 def _batches(columns: list[int], clips: list[Clip], grabs: dict[int, list[Any]]) -> list[list[int]]:
@@ -133,7 +166,8 @@ def _frames(batch: list[int], clips: list[Clip], grabs: dict[int, list[tuple[int
             rows: int, cell: tuple[int, int]) -> dict[int, list[np.ndarray | None]]:
     """Each column of ``batch``: its clip's frame on screen at each instant (None where it was not
     recording), all decoded by one ffmpeg. When that fails, each clip is decoded on its own, so the
-    error names the file at fault."""
+    error names the file at fault. An instant whose frame was not found in its clip's short lookback
+    (a variable frame rate's gap) is looked for again over REPORT_FRAME_LOOKBACK."""
     todo = [g for i in batch for _, g in grabs[i]]
     out: dict[int, list[np.ndarray | None]] = {i: [None] * rows for i in batch}
     if not todo:
@@ -145,9 +179,19 @@ def _frames(batch: list[int], clips: list[Clip], grabs: dict[int, list[tuple[int
         if len(batch) == 1:
             raise
         return {k: v for i in batch for k, v in _frames([i], clips, grabs, rows, cell).items()}
+    again: list[tuple[int, int, ffmpeg.Grab]] = []
     for i in batch:
-        for row, _ in grabs[i]:
+        for row, (path, stream, ss, until, box) in grabs[i]:
             out[i][row] = next(got)
+            target = ss + until
+            if out[i][row] is None and until < min(target, config.REPORT_FRAME_LOOKBACK):
+                start = max(0.0, target - config.REPORT_FRAME_LOOKBACK)
+                again.append((i, row, (path, stream, start, target - start, box)))
+    if again:
+        found = ffmpeg.grab_frames([g for _, _, g in again], cell, slack=config.REPORT_FRAME_SLACK,
+                                   what=", ".join(sorted({clips[i].path for i, _, _ in again})))
+        for (i, row, _), frame in zip(again, found):
+            out[i][row] = frame
     return out
 
 
@@ -276,7 +320,7 @@ def report(source: str | manifest.Manifest, output: str, *, manifest_path: str |
                  if m.timeline_start is not None and m.timeline_end is not None else [])
         columns = [i for i in range(n) if placed[i] and clips[i].video]
         cell = config.REPORT_CELL
-        grabs = {i: _grabs(clips[i], entries[i], times, cell) for i in columns}
+        grabs = {i: _grabs(clips[i], entries[i], times, cell, _lookback(clips[i])) for i in columns}
         frame_jobs = [decoders.submit(_frames, batch, clips, grabs, len(times), cell)
                       for batch in _batches(columns, clips, grabs)]
         # signatures: the kinds each clip's matches rest on, and sound for the overlaid envelopes
@@ -322,7 +366,8 @@ def report(source: str | manifest.Manifest, output: str, *, manifest_path: str |
     report_progress(Progress("report", 4, 4, "page"))
 
     env = jinja2.Environment(loader=jinja2.PackageLoader("syncam.report", "templates"),
-                             autoescape=True, trim_blocks=True, lstrip_blocks=True)
+                             autoescape=True, trim_blocks=True, lstrip_blocks=True,
+                             bytecode_cache=_compiled_templates(jinja2, cache))
     made = datetime.datetime.now(datetime.timezone.utc)
     aligned = (datetime.datetime.fromtimestamp(os.path.getmtime(manifest_path),
                                                datetime.timezone.utc) if manifest_path

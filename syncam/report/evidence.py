@@ -75,7 +75,7 @@ def correlation_curve(a: Signature, b: Signature, *, min_overlap: float, exclusi
 
     ``max_samples``: when the two signatures hold more samples together, both are first averaged
     over blocks of the smallest whole number of samples that brings them under it (the same for
-    both, so lags are unchanged; a 10-minute pair of 2 kHz sound envelopes is drawn at 400 Hz)."""
+    both, so lags are unchanged; a 10-minute pair of 2 kHz sound envelopes is drawn at 200 Hz)."""
     if len(a.values) < 2 or len(b.values) < 2 or a.rate != b.rate:
         return None
     factor = max(1, math.ceil((len(a.values) + len(b.values)) / max_samples)) if max_samples else 1
