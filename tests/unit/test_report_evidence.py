@@ -174,3 +174,18 @@ def test_block_search_of_the_shared_event_finds_the_instant_every_instant_would(
                 assert evidence.strongest_shared_event(tracks) == want, (trial, block)
     apart = [evidence.Track(0.0, 100.0, np.ones(100)), evidence.Track(5.0, 100.0, np.ones(100))]
     assert evidence.strongest_shared_event(apart) is None
+
+
+def test_grabs_args_several_files_in_one_ffmpeg() -> None:
+    """Each grab is its own input (its file, its seek), its own chain on its own stream and box, its
+    own output, in order."""
+    args = ffmpeg.grabs_args([("a.mp4", 0, 1.0, 0.1, (0, 0, 240, 134)),
+                              ("-b c.mov", 2, 7.25, 0.04, (70, 0, 100, 134))],
+                             (240, 135), ["/t/0.rgb", "/t/1.rgb"], slack=0.001)
+    inputs = [args[k + 1] for k, a in enumerate(args) if a == "-i"]
+    seeks = [args[k + 1] for k, a in enumerate(args) if a == "-ss"]
+    assert inputs == ["a.mp4", "-b c.mov"] and seeks == ["1.000000", "7.250000"]
+    graph = args[args.index("-filter_complex") + 1].split(";")
+    assert graph[0].startswith("[0:0]trim=end=0.101000,scale=240:134,") and graph[0].endswith("[f0]")
+    assert graph[1].startswith("[1:2]trim=end=0.041000,scale=100:134,") and "pad=240:135:70:0" in graph[1]
+    assert args[args.index("[f1]") - 1] == "-map" and args[-1] == "/t/1.rgb"
