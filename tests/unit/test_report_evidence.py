@@ -187,5 +187,6 @@ def test_grabs_args_several_files_in_one_ffmpeg() -> None:
     assert inputs == ["a.mp4", "-b c.mov"] and seeks == ["1.000000", "7.250000"]
     graph = args[args.index("-filter_complex") + 1].split(";")
     assert graph[0].startswith("[0:0]trim=end=0.101000,scale=240:134,") and graph[0].endswith("[f0]")
-    assert graph[1].startswith("[1:2]trim=end=0.041000,scale=100:134,") and "pad=240:135:70:0" in graph[1]
+    assert graph[1].startswith("[1:2]trim=end=0.041000,scale=100:134,")
+    assert "pad=240:135:70:0" in graph[1]
     assert args[args.index("[f1]") - 1] == "-map" and args[-1] == "/t/1.rgb"
