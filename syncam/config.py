@@ -673,3 +673,8 @@ REPORT_GRAB_PIXELS = 12 * 3840 * 2160
 # further apart there (a variable frame rate's gap) has that instant looked for again over
 # REPORT_FRAME_LOOKBACK.
 REPORT_FRAME_LOOKBACK_FRAMES = 3
+# split writes its shots with a few ffmpegs, each decoding a stretch of the release once and encoding
+# every camera shot in it (one ffmpeg a shot decoded again from the keyframe before each and started
+# 30 times; a fifth of the write stage's CPU). Each shot's encoder lives until its ffmpeg ends, so a
+# batch holds at most this many pixels of frame (sixteen 720p shots, seven 1080p, one or two 4K).
+SPLIT_BATCH_PIXELS = 16 * 1280 * 720

@@ -20,6 +20,7 @@ import tempfile
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any, cast
 
 import ffmpeg as ffmpeg_python
@@ -625,37 +626,59 @@ def scan(path: str, stream: int, width: int, height: int, *, crop_limit: float,
     return logs[0].crops
 
 
-def shot_args(path: str, out: str, *, seek: float, lead: float, duration: float, frames: int,
-              crop: tuple[int, int, int, int] | None, audio: bool, crf: int, preset: str,
-              audio_bitrate: str, grab: tuple[Sequence[int], int, int] | None = None) -> list[str]:
-    """Write one shot of ``path`` to ``out`` (MP4, H.264 + AAC), frame-accurately.
+@dataclass(frozen=True)
+class ShotOut:
+    """One shot for :func:`shots_args`: video frames [first, end) counted from the first frame at or
+    after the seek, its sound's [start, end) in seconds from the seek (None: written without sound),
+    the crop (w, h, x, y) that removes its bars (None: the whole frame), the MP4 it goes to, and the
+    frames of it (numbered in the shot) written raw, grey and scaled to ``grab_size`` to ``grab``."""
+
+    out: str
+    first: int
+    end: int
+    sound: tuple[float, float] | None
+    crop: tuple[int, int, int, int] | None
+    grab: str
+    picks: tuple[int, ...]
+    grab_size: tuple[int, int]
+
+
+def shots_args(path: str, *, seek: float, shots: Sequence[ShotOut], crf: int, preset: str,
+               audio_bitrate: str, threads: int | None) -> list[str]:
+    """Write several shots of ``path`` (MP4, H.264 + AAC), frame-accurately, from one decode.
 
     ``-ss seek`` before the input is an exact seek when re-encoding (frames before it are decoded
-    and dropped): ``seek`` is a little before the shot's first frame (its time rounded by ffmpeg's
-    log must not fall after it), which is ``lead`` seconds later. The picture then starts at that
-    frame, and the sound is trimmed by ``lead`` so that it starts there too. ``frames`` video frames
-    and ``duration`` seconds of sound are kept; ``-fps_mode passthrough`` keeps every frame with its
-    own time (a 12.5 fps camera shown at 25 fps keeps its repeated frames). ``crop`` (w, h, x, y)
-    removes the black bars; ``audio`` False writes no sound. ``grab`` = (frame numbers in the shot,
-    width, height): those frames of the cropped picture also go to stdout, grey and scaled, from
-    the same decode."""
-    chain = "" if crop is None else "crop={}:{}:{}:{},".format(*crop)
-    graph = f"[0:v:0]{chain}null[enc]"
-    if grab is not None:
-        picks, width, height = grab
-        which = "+".join(f"eq(n\\,{p})" for p in picks)
-        graph = (f"[0:v:0]{chain}split[enc][g];[g]select='{which}',"
-                 f"scale={width}:{height}:flags=area,format=gray[grab]")
+    and dropped); ``seek`` is a little before the first shot's first frame, frame 0 here. The
+    decoded frames go to every shot's ``trim`` (by frame number: every frame is kept with its own
+    time, ``-fps_mode passthrough``, so a 12.5 fps camera shown at 25 fps keeps its repeated frames)
+    and the sound to each one's ``atrim``; both start again at 0 on the shot's first frame, so
+    picture and sound stay on one clock. One ffmpeg for many shots starts once and decodes each
+    frame once, where one per shot decoded again from the keyframe before every shot. ``threads``:
+    the decoder's and each encoder's (1 where several such ffmpegs share the cores)."""
+    graph = [f"[0:v:0]split={len(shots)}" + "".join(f"[s{k}]" for k in range(len(shots)))]
+    for k, shot in enumerate(shots):
+        crop = "" if shot.crop is None else ",crop={}:{}:{}:{}".format(*shot.crop)
+        which = "+".join(f"eq(n\\,{p})" for p in shot.picks) or "0"
+        width, height = shot.grab_size
+        graph.append(f"[s{k}]trim=start_frame={shot.first}:end_frame={shot.end},"
+                     f"setpts=PTS-STARTPTS{crop},split[e{k}][g{k}]")
+        graph.append(f"[g{k}]select='{which}',scale={width}:{height}:flags=area,format=gray[r{k}]")
+    sounds = [k for k, shot in enumerate(shots) if shot.sound is not None]
+    if sounds:
+        graph.append(f"[0:a:0]asplit={len(sounds)}" + "".join(f"[t{k}]" for k in sounds))
+        for k in sounds:
+            start, end = cast(tuple[float, float], shots[k].sound)
+            graph.append(f"[t{k}]atrim=start={start:.6f}:end={end:.6f},asetpts=PTS-STARTPTS[a{k}]")
+    threading_args = [] if threads is None else ["-threads", str(threads)]
     args = [find_binary("ffmpeg"), "-nostdin", "-hide_banner", "-v", "error", "-y",
-            "-ss", f"{seek:.6f}", "-i", path, "-filter_complex", graph, "-map", "[enc]",
-            "-frames:v", str(frames), "-fps_mode", "passthrough", "-c:v", "libx264",
-            "-preset", preset, "-crf", str(crf), "-pix_fmt", "yuv420p"]
-    if audio:
-        args += ["-map", "0:a:0", "-af", f"atrim=start={lead:.6f},asetpts=PTS-STARTPTS",
-                 "-c:a", "aac", "-b:a", audio_bitrate]
-    args += ["-t", f"{duration:.6f}", "-f", "mp4", "-movflags", "+faststart", out]
-    if grab is not None:
-        args += ["-map", "[grab]", "-fps_mode", "passthrough", "-frames:v", str(len(grab[0])),
-                 "-f", "rawvideo", "-pix_fmt", "gray", "pipe:"]
+            *(["-filter_complex_threads", str(threads)] if threads else []), *threading_args,
+            "-ss", f"{seek:.6f}", "-i", path, "-filter_complex", ";".join(graph)]
+    for k, shot in enumerate(shots):
+        args += ["-map", f"[e{k}]", "-fps_mode", "passthrough", "-c:v", "libx264",
+                 "-preset", preset, "-crf", str(crf), "-pix_fmt", "yuv420p", *threading_args]
+        if shot.sound is not None:
+            args += ["-map", f"[a{k}]", "-c:a", "aac", "-b:a", audio_bitrate]
+        args += ["-f", "mp4", "-movflags", "+faststart", shot.out,
+                 "-map", f"[r{k}]", "-fps_mode", "passthrough", "-f", "rawvideo", "-pix_fmt", "gray",
+                 shot.grab]
     return args
-
