@@ -73,7 +73,7 @@ def run(scale: float = 1.0) -> dict:
             marks: dict[str, float] = {}
             t0 = time.perf_counter()
 
-            def note(p: Progress) -> None:
+            def note(p: Progress, marks: dict[str, float] = marks) -> None:
                 marks.setdefault(p.stage, time.perf_counter())
 
             result = split(path, os.path.join(tmp, "shots"), force=True, progress=note)

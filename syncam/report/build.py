@@ -218,7 +218,12 @@ def _clock_view(clip: Clip, entry: dict[str, Any], plots: Any) -> dict[str, Any]
 
 def _sound(name: str, sig: Signature, offset: float, event: float, plots: Any) -> Any:
     """A clip's envelope and waveform around the timeline instant ``event``."""
-    env_t = offset + sig.start + np.arange(len(sig.values)) / sig.rate
+    # the samples within REPORT_EVENT_SPAN of the event, looked at a sample either side of that span
+    # only (not along the whole envelope)
+    first = int(np.floor((event - config.REPORT_EVENT_SPAN - offset - sig.start) * sig.rate)) - 1
+    last = int(np.ceil((event + config.REPORT_EVENT_SPAN - offset - sig.start) * sig.rate)) + 2
+    first, last = min(max(0, first), len(sig.values)), min(max(0, last), len(sig.values))
+    env_t = offset + sig.start + np.arange(first, last) / sig.rate
     keep = np.abs(env_t - event) <= config.REPORT_EVENT_SPAN
     wave_t = np.empty(0)
     wave = np.empty(0)
@@ -228,7 +233,7 @@ def _sound(name: str, sig: Signature, offset: float, event: float, plots: Any) -
         i0, i1 = max(0, i0), max(0, min(len(sig.fine), i1))
         wave = np.asarray(sig.fine[i0:i1], dtype=np.float64)
         wave_t = offset + sig.fine_start + np.arange(i0, i1) / sig.fine_rate
-    return plots.Sound(name=name, env_t=env_t[keep], env=np.asarray(sig.values)[keep],
+    return plots.Sound(name=name, env_t=env_t[keep], env=np.asarray(sig.values[first:last])[keep],
                        wave_t=wave_t, wave=wave)
 
 
@@ -362,7 +367,7 @@ def report(source: str | manifest.Manifest, output: str, *, manifest_path: str |
         img = sheet.compose([entries[i]["name"] for i in columns], times,
                             [[frames[c][r] for c in columns] for r in range(len(times))],
                             cell)
-        sheet_png = _data_uri(sheet.png(img))
+        sheet_png = _data_uri(sheet.png(img, photo=True))
     report_progress(Progress("report", 4, 4, "page"))
 
     env = jinja2.Environment(loader=jinja2.PackageLoader("syncam.report", "templates"),

@@ -167,19 +167,21 @@ def strongest_shared_event(tracks: list[Track]) -> float | None:
     t1 = max(t.start + len(t.values) / rate for t in tracks)
     n = int(math.ceil((t1 - t0) * rate)) + 1
     block = config.REPORT_EVENT_BLOCK
-    rows: list[tuple[int, np.ndarray]] = []  # (first instant, scaled envelope) of each clip
+    rows: list[tuple[int, np.ndarray, float]] = []  # (first instant, envelope, scale) of each clip
     bound = np.full((len(tracks), -(-n // block)), -np.inf)
     for r, t in enumerate(tracks):
         step = max(1, len(t.values) // config.REPORT_ROBUST_SAMPLES)
         scale = _quantile(np.asarray(t.values[::step]), 0.99) or 1.0
         i0 = int(round((t.start - t0) * rate))
-        part = np.asarray(t.values, dtype=np.float64)[: n - i0] / scale
-        rows.append((i0, part))
+        part = np.asarray(t.values)[: n - i0]
+        rows.append((i0, part, scale))
         if part.size:
             b0, b1 = i0 // block, (i0 + part.size - 1) // block
             edges = np.arange(b0, b1 + 1) * block - i0
             edges[0] = 0
-            bound[r, b0: b1 + 1] = np.maximum.reduceat(part, edges)
+            # a block's largest scaled value is its largest or smallest value over the scale
+            bound[r, b0: b1 + 1] = np.maximum(np.maximum.reduceat(part, edges) / scale,
+                                              np.minimum.reduceat(part, edges) / scale)
     top = np.partition(bound, -2, axis=0)[-2]
     best, at = -np.inf, -1
     for b in np.argsort(-top, kind="stable"):
@@ -187,10 +189,10 @@ def strongest_shared_event(tracks: list[Track]) -> float | None:
             break
         lo, hi = b * block, min(n, (b + 1) * block)
         grid = np.full((len(tracks), hi - lo), -np.inf)
-        for row, (i0, part) in zip(grid, rows):
+        for row, (i0, part, scale) in zip(grid, rows):
             a, z = max(lo, i0), min(hi, i0 + part.size)
             if a < z:
-                row[a - lo: z - lo] = part[a - i0: z - i0]
+                row[a - lo: z - lo] = np.asarray(part[a - i0: z - i0], dtype=np.float64) / scale
         second = np.partition(grid, -2, axis=0)[-2]  # the second highest at every instant
         k = int(np.argmax(second))
         if second[k] > best or (second[k] == best and lo + k < at):
