@@ -211,24 +211,22 @@ def split(path: str, folder: str, *, force: bool = False,
     return result
 
 
-def _batches(todo: list[tuple[int, int]], pixels: int) -> list[list[int]]:
-    """The shots ((first, end) frames, in time order) in consecutive groups, one ffmpeg each: at least
-    two when there are two shots (one per core, each single-threaded), each holding about the same
-    number of frames and at most SPLIT_BATCH_PIXELS // ``pixels`` shots (each shot's encoder lives
-    until its ffmpeg ends)."""
-    if not todo:
+def _batches(work: list[float], most: int) -> list[list[int]]:
+    """The shots (their work: frames x pixels, in time order) in consecutive groups, one ffmpeg each:
+    at least two when there are two shots (one per core, each single-threaded), each holding about
+    the same work and at most ``most`` shots (each shot's encoder lives until its ffmpeg ends)."""
+    if not work:
         return []
-    most = max(1, config.SPLIT_BATCH_PIXELS // max(1, pixels))
-    count = max(min(2, len(todo)), math.ceil(len(todo) / most))
-    total = sum(end - first for first, end in todo)
+    count = max(min(2, len(work)), math.ceil(len(work) / most))
+    total = sum(work) or 1.0
     out: list[list[int]] = []
-    done = 0
-    for n, (first, end) in enumerate(todo):
-        want = min(count - 1, int((done + (end - first) / 2) * count / total))  # by its middle
+    done = 0.0
+    for n, w in enumerate(work):
+        want = min(count - 1, int((done + w / 2) * count / total))  # by its middle
         if not out or len(out) - 1 < want or len(out[-1]) >= most:
             out.append([])
         out[-1].append(n)
-        done += end - first
+        done += w
     return out
 
 
@@ -243,7 +241,10 @@ def _write_shots(clip: Clip, todo: list[tuple[tuple[int, int], tuple[float, floa
     video = clip.video[0]
     quarter = 0.25 / float(fps)
     width = config.SPLIT_GROUP_WIDTH
-    batches = _batches([span for span, _, _, _ in todo], video.width * video.height)
+    frame = video.width * video.height
+    batches = _batches([(end - first) * (picture[0] * picture[1] if picture else frame)
+                        for (first, end), _, picture, _ in todo],
+                       max(1, config.SPLIT_BATCH_PIXELS // max(1, frame)))
     threads = 1 if len(batches) > 1 else None
     views: list[group.View | None] = [None] * len(todo)
 

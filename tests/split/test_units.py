@@ -180,14 +180,12 @@ def test_shots_args_seek_exactly_once_and_keep_picture_and_sound_together() -> N
 def test_shots_are_written_in_balanced_batches_within_the_pixel_budget() -> None:
     from syncam.split.run import _batches
 
-    spans = [(k * 100, k * 100 + 100) for k in range(10)]
-    assert _batches(spans, 1280 * 720) == [[0, 1, 2, 3, 4], [5, 6, 7, 8, 9]]  # one per core
-    assert _batches(spans[:1], 1280 * 720) == [[0]] and _batches([], 1280 * 720) == []
-    uneven = [(0, 400), (400, 450), (450, 500), (500, 550), (550, 600), (600, 650)]
-    assert _batches(uneven, 1280 * 720) == [[0], [1, 2, 3, 4, 5]]
-    big = _batches(spans, 3840 * 2160)  # 4K: at most SPLIT_BATCH_PIXELS // (3840 x 2160) a batch
-    most = max(1, config.SPLIT_BATCH_PIXELS // (3840 * 2160))
-    assert [n for b in big for n in b] == list(range(10)) and max(map(len, big)) <= most
+    assert _batches([100.0] * 10, 16) == [[0, 1, 2, 3, 4], [5, 6, 7, 8, 9]]  # one per core
+    assert _batches([100.0], 16) == [[0]] and _batches([], 16) == []
+    assert _batches([400.0, 50, 50, 50, 50, 50], 16) == [[0], [1, 2, 3, 4, 5]]  # by work
+    assert _batches([100.0] * 10, 3) == [[0, 1], [2, 3, 4], [5, 6], [7, 8, 9]]  # at most 3 a batch
+    # a budget of 1280 x 720 x 16 holds one 4K shot or two
+    assert max(1, config.SPLIT_BATCH_PIXELS // (3840 * 2160)) <= 2
 
 
 def test_scan_args_decode_small_and_log_times_and_bars() -> None:
