@@ -72,7 +72,9 @@ def _compiled_templates(jinja2: Any, cache: SignatureCache | None) -> Any:
     of every report; loading it 1 ms). Keyed by the template's text and Jinja2's version; None (compile
     each time) without a cache or where its folder cannot be made. A copy that cannot be written is
     skipped: the page does not depend on it."""
-    folder = getattr(cache, "directory", None)
+    # the on-disk cache's folder; align --report's in-memory cache keeps its on-disk one as .inner
+    folder = getattr(cache, "directory", None) or getattr(getattr(cache, "inner", None),
+                                                          "directory", None)
     if folder is None:
         return None
     folder = os.path.join(folder, "report-templates")

@@ -3,6 +3,8 @@ and the ffmpeg arguments that grab frames."""
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pytest
 
@@ -190,3 +192,28 @@ def test_grabs_args_several_files_in_one_ffmpeg() -> None:
     assert graph[1].startswith("[1:2]trim=end=0.041000,scale=100:134,")
     assert "pad=240:135:70:0" in graph[1]
     assert args[args.index("[f1]") - 1] == "-map" and args[-1] == "/t/1.rgb"
+
+
+def test_the_page_template_is_kept_compiled_beside_the_signatures(tmp_path) -> None:
+    """Compiled once into <cache>/report-templates and loaded from there (the same page); none
+    without a cache or where that folder cannot be made."""
+    import jinja2
+
+    from syncam.cache import KeepingCache, SignatureCache
+    from syncam.report import build
+
+    cache = SignatureCache(str(tmp_path / "cache"))
+    pages = []
+    for _ in range(2):
+        env = jinja2.Environment(loader=jinja2.PackageLoader("syncam.report", "templates"),
+                                 autoescape=True,
+                                 bytecode_cache=build._compiled_templates(jinja2, cache))
+        pages.append(env.get_template("index.html.j2").render(rows=[], version="x", made="now"))
+    assert pages[0] == pages[1]
+    assert len(os.listdir(tmp_path / "cache" / "report-templates")) == 1
+    assert build._compiled_templates(jinja2, KeepingCache(cache)) is not None
+    assert build._compiled_templates(jinja2, None) is None
+    blocked = tmp_path / "blocked"
+    blocked.mkdir()
+    (blocked / "report-templates").write_text("a file where the folder would go")
+    assert build._compiled_templates(jinja2, SignatureCache(str(blocked))) is None
