@@ -465,9 +465,10 @@ INDEX_MIN_SIGNIFICANCE = 7.0
 # A report's correlation curve is computed over at most this many samples of the two signatures
 # together (longer ones are averaged over blocks first): the page draws 2000 points of it and a 4 s
 # zoom, and a 10-minute pair at the aligner's 2 kHz took three 4-million-point FFTs (0.3 s) a curve.
-# At 2^19 that pair is drawn at 400 Hz (2.5 ms a lag in the zoom); pairs under 2 minutes each are
-# drawn at full rate.
-REPORT_CURVE_SAMPLES = 1 << 19
+# At 2^18 that pair is drawn at 200 Hz: 5 ms a lag in the zoom, whose 4 s span 268 pixels wide (15 ms
+# a pixel); pairs under a minute each are drawn at full rate. (2^19 doubled the curves' time, 0.25 s
+# of a 3-camera report, for lags a third of a pixel apart instead of two thirds.)
+REPORT_CURVE_SAMPLES = 1 << 18
 
 # --- view (syncam view: every camera in sync in a browser) ---------------------------------------------
 # The server listens on this port; 0 asks the system for a free one (printed), so two views of two
@@ -649,6 +650,34 @@ MOTION_MIN_CONFIDENCE = 0.25
 # own, from confidence weights, was ~0.9 ms against errors of 0.9-2.6 ms: ~3x optimistic). Added in
 # quadrature by sync/solve.honest_lag_stderr.
 MOTION_PLACEMENT_SIGMA = 0.0025  # seconds
+
+# --- syncam report and syncam split: speed (issues 23 item 4, 21 item 6) ---------------------------
+# A correlation curve's z-scores are standardised by the median and MAD of at most this many of its
+# lags (a regular sample): over half a million lags of a 10-minute pair, 65536 give the same median
+# to a few thousandths of a z and cost a tenth as much (two medians were a quarter of a curve's time).
+# The sound event's gain scale (each envelope's 99th percentile) is taken over as many samples.
+REPORT_ROBUST_SAMPLES = 1 << 16
+# The sound event a report overlays is searched block by block (syncam/report/evidence.py): blocks of
+# this many envelope samples (128 ms at 2 kHz) are scored by their maxima first, and only the few
+# that could hold the loudest shared onset are scored sample by sample. The same instant as scoring
+# every sample; a 10-minute, 3-camera event's search fell from 0.1 s to a few ms.
+REPORT_EVENT_BLOCK = 256
+# The contact sheet's frames are decoded by one ffmpeg for as many clips as fit in this many pixels of
+# decoded frames (width x height x instants): one start of ffmpeg instead of one a clip (0.05 s of
+# CPU each; a 3-camera report's ffmpeg CPU fell by a fifth), while a batch holds no more decoders'
+# pictures than one 4K clip's twelve instants did when each clip had its own ffmpeg.
+REPORT_GRAB_PIXELS = 12 * 3840 * 2160
+# The frame on screen at an instant is looked for in this many of the clip's frame intervals before it
+# (at most REPORT_FRAME_LOOKBACK): every frame in that stretch is scaled before the last is kept, and
+# half a second of frames was a sixth of the contact sheet's ffmpeg CPU. A clip whose frames are
+# further apart there (a variable frame rate's gap) has that instant looked for again over
+# REPORT_FRAME_LOOKBACK.
+REPORT_FRAME_LOOKBACK_FRAMES = 3
+# split writes its shots with a few ffmpegs, each decoding a stretch of the release once and encoding
+# every camera shot in it (one ffmpeg a shot decoded again from the keyframe before each and started
+# 30 times; a fifth of the write stage's CPU). Each shot's encoder lives until its ffmpeg ends, so a
+# batch holds at most this many pixels of frame (sixteen 720p shots, seven 1080p, one or two 4K).
+SPLIT_BATCH_PIXELS = 16 * 1280 * 720
 
 # --- memory ---------------------------------------------------------------------------------------
 # The CLI sets glibc's malloc so (syncam/memory.py): blocks above MMAP_THRESHOLD are mapped on their

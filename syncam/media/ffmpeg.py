@@ -20,6 +20,7 @@ import tempfile
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any, cast
 
 import ffmpeg as ffmpeg_python
@@ -473,31 +474,43 @@ def run_with_progress(args: Sequence[str], *, what: str,
 
 # --- still frames at given times (syncam report's contact sheet) --------------------------------------
 
+Grab = tuple[str, int, float, float, tuple[int, int, int, int]]  # path, stream, ss, until, box
+
+
 def frames_at_args(path: str, stream: int, seeks: Sequence[tuple[float, float]],
                    box: tuple[int, int, int, int], size: tuple[int, int],
                    outputs: Sequence[str], *, slack: float) -> list[str]:
-    """Decode, from video stream ``stream``, the frame showing at each of several times; one ffmpeg.
+    """Decode, from video stream ``stream``, the frame showing at each of several times; one ffmpeg
+    (:func:`grabs_args` of one file)."""
+    return grabs_args([(path, stream, ss, until, box) for ss, until in seeks], size, outputs,
+                      slack=slack)
 
-    ``seeks[i] = (ss, until)``: input ``i`` is the file opened at ``-ss ss`` (seconds from the file's
-    start), and the frame wanted is the last one at most ``until`` seconds after ``ss`` (the one on
-    screen at that instant, not the next one). Its input keeps the frames before that instant
-    (``trim``), ``reverse`` puts the last first, and one frame is kept. Each frame is scaled into the
-    ``box`` = (x, y, w, h) of a black picture of ``size`` = (w, h) and written as raw rgb24 to
-    ``outputs[i]``; a time with no frame leaves that output empty. The display matrix is applied
-    (ffmpeg's autorotate), so a phone's portrait frame comes out upright. ``slack``: a frame stamped
-    this little after the instant still counts as on screen (trim rounds its end to the stream's time
-    base: to a whole millisecond in WebM). One thread per decoder and for the graph: the report runs
-    one such ffmpeg per clip at once, beside its plotting, and more threads only contend (32 frames
-    from four 10-minute clips: 1.3 s of CPU with ffmpeg's default threads, 1.0 s with one).
+
+def grabs_args(grabs: Sequence[Grab], size: tuple[int, int], outputs: Sequence[str], *,
+               slack: float) -> list[str]:
+    """Decode the frame showing at each of several times, of one or several files; one ffmpeg.
+
+    ``grabs[i] = (path, stream, ss, until, box)``: input ``i`` is ``path`` opened at ``-ss ss``
+    (seconds from the file's start), and the frame wanted is the last one of video stream ``stream``
+    at most ``until`` seconds after ``ss`` (the one on screen at that instant, not the next one).
+    Its input keeps the frames before that instant (``trim``), ``reverse`` puts the last first, and
+    one frame is kept. Each frame is scaled into the ``box`` = (x, y, w, h) of a black picture of
+    ``size`` = (w, h) and written as raw rgb24 to ``outputs[i]``; a time with no frame leaves that
+    output empty. The display matrix is applied (ffmpeg's autorotate), so a phone's portrait frame
+    comes out upright. ``slack``: a frame stamped this little after the instant still counts as on
+    screen (trim rounds its end to the stream's time base: to a whole millisecond in WebM). One
+    thread per decoder and for the graph: the report runs such an ffmpeg beside its plotting, and
+    more threads only contend (32 frames from four 10-minute clips: 1.3 s of CPU with ffmpeg's
+    default threads, 1.0 s with one). Several files in one ffmpeg start it once (0.05 s of CPU each
+    time).
     """
-    x, y, w, h = box
     width, height = size
     args = [find_binary("ffmpeg"), "-nostdin", "-hide_banner", "-v", "error", "-y",
             "-filter_complex_threads", "1"]
-    for ss, _ in seeks:
+    for path, _, ss, _, _ in grabs:
         args += ["-threads", "1", "-ss", f"{ss:.6f}", "-i", path]
     graph = []
-    for i, (_, until) in enumerate(seeks):
+    for i, (_, stream, _, until, (x, y, w, h)) in enumerate(grabs):
         graph.append(f"[{i}:{stream}]trim=end={until + slack:.6f},scale={w}:{h},setsar=1,"
                      f"pad={width}:{height}:{x}:{y}:black,format=rgb24,reverse,"
                      f"trim=end_frame=1[f{i}]")
@@ -513,10 +526,18 @@ def frames_at(path: str, stream: int, seeks: Sequence[tuple[float, float]],
               slack: float) -> list[np.ndarray | None]:
     """Run :func:`frames_at_args`; return each time's (height, width, 3) uint8 frame, or None where
     the stream has no frame at that time."""
+    return grab_frames([(path, stream, ss, until, box) for ss, until in seeks], size, slack=slack,
+                       what=path)
+
+
+def grab_frames(grabs: Sequence[Grab], size: tuple[int, int], *, slack: float,
+                what: str) -> list[np.ndarray | None]:
+    """Run :func:`grabs_args`; return each grab's (height, width, 3) uint8 frame, or None where its
+    stream has no frame at that time. ``what`` names the job in an error message."""
     width, height = size
     with tempfile.TemporaryDirectory(prefix="syncam-frames-") as tmp:
-        outputs = [os.path.join(tmp, f"{i}.rgb") for i in range(len(seeks))]
-        run(frames_at_args(path, stream, seeks, box, size, outputs, slack=slack), what=path)
+        outputs = [os.path.join(tmp, f"{i}.rgb") for i in range(len(grabs))]
+        run(grabs_args(grabs, size, outputs, slack=slack), what=what)
         frames: list[np.ndarray | None] = []
         for out in outputs:
             data = np.fromfile(out, dtype=np.uint8) if os.path.exists(out) else np.empty(0, np.uint8)
@@ -605,37 +626,59 @@ def scan(path: str, stream: int, width: int, height: int, *, crop_limit: float,
     return logs[0].crops
 
 
-def shot_args(path: str, out: str, *, seek: float, lead: float, duration: float, frames: int,
-              crop: tuple[int, int, int, int] | None, audio: bool, crf: int, preset: str,
-              audio_bitrate: str, grab: tuple[Sequence[int], int, int] | None = None) -> list[str]:
-    """Write one shot of ``path`` to ``out`` (MP4, H.264 + AAC), frame-accurately.
+@dataclass(frozen=True)
+class ShotOut:
+    """One shot for :func:`shots_args`: video frames [first, end) counted from the first frame at or
+    after the seek, its sound's [start, end) in seconds from the seek (None: written without sound),
+    the crop (w, h, x, y) that removes its bars (None: the whole frame), the MP4 it goes to, and the
+    frames of it (numbered in the shot) written raw, grey and scaled to ``grab_size`` to ``grab``."""
+
+    out: str
+    first: int
+    end: int
+    sound: tuple[float, float] | None
+    crop: tuple[int, int, int, int] | None
+    grab: str
+    picks: tuple[int, ...]
+    grab_size: tuple[int, int]
+
+
+def shots_args(path: str, *, seek: float, shots: Sequence[ShotOut], crf: int, preset: str,
+               audio_bitrate: str, threads: int | None) -> list[str]:
+    """Write several shots of ``path`` (MP4, H.264 + AAC), frame-accurately, from one decode.
 
     ``-ss seek`` before the input is an exact seek when re-encoding (frames before it are decoded
-    and dropped): ``seek`` is a little before the shot's first frame (its time rounded by ffmpeg's
-    log must not fall after it), which is ``lead`` seconds later. The picture then starts at that
-    frame, and the sound is trimmed by ``lead`` so that it starts there too. ``frames`` video frames
-    and ``duration`` seconds of sound are kept; ``-fps_mode passthrough`` keeps every frame with its
-    own time (a 12.5 fps camera shown at 25 fps keeps its repeated frames). ``crop`` (w, h, x, y)
-    removes the black bars; ``audio`` False writes no sound. ``grab`` = (frame numbers in the shot,
-    width, height): those frames of the cropped picture also go to stdout, grey and scaled, from
-    the same decode."""
-    chain = "" if crop is None else "crop={}:{}:{}:{},".format(*crop)
-    graph = f"[0:v:0]{chain}null[enc]"
-    if grab is not None:
-        picks, width, height = grab
-        which = "+".join(f"eq(n\\,{p})" for p in picks)
-        graph = (f"[0:v:0]{chain}split[enc][g];[g]select='{which}',"
-                 f"scale={width}:{height}:flags=area,format=gray[grab]")
+    and dropped); ``seek`` is a little before the first shot's first frame, frame 0 here. The
+    decoded frames go to every shot's ``trim`` (by frame number: every frame is kept with its own
+    time, ``-fps_mode passthrough``, so a 12.5 fps camera shown at 25 fps keeps its repeated frames)
+    and the sound to each one's ``atrim``; both start again at 0 on the shot's first frame, so
+    picture and sound stay on one clock. One ffmpeg for many shots starts once and decodes each
+    frame once, where one per shot decoded again from the keyframe before every shot. ``threads``:
+    the decoder's and each encoder's (1 where several such ffmpegs share the cores)."""
+    graph = [f"[0:v:0]split={len(shots)}" + "".join(f"[s{k}]" for k in range(len(shots)))]
+    for k, shot in enumerate(shots):
+        crop = "" if shot.crop is None else ",crop={}:{}:{}:{}".format(*shot.crop)
+        which = "+".join(f"eq(n\\,{p})" for p in shot.picks) or "0"
+        width, height = shot.grab_size
+        graph.append(f"[s{k}]trim=start_frame={shot.first}:end_frame={shot.end},"
+                     f"setpts=PTS-STARTPTS{crop},split[e{k}][g{k}]")
+        graph.append(f"[g{k}]select='{which}',scale={width}:{height}:flags=area,format=gray[r{k}]")
+    sounds = [k for k, shot in enumerate(shots) if shot.sound is not None]
+    if sounds:
+        graph.append(f"[0:a:0]asplit={len(sounds)}" + "".join(f"[t{k}]" for k in sounds))
+        for k in sounds:
+            start, end = cast(tuple[float, float], shots[k].sound)
+            graph.append(f"[t{k}]atrim=start={start:.6f}:end={end:.6f},asetpts=PTS-STARTPTS[a{k}]")
+    threading_args = [] if threads is None else ["-threads", str(threads)]
     args = [find_binary("ffmpeg"), "-nostdin", "-hide_banner", "-v", "error", "-y",
-            "-ss", f"{seek:.6f}", "-i", path, "-filter_complex", graph, "-map", "[enc]",
-            "-frames:v", str(frames), "-fps_mode", "passthrough", "-c:v", "libx264",
-            "-preset", preset, "-crf", str(crf), "-pix_fmt", "yuv420p"]
-    if audio:
-        args += ["-map", "0:a:0", "-af", f"atrim=start={lead:.6f},asetpts=PTS-STARTPTS",
-                 "-c:a", "aac", "-b:a", audio_bitrate]
-    args += ["-t", f"{duration:.6f}", "-f", "mp4", "-movflags", "+faststart", out]
-    if grab is not None:
-        args += ["-map", "[grab]", "-fps_mode", "passthrough", "-frames:v", str(len(grab[0])),
-                 "-f", "rawvideo", "-pix_fmt", "gray", "pipe:"]
+            *(["-filter_complex_threads", str(threads)] if threads else []), *threading_args,
+            "-ss", f"{seek:.6f}", "-i", path, "-filter_complex", ";".join(graph)]
+    for k, shot in enumerate(shots):
+        args += ["-map", f"[e{k}]", "-fps_mode", "passthrough", "-c:v", "libx264",
+                 "-preset", preset, "-crf", str(crf), "-pix_fmt", "yuv420p", *threading_args]
+        if shot.sound is not None:
+            args += ["-map", f"[a{k}]", "-c:a", "aac", "-b:a", audio_bitrate]
+        args += ["-f", "mp4", "-movflags", "+faststart", shot.out,
+                 "-map", f"[r{k}]", "-fps_mode", "passthrough", "-f", "rawvideo", "-pix_fmt", "gray",
+                 shot.grab]
     return args
-

@@ -25,7 +25,7 @@ import numpy as np
 
 from syncam import __version__, config, manifest
 from syncam.atomic import check_writable, write_text
-from syncam.errors import SyncamError, UsageError
+from syncam.errors import FFmpegError, SyncamError, UsageError
 from syncam.media import ffmpeg
 from syncam.render.resolve import locate
 from syncam.report import evidence, sheet
@@ -67,6 +67,32 @@ class ReportResult:
     event: float | None  # timeline second of the sound event overlaid, if any
 
 
+def _compiled_templates(jinja2: Any, cache: SignatureCache | None) -> Any:
+    """Where Jinja2 keeps the page's template compiled: beside the signatures (compiling it is 45 ms
+    of every report; loading it 1 ms). Keyed by the template's text and Jinja2's version; None (compile
+    each time) without a cache or where its folder cannot be made. A copy that cannot be written is
+    skipped: the page does not depend on it."""
+    # the on-disk cache's folder; align --report's in-memory cache keeps its on-disk one as .inner
+    folder = getattr(cache, "directory", None) or getattr(getattr(cache, "inner", None),
+                                                          "directory", None)
+    if folder is None:
+        return None
+    folder = os.path.join(folder, "report-templates")
+    try:
+        os.makedirs(folder, exist_ok=True)
+    except OSError:
+        return None
+
+    class Compiled(jinja2.FileSystemBytecodeCache):  # type: ignore[misc, name-defined]
+        def dump_bytecode(self, bucket: Any) -> None:
+            try:
+                super().dump_bytecode(bucket)
+            except OSError:
+                pass
+
+    return Compiled(folder)
+
+
 def _data_uri(png: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
@@ -99,24 +125,75 @@ def _display(clip: Clip) -> tuple[int, int]:
     return (v.height, v.width) if v.rotation % 180 == 90 else (v.width, v.height)
 
 
-def _frames(clip: Clip, entry: dict[str, Any], times: list[float],
-            cell: tuple[int, int]) -> list[np.ndarray | None]:
-    """The clip's frame on screen at each timeline instant, or None where it was not recording."""
-    out: list[np.ndarray | None] = [None] * len(times)
-    seeks, rows = [], []
+def _grabs(clip: Clip, entry: dict[str, Any], times: list[float], cell: tuple[int, int],
+           lookback: float) -> list[tuple[int, ffmpeg.Grab]]:
+    """(row, what to decode) of each timeline instant the clip was recording at: the frame on screen
+    then, looked for in the ``lookback`` seconds before it."""
+    out = []
+    box = sheet.fit(_display(clip), cell)
     for row, t in enumerate(times):
         ct = evidence.clip_time(entry["offset"], entry.get("drift_ppm"), t)
         if 0.0 <= ct < clip.duration:
             target = clip.origin - clip.start + ct  # seconds from the file's start, as -ss counts
-            ss = max(0.0, target - config.REPORT_FRAME_LOOKBACK)
-            seeks.append((ss, target - ss))
-            rows.append(row)
-    if seeks:
-        got = ffmpeg.frames_at(clip.path, clip.video[0].index, seeks,
-                               sheet.fit(_display(clip), cell), cell,
-                               slack=config.REPORT_FRAME_SLACK)
-        for row, frame in zip(rows, got):
-            out[row] = frame
+            ss = max(0.0, target - lookback)
+            out.append((row, (clip.path, clip.video[0].index, ss, target - ss, box)))
+    return out
+
+
+def _lookback(clip: Clip) -> float:
+    """How far before an instant to look for the frame on screen: REPORT_FRAME_LOOKBACK_FRAMES of the
+    clip's frame intervals, at most REPORT_FRAME_LOOKBACK (every frame in it is scaled)."""
+    fps = clip.video[0].fps
+    if not fps:
+        return config.REPORT_FRAME_LOOKBACK
+    return min(config.REPORT_FRAME_LOOKBACK, config.REPORT_FRAME_LOOKBACK_FRAMES / float(fps))
+
+
+def _batches(columns: list[int], clips: list[Clip], grabs: dict[int, list[Any]]) -> list[list[int]]:
+    """The contact sheet's columns in groups that one ffmpeg decodes (config.REPORT_GRAB_PIXELS)."""
+    out: list[list[int]] = []
+    budget = 0
+    for i in columns:
+        v = clips[i].video[0]
+        need = v.width * v.height * len(grabs[i])
+        if not out or budget + need > config.REPORT_GRAB_PIXELS:
+            out.append([])
+            budget = 0
+        out[-1].append(i)
+        budget += need
+    return out
+
+
+def _frames(batch: list[int], clips: list[Clip], grabs: dict[int, list[tuple[int, ffmpeg.Grab]]],
+            rows: int, cell: tuple[int, int]) -> dict[int, list[np.ndarray | None]]:
+    """Each column of ``batch``: its clip's frame on screen at each instant (None where it was not
+    recording), all decoded by one ffmpeg. When that fails, each clip is decoded on its own, so the
+    error names the file at fault. An instant whose frame was not found in its clip's short lookback
+    (a variable frame rate's gap) is looked for again over REPORT_FRAME_LOOKBACK."""
+    todo = [g for i in batch for _, g in grabs[i]]
+    out: dict[int, list[np.ndarray | None]] = {i: [None] * rows for i in batch}
+    if not todo:
+        return out
+    try:
+        got = iter(ffmpeg.grab_frames(todo, cell, slack=config.REPORT_FRAME_SLACK,
+                                      what=", ".join(clips[i].path for i in batch)))
+    except FFmpegError:
+        if len(batch) == 1:
+            raise
+        return {k: v for i in batch for k, v in _frames([i], clips, grabs, rows, cell).items()}
+    again: list[tuple[int, int, ffmpeg.Grab]] = []
+    for i in batch:
+        for row, (path, stream, ss, until, box) in grabs[i]:
+            out[i][row] = next(got)
+            target = ss + until
+            if out[i][row] is None and until < min(target, config.REPORT_FRAME_LOOKBACK):
+                start = max(0.0, target - config.REPORT_FRAME_LOOKBACK)
+                again.append((i, row, (path, stream, start, target - start, box)))
+    if again:
+        found = ffmpeg.grab_frames([g for _, _, g in again], cell, slack=config.REPORT_FRAME_SLACK,
+                                   what=", ".join(sorted({clips[i].path for i, _, _ in again})))
+        for (i, row, _), frame in zip(again, found):
+            out[i][row] = frame
     return out
 
 
@@ -143,7 +220,12 @@ def _clock_view(clip: Clip, entry: dict[str, Any], plots: Any) -> dict[str, Any]
 
 def _sound(name: str, sig: Signature, offset: float, event: float, plots: Any) -> Any:
     """A clip's envelope and waveform around the timeline instant ``event``."""
-    env_t = offset + sig.start + np.arange(len(sig.values)) / sig.rate
+    # the samples within REPORT_EVENT_SPAN of the event, looked at a sample either side of that span
+    # only (not along the whole envelope)
+    first = int(np.floor((event - config.REPORT_EVENT_SPAN - offset - sig.start) * sig.rate)) - 1
+    last = int(np.ceil((event + config.REPORT_EVENT_SPAN - offset - sig.start) * sig.rate)) + 2
+    first, last = min(max(0, first), len(sig.values)), min(max(0, last), len(sig.values))
+    env_t = offset + sig.start + np.arange(first, last) / sig.rate
     keep = np.abs(env_t - event) <= config.REPORT_EVENT_SPAN
     wave_t = np.empty(0)
     wave = np.empty(0)
@@ -153,7 +235,7 @@ def _sound(name: str, sig: Signature, offset: float, event: float, plots: Any) -
         i0, i1 = max(0, i0), max(0, min(len(sig.fine), i1))
         wave = np.asarray(sig.fine[i0:i1], dtype=np.float64)
         wave_t = offset + sig.fine_start + np.arange(i0, i1) / sig.fine_rate
-    return plots.Sound(name=name, env_t=env_t[keep], env=np.asarray(sig.values)[keep],
+    return plots.Sound(name=name, env_t=env_t[keep], env=np.asarray(sig.values[first:last])[keep],
                        wave_t=wave_t, wave=wave)
 
 
@@ -236,9 +318,18 @@ def report(source: str | manifest.Manifest, output: str, *, manifest_path: str |
     min_conf = float(settings.get("min_confidence", config.MIN_CONFIDENCE))
 
     pool = ThreadPoolExecutor(max_workers=max(1, workers))
+    decoders = ThreadPoolExecutor(max_workers=max(1, workers))
     try:
         clips = list(pool.map(lambda e: locate(e, manifest_path), m.clips))
         report_progress(Progress("report", 1, 4, "clips"))
+        # the contact sheet: decoded while the signatures are read and the plots drawn
+        times = (evidence.instants(m.timeline_start, m.timeline_end, instants)
+                 if m.timeline_start is not None and m.timeline_end is not None else [])
+        columns = [i for i in range(n) if placed[i] and clips[i].video]
+        cell = config.REPORT_CELL
+        grabs = {i: _grabs(clips[i], entries[i], times, cell, _lookback(clips[i])) for i in columns}
+        frame_jobs = [decoders.submit(_frames, batch, clips, grabs, len(times), cell)
+                      for batch in _batches(columns, clips, grabs)]
         # signatures: the kinds each clip's matches rest on, and sound for the overlaid envelopes
         want: set[tuple[int, Method]] = {(i, Method(x["method"])) for x in matches
                                          for i in (x["a"], x["b"])}
@@ -247,12 +338,6 @@ def report(source: str | manifest.Manifest, output: str, *, manifest_path: str |
         sigs: dict[tuple[int, Method], Signature] = dict(zip(keys, pool.map(
             lambda k: _signature(clips[k[0]], k[1], cache), keys)))
         report_progress(Progress("report", 2, 4, "signatures"))
-        # the contact sheet: decoded while the plots are drawn
-        times = (evidence.instants(m.timeline_start, m.timeline_end, instants)
-                 if m.timeline_start is not None and m.timeline_end is not None else [])
-        columns = [i for i in range(n) if placed[i] and clips[i].video]
-        cell = config.REPORT_CELL
-        frame_jobs = [pool.submit(_frames, clips[i], entries[i], times, cell) for i in columns]
 
         views = [_match_row(k, x, entries, min_conf, placed, sigs, plots)
                  for k, x in enumerate(matches)]
@@ -269,22 +354,27 @@ def report(source: str | manifest.Manifest, output: str, *, manifest_path: str |
         graph_png = _data_uri(plots.match_graph(
             [e["name"] for e in entries], placed,
             [plots.Edge(x["a"], x["b"], x["confidence"], x["used"], x["method"]) for x in matches]))
-        frames = [job.result() for job in frame_jobs]
+        frames: dict[int, list[np.ndarray | None]] = {}
+        for job in frame_jobs:
+            frames.update(job.result())
         clocks = [_clock_view(clips[i], e, plots) for i, e in enumerate(entries) if e.get("clock")]
     except BaseException:
         pool.shutdown(wait=False, cancel_futures=True)
+        decoders.shutdown(wait=False, cancel_futures=True)
         raise
     pool.shutdown()
+    decoders.shutdown()
     sheet_png = None
     if times and columns:
         img = sheet.compose([entries[i]["name"] for i in columns], times,
-                            [[frames[c][r] for c in range(len(columns))] for r in range(len(times))],
+                            [[frames[c][r] for c in columns] for r in range(len(times))],
                             cell)
-        sheet_png = _data_uri(sheet.png(img))
+        sheet_png = _data_uri(sheet.png(img, photo=True))
     report_progress(Progress("report", 4, 4, "page"))
 
     env = jinja2.Environment(loader=jinja2.PackageLoader("syncam.report", "templates"),
-                             autoescape=True, trim_blocks=True, lstrip_blocks=True)
+                             autoescape=True, trim_blocks=True, lstrip_blocks=True,
+                             bytecode_cache=_compiled_templates(jinja2, cache))
     made = datetime.datetime.now(datetime.timezone.utc)
     aligned = (datetime.datetime.fromtimestamp(os.path.getmtime(manifest_path),
                                                datetime.timezone.utc) if manifest_path

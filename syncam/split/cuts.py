@@ -91,17 +91,24 @@ class CutFinder:
         return merge(self.hard, dissolves(self.thumbs), self.count)
 
 
-def _fit(thumbs: np.ndarray, first: int, end: int) -> tuple[float, np.ndarray, float]:
-    """Each frame in [first, end) as a blend of the frames just outside: (residual / change, the
-    blend weights, change)."""
+def _weights(thumbs: np.ndarray, first: int, end: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each frame in [first, end) as a blend of the frames just outside: (the frames minus the one
+    before, the change across, the blend weights)."""
     a = thumbs[first - 1].ravel().astype(np.float32)
-    b = thumbs[end].ravel().astype(np.float32)
-    d = b - a
-    change = float(np.abs(d).mean())
+    d = thumbs[end].ravel().astype(np.float32) - a
     mid = thumbs[first:end].reshape(end - first, -1).astype(np.float32) - a
-    weight = np.clip(mid @ d / max(float(d @ d), 1e-6), 0.0, 1.0)
-    resid = np.abs(mid - weight[:, None] * d).mean()
-    return float(resid) / max(change, 1e-6), weight, change
+    return mid, d, np.clip(mid @ d / max(float(d @ d), 1e-6), 0.0, 1.0)
+
+
+def _residual(mid: np.ndarray, d: np.ndarray, weight: np.ndarray) -> float:
+    """How far the frames are from their blends, over the change across (see :func:`_weights`)."""
+    return float(np.abs(mid - weight[:, None] * d).mean()) / max(float(np.abs(d).mean()), 1e-6)
+
+
+def _fit(thumbs: np.ndarray, first: int, end: int) -> tuple[float, np.ndarray]:
+    """(residual / change, the blend weights) of the frames in [first, end)."""
+    mid, d, weight = _weights(thumbs, first, end)
+    return _residual(mid, d, weight), weight
 
 
 def dissolves(thumbs: np.ndarray) -> list[Transition]:
@@ -116,10 +123,14 @@ def dissolves(thumbs: np.ndarray) -> list[Transition]:
         across = np.abs(flat[2 * h + 1:] - flat[: n - 2 * h - 1]).mean(axis=1)
         for i in np.flatnonzero(across >= config.SPLIT_DISSOLVE_MIN_CHANGE):
             first, end = int(i) + 1, int(i) + 1 + 2 * h
-            ratio, weight, _ = _fit(thumbs, first, end)
+            # the blend weights first: most windows (those across a hard cut) fail on them alone,
+            # and the residual is two thirds of a fit's work
+            mid, d, weight = _weights(thumbs, first, end)
             between = int(((weight > 0.15) & (weight < 0.85)).sum())
-            rising = np.all(np.diff(weight) > -0.15)
-            if ratio <= config.SPLIT_DISSOLVE_RESIDUAL and between >= max(3, h // 2) and rising:
+            if between < max(3, h // 2) or not np.all(np.diff(weight) > -0.15):
+                continue
+            ratio = _residual(mid, d, weight)
+            if ratio <= config.SPLIT_DISSOLVE_RESIDUAL:
                 cut = first + int(np.argmax(weight >= 0.5))
                 found.append((ratio, Transition(first, end, cut)))
     # overlapping windows describe one transition: the best fit's, grown by the windows that overlap
@@ -133,7 +144,7 @@ def dissolves(thumbs: np.ndarray) -> list[Transition]:
         near = [o for _, o in found if o.first < t.end and o.end > t.first
                 and abs(o.cut - t.cut) <= max(2, (t.end - t.first) // 2)]
         first, end = min(o.first for o in near), max(o.end for o in near)
-        _, weight, _ = _fit(thumbs, first, end)
+        _, weight = _fit(thumbs, first, end)
         mixed = np.flatnonzero((weight > 0.05) & (weight < 0.95))  # the frames of the blend itself
         cut = first + int(np.argmax(weight >= 0.5))
         kept.append(Transition(first + int(mixed[0]) if mixed.size else cut,

@@ -211,38 +211,79 @@ def split(path: str, folder: str, *, force: bool = False,
     return result
 
 
+def _batches(work: list[float], most: int) -> list[list[int]]:
+    """The shots (their work: frames x pixels, in time order) in consecutive groups, one ffmpeg each:
+    at least two when there are two shots (one per core, each single-threaded), each holding about
+    the same work and at most ``most`` shots (each shot's encoder lives until its ffmpeg ends)."""
+    if not work:
+        return []
+    count = max(min(2, len(work)), math.ceil(len(work) / most))
+    total = sum(work) or 1.0
+    out: list[list[int]] = []
+    done = 0.0
+    for n, w in enumerate(work):
+        want = min(count - 1, int((done + w / 2) * count / total))  # by its middle
+        if not out or len(out) - 1 < want or len(out[-1]) >= most:
+            out.append([])
+        out[-1].append(n)
+        done += w
+    return out
+
+
 def _write_shots(clip: Clip, todo: list[tuple[tuple[int, int], tuple[float, float],
                                              tuple[int, int, int, int] | None, str]],
                  picks: list[list[int]], times: np.ndarray, fps: Fraction, tmp: str,
                  report: Callable[[Progress], None]) -> list[group.View]:
     """Each camera shot ((first, end) frames, (start, end) seconds, picture, sound) re-encoded
-    into ``tmp`` as N.mp4 (N its place in ``todo``), two at a time (a short shot's encoder does not
-    use two cores alone); return each shot's view, from its ``picks`` frames."""
+    into ``tmp`` as N.mp4 (N its place in ``todo``), by a few ffmpegs that each decode a stretch of
+    the release once (:func:`_batches`), two at a time; return each shot's view, from its ``picks``
+    frames, grabbed from the same decode."""
     video = clip.video[0]
     quarter = 0.25 / float(fps)
+    width = config.SPLIT_GROUP_WIDTH
+    frame = video.width * video.height
+    batches = _batches([(end - first) * (picture[0] * picture[1] if picture else frame)
+                        for (first, end), _, picture, _ in todo],
+                       max(1, config.SPLIT_BATCH_PIXELS // max(1, frame)))
+    threads = 1 if len(batches) > 1 else None
+    views: list[group.View | None] = [None] * len(todo)
 
-    def write(n: int) -> group.View:
-        (first, end), (start, stop), picture, audio = todo[n]
-        w, h = (picture[0], picture[1]) if picture else (video.width, video.height)
-        width = config.SPLIT_GROUP_WIDTH
-        height = max(2, round(width * h / w / 2) * 2)
-        seek = max(0.0, start - quarter)
-        args = ffmpeg.shot_args(clip.path, os.path.join(tmp, f"{n}.mp4"), seek=seek,
-                                lead=start - seek, duration=stop - start, frames=end - first,
-                                crop=picture, audio=audio == sound.OWN, crf=config.SPLIT_CRF,
-                                preset=config.SPLIT_PRESET, audio_bitrate=config.SPLIT_AUDIO_BITRATE,
-                                grab=([p - first for p in picks[n]], width, height))
-        raw = ffmpeg.run(args, what=f"{clip.path} (frames {first}-{end - 1})")
-        k = len(raw) // (width * height)
-        if not k:
-            raise MediaError(f"{clip.path}: frames {first}-{end - 1} could not be read again; "
-                             "the file may be damaged")
-        frames = np.frombuffer(raw[: k * width * height], np.uint8).reshape(k, height, width)
-        return group.view(list(frames), (w, h))
+    def write(batch: list[int]) -> list[int]:
+        (first0, _), (start0, _), _, _ = todo[batch[0]]
+        seek = max(0.0, start0 - quarter)  # the first shot's first frame is the first decoded
+        outs, sizes = [], []
+        for n in batch:
+            (first, end), (start, stop), picture, audio = todo[n]
+            w, h = (picture[0], picture[1]) if picture else (video.width, video.height)
+            size = (width, max(2, round(width * h / w / 2) * 2))
+            outs.append(ffmpeg.ShotOut(
+                out=os.path.join(tmp, f"{n}.mp4"), first=first - first0, end=end - first0,
+                sound=(start - seek, stop - seek) if audio == sound.OWN else None, crop=picture,
+                grab=os.path.join(tmp, f"{n}.grey"), picks=tuple(p - first for p in picks[n]),
+                grab_size=size))
+            sizes.append((w, h))
+        last = todo[batch[-1]][0][1] - 1
+        ffmpeg.run(ffmpeg.shots_args(clip.path, seek=seek, shots=outs, crf=config.SPLIT_CRF,
+                                     preset=config.SPLIT_PRESET,
+                                     audio_bitrate=config.SPLIT_AUDIO_BITRATE, threads=threads),
+                   what=f"{clip.path} (frames {first0}-{last})")
+        for n, shot, geometry in zip(batch, outs, sizes):
+            gw, gh = shot.grab_size
+            raw = np.empty(0, np.uint8)
+            if os.path.exists(shot.grab):
+                raw = np.fromfile(shot.grab, np.uint8)
+                os.remove(shot.grab)
+            k = len(raw) // (gw * gh)
+            if not k:
+                (first, end), _, _, _ = todo[n]
+                raise MediaError(f"{clip.path}: frames {first}-{end - 1} could not be read again; "
+                                 "the file may be damaged")
+            views[n] = group.view(list(raw[: k * gw * gh].reshape(k, gh, gw)), geometry)
+        return batch
 
-    views = []
+    done = 0
     with ThreadPoolExecutor(max_workers=2) as pool:
-        for n, v in enumerate(pool.map(write, range(len(todo)))):
-            views.append(v)
-            report(Progress("write", n + 1, len(todo), f"shot {n}"))
-    return views
+        for batch in pool.map(write, batches):
+            done += len(batch)
+            report(Progress("write", done, len(todo), f"shots {batch[0]}-{batch[-1]}"))
+    return [v for v in views if v is not None]

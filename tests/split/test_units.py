@@ -10,6 +10,7 @@ import cv2
 import numpy as np
 import pytest
 
+from syncam import config
 from syncam.errors import SyncamError
 from syncam.media import ffmpeg
 from syncam.split import bars, cuts, group, kinds, sound
@@ -144,28 +145,47 @@ def test_sound_that_runs_on_across_a_cut_is_laid_over() -> None:
     assert sound.labels(silent, rate, shots[:3], [False, False]) == ["none"] * 3
 
 
-def test_shot_args_seek_exactly_and_keep_picture_and_sound_together() -> None:
-    args = ffmpeg.shot_args("-odd name.mp4", "out.mp4", seek=1.99, lead=0.01, duration=2.0,
-                            frames=50, crop=(398, 360, 120, 0), audio=True, crf=16,
-                            preset="veryfast", audio_bitrate="192k", grab=([3, 25, 46], 480, 434))
-    assert args.index("-ss") < args.index("-i") and args[args.index("-i") + 1] == "-odd name.mp4"
-    graph = args[args.index("-filter_complex") + 1]
-    assert graph == ("[0:v:0]crop=398:360:120:0,split[enc][g];[g]select='eq(n\\,3)+eq(n\\,25)+"
-                     "eq(n\\,46)',scale=480:434:flags=area,format=gray[grab]")
-    # the shot: 50 frames, every one with its own time; its sound trimmed to its first frame
-    mp4 = args[: args.index("out.mp4") + 1]
-    assert mp4[mp4.index("-frames:v") + 1] == "50"
-    assert mp4[mp4.index("-af") + 1] == "atrim=start=0.010000,asetpts=PTS-STARTPTS"
-    assert mp4[mp4.index("-fps_mode") + 1] == "passthrough"
-    # the grouping frames: a second output, raw grey on stdout
-    grab = args[args.index("out.mp4") + 1:]
-    assert grab[:2] == ["-map", "[grab]"] and grab[-1] == "pipe:"
-    assert grab[grab.index("-frames:v") + 1] == "3"
-    silent = ffmpeg.shot_args("in.mp4", "out.mp4", seek=0, lead=0, duration=1, frames=25,
-                              crop=None, audio=False, crf=16, preset="veryfast",
-                              audio_bitrate="192k")
-    assert silent[silent.index("-filter_complex") + 1] == "[0:v:0]null[enc]"
-    assert "-af" not in silent and "0:a:0" not in silent and silent[-1] == "out.mp4"
+def test_shots_args_seek_exactly_once_and_keep_picture_and_sound_together() -> None:
+    shots = [ffmpeg.ShotOut(out="0.mp4", first=0, end=50, sound=(0.01, 2.01),
+                            crop=(398, 360, 120, 0), grab="0.grey", picks=(3, 25, 46),
+                            grab_size=(480, 434)),
+             ffmpeg.ShotOut(out="1.mp4", first=75, end=100, sound=None, crop=None, grab="1.grey",
+                            picks=(12,), grab_size=(480, 270))]
+    args = ffmpeg.shots_args("-odd name.mp4", seek=1.99, shots=shots, crf=16, preset="veryfast",
+                             audio_bitrate="192k", threads=1)
+    assert args.count("-i") == 1 and args[args.index("-i") + 1] == "-odd name.mp4"
+    assert args.index("-ss") < args.index("-i") and args[args.index("-ss") + 1] == "1.990000"
+    graph = args[args.index("-filter_complex") + 1].split(";")
+    assert graph[0] == "[0:v:0]split=2[s0][s1]"
+    # each shot: its frames by number, its own clock from its first frame, its bars cut off
+    assert graph[1] == ("[s0]trim=start_frame=0:end_frame=50,setpts=PTS-STARTPTS,"
+                        "crop=398:360:120:0,split[e0][g0]")
+    assert graph[2] == ("[g0]select='eq(n\\,3)+eq(n\\,25)+eq(n\\,46)',scale=480:434:flags=area,"
+                        "format=gray[r0]")
+    assert graph[3] == "[s1]trim=start_frame=75:end_frame=100,setpts=PTS-STARTPTS,split[e1][g1]"
+    # sound only for the shot that has its own, trimmed to its first frame
+    assert graph[5:] == ["[0:a:0]asplit=1[t0]",
+                         "[t0]atrim=start=0.010000:end=2.010000,asetpts=PTS-STARTPTS[a0]"]
+    first = args[args.index("-filter_complex") + 2: args.index("0.mp4") + 1]
+    assert first[:2] == ["-map", "[e0]"] and ["-map", "[a0]"] == first[first.index("[a0]") - 1:
+                                                                      first.index("[a0]") + 1]
+    assert first[first.index("-fps_mode") + 1] == "passthrough"
+    second = args[args.index("0.grey") + 1: args.index("1.mp4") + 1]
+    assert second[:2] == ["-map", "[e1]"] and "-c:a" not in second and "[a1]" not in args
+    assert args[-9:] == ["-map", "[r1]", "-fps_mode", "passthrough", "-f", "rawvideo",
+                         "-pix_fmt", "gray", "1.grey"]
+    assert args.count("-threads") == 3  # the decoder's and each encoder's
+
+
+def test_shots_are_written_in_balanced_batches_within_the_pixel_budget() -> None:
+    from syncam.split.run import _batches
+
+    assert _batches([100.0] * 10, 16) == [[0, 1, 2, 3, 4], [5, 6, 7, 8, 9]]  # one per core
+    assert _batches([100.0], 16) == [[0]] and _batches([], 16) == []
+    assert _batches([400.0, 50, 50, 50, 50, 50], 16) == [[0], [1, 2, 3, 4, 5]]  # by work
+    assert _batches([100.0] * 10, 3) == [[0, 1], [2, 3, 4], [5, 6], [7, 8, 9]]  # at most 3 a batch
+    # a budget of 1280 x 720 x 16 holds one 4K shot or two
+    assert max(1, config.SPLIT_BATCH_PIXELS // (3840 * 2160)) <= 2
 
 
 def test_scan_args_decode_small_and_log_times_and_bars() -> None:

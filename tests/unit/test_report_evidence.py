@@ -3,8 +3,12 @@ and the ffmpeg arguments that grab frames."""
 
 from __future__ import annotations
 
-import numpy as np
+import os
 
+import numpy as np
+import pytest
+
+from syncam import config
 from syncam.media import ffmpeg
 from syncam.report import evidence, sheet
 from syncam.types import Method, Signature
@@ -134,3 +138,82 @@ def test_matplotlib_and_jinja2_are_imported_only_for_a_report() -> None:
             "assert not loaded, loaded\n")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
+
+
+def _every_instant(tracks: list[evidence.Track]) -> float | None:
+    """The shared event scored at every instant at once (what the block search must agree with)."""
+    rate = tracks[0].rate
+    t0 = min(t.start for t in tracks)
+    n = int(np.ceil((max(t.start + len(t.values) / rate for t in tracks) - t0) * rate)) + 1
+    grid = np.full((len(tracks), n), -np.inf)
+    for row, t in zip(grid, tracks):
+        step = max(1, len(t.values) // config.REPORT_ROBUST_SAMPLES)
+        i0 = int(round((t.start - t0) * rate))
+        part = t.values[: n - i0] / (evidence._quantile(t.values[::step], 0.99) or 1.0)
+        row[i0: i0 + len(part)] = part
+    second = np.partition(grid, -2, axis=0)[-2]
+    return float(t0 + int(np.argmax(second)) / rate) if np.isfinite(second).any() else None
+
+
+def test_block_search_of_the_shared_event_finds_the_instant_every_instant_would() -> None:
+    """Random envelopes (bursts, flat stretches with equal scores, clips that barely overlap or not at
+    all), several block sizes: the block search returns the very instant scoring every instant does,
+    the first of equal scores included."""
+    rng = np.random.default_rng(7)
+    for trial in range(60):
+        tracks = []
+        for _ in range(int(rng.integers(2, 6))):
+            values = rng.gamma(1.0, 1.0, int(rng.integers(50, 3000)))
+            if trial % 3 == 0:
+                values = np.round(values)  # many equal scores
+            if trial % 5 == 0:
+                values[:] = 0.5  # a flat envelope: every instant ties
+            tracks.append(evidence.Track(float(rng.integers(0, 40)) * 0.37, 100.0, values))
+        want = _every_instant(tracks)
+        for block in (1, 7, 256):
+            with pytest.MonkeyPatch.context() as mp:
+                mp.setattr(config, "REPORT_EVENT_BLOCK", block)
+                assert evidence.strongest_shared_event(tracks) == want, (trial, block)
+    apart = [evidence.Track(0.0, 100.0, np.ones(100)), evidence.Track(5.0, 100.0, np.ones(100))]
+    assert evidence.strongest_shared_event(apart) is None
+
+
+def test_grabs_args_several_files_in_one_ffmpeg() -> None:
+    """Each grab is its own input (its file, its seek), its own chain on its own stream and box, its
+    own output, in order."""
+    args = ffmpeg.grabs_args([("a.mp4", 0, 1.0, 0.1, (0, 0, 240, 134)),
+                              ("-b c.mov", 2, 7.25, 0.04, (70, 0, 100, 134))],
+                             (240, 135), ["/t/0.rgb", "/t/1.rgb"], slack=0.001)
+    inputs = [args[k + 1] for k, a in enumerate(args) if a == "-i"]
+    seeks = [args[k + 1] for k, a in enumerate(args) if a == "-ss"]
+    assert inputs == ["a.mp4", "-b c.mov"] and seeks == ["1.000000", "7.250000"]
+    graph = args[args.index("-filter_complex") + 1].split(";")
+    assert graph[0].startswith("[0:0]trim=end=0.101000,scale=240:134,") and graph[0].endswith("[f0]")
+    assert graph[1].startswith("[1:2]trim=end=0.041000,scale=100:134,")
+    assert "pad=240:135:70:0" in graph[1]
+    assert args[args.index("[f1]") - 1] == "-map" and args[-1] == "/t/1.rgb"
+
+
+def test_the_page_template_is_kept_compiled_beside_the_signatures(tmp_path) -> None:
+    """Compiled once into <cache>/report-templates and loaded from there (the same page); none
+    without a cache or where that folder cannot be made."""
+    import jinja2
+
+    from syncam.cache import KeepingCache, SignatureCache
+    from syncam.report import build
+
+    cache = SignatureCache(str(tmp_path / "cache"))
+    pages = []
+    for _ in range(2):
+        env = jinja2.Environment(loader=jinja2.PackageLoader("syncam.report", "templates"),
+                                 autoescape=True,
+                                 bytecode_cache=build._compiled_templates(jinja2, cache))
+        pages.append(env.get_template("index.html.j2").render(rows=[], version="x", made="now"))
+    assert pages[0] == pages[1]
+    assert len(os.listdir(tmp_path / "cache" / "report-templates")) == 1
+    assert build._compiled_templates(jinja2, KeepingCache(cache)) is not None
+    assert build._compiled_templates(jinja2, None) is None
+    blocked = tmp_path / "blocked"
+    blocked.mkdir()
+    (blocked / "report-templates").write_text("a file where the folder would go")
+    assert build._compiled_templates(jinja2, SignatureCache(str(blocked))) is None
