@@ -419,12 +419,13 @@ def other_event(name: str, tape: Tape, seconds: float, seed: int, codec: tuple[s
 
 
 def _phones(layout: Sequence[tuple[str, float, float]], seed: int, *, talkers: bool = True,
-            first_talker: int = 0) -> list[Phone]:
-    """Phones from (name, start, seconds): codecs in turn, rooms, talkers and noise from ``seed``."""
+            first_talker: int = 0, voices: int = hardgen.VOICES) -> list[Phone]:
+    """Phones from (name, start, seconds): codecs in turn, rooms, talkers and noise from ``seed``.
+    Talkers are numbered below ``voices`` (the ones above are other events')."""
     rng = np.random.default_rng(seed)
     out = []
     for k, (name, start, seconds) in enumerate(layout):
-        talker = first_talker + k if talkers and first_talker + k < hardgen.VOICES else None
+        talker = first_talker + k if talkers and first_talker + k < voices else None
         out.append(Phone(name, start, seconds, CODECS[(k + seed) % len(CODECS)], seed=seed * 1000 + k,
                          talker=talker, talker_snr=float(rng.uniform(8.0, 15.0)),
                          noise_db=float(rng.uniform(25.0, 35.0)), rt60=float(rng.uniform(0.4, 1.0)),
@@ -580,7 +581,9 @@ def many_phones(n: int = 47, seed: int = 5, workers: int = 2) -> Event:
         for k in bad:
             length = float(rng.uniform(15.0, 90.0))
             layout[k] = (layout[k][0], float(rng.uniform(0.0, seconds - length)), length)
-    phones = _phones(layout + inside, seed)
+    # the other events' talkers are the last voices, which no phone here has: from 61 phones on, the
+    # 100-clip event gave phone_59 and other_event_4 one talker, so they shared sound (and matched)
+    phones = _phones(layout + inside, seed, voices=hardgen.VOICES - n_other)
     others = [other_event(f"other_event_{k}", tape, float(rng.uniform(20.0, 90.0)), seed * 100 + k,
                           CODECS[k % len(CODECS)], talker=hardgen.VOICES - 1 - k)
               for k in range(n_other)]
