@@ -330,8 +330,11 @@ def match_all(a: Signature, b: Signature, ia: int = 0, ib: int = 1, *,
         xa, xb, rate = (resample_poly(a.values, 1, 2).astype(np.float32),
                         resample_poly(b.values, 1, 2).astype(np.float32), a.rate / 2)
     excl = EXCLUSION[a.method] if exclusion is None else exclusion
+    need = MIN_OVERLAP[a.method] if min_overlap is None else min_overlap
+    if not audio and min(a.duration, b.duration) < need:
+        return []  # a clip shorter than motion's overlap: its few lags have no null to judge them by
     peaks = coarse_peaks(xa, xb, rate, start_x=sa, start_y=sb,
-                         min_overlap=MIN_OVERLAP[a.method] if min_overlap is None else min_overlap,
+                         min_overlap=need,
                          max_offset=max_offset, exclusion=excl,
                          count=config.CANDIDATES if audio else config.CANDIDATES_REPORTED)
     if not audio:
@@ -403,7 +406,8 @@ def _motion_match(a: Signature, b: Signature, ia: int, ib: int, peaks: list[Peak
     t0, t1 = overlap(len(xa) / rate, len(xb) / rate, sa, sb, lag, 0.0)
     return Match(a=ia, b=ib, lag=lag, confidence=p.confidence, method=a.method, peak=p.z,
                  runner_up=max(p.runner_up, p.noise_max), overlap=p.overlap, search="scan",
-                 centre=(t0 + t1) / 2, candidates=_motion_candidates(peaks, lag))
+                 centre=(t0 + t1) / 2, candidates=_motion_candidates(peaks, lag),
+                 searched=p.lags / rate)
 
 
 def _confirmed(a: Signature, b: Signature, ia: int, ib: int, chosen: _Verdict, *, drift: bool,
