@@ -634,18 +634,19 @@ CLOCK_TRIAL_OCR = 6
 # searched (Match.searched: both clips' lengths minus twice MOTION_MIN_OVERLAP): ((from seconds,
 # threshold), ...), looked up by sync/score.motion_threshold and scaled with --min-confidence by
 # sync/solve.threshold. A match below its threshold lists its lags as candidates (clips[].candidates).
-# Set from motion's own null distribution (bench/calibrate_motion.py, pools of seeds 1-7, see the
-# README's "Motion's null distribution"), per bin by sync/score.thresholds_from_null: no null pair
-# at or above the threshold among >= 900 of that bin (below 1 in 300 at 95 %, sound's bound), and a
-# shorter search never needs less than a longer one. The null depends on the span: a short search has
-# few independent lags, no real runner-up, and its best unrelated lag scores high.
-#   under 2 s searched: 980 null pairs, max 0.865 -> 0.9 (right matches there: at most 0.6)
-#   2 s and more: 3621 null pairs, max 0.569 (a bikes stretch against another of the same street)
-#     -> 0.6. 519 of them searched 8 s or more (max 0.45): too few to give long searches their own.
-# The old single 0.25 placed 160 of these 4601 null pairs (3.5 %). What it costs: short silent views
-# whose right matches score 0.3-0.6 (the README lists them) are left unplaced with their candidates;
-# matches of 10-14 s searched (0.60-0.70 on the benches) and the demo's silent camera (0.69) pass.
-MOTION_THRESHOLDS: tuple[tuple[float, float], ...] = ((0.0, 0.9), (2.0, 0.6))
+# Set from motion's own null distribution (bench/calibrate_motion.py, 7 pools, 10471 pairs of
+# unrelated real clips: see the README's "Motion's null distribution"), per bin by
+# sync/score.thresholds_from_null: no null pair at or above the threshold among >= 900 of its bin
+# (below 1 in 300 at 95 %, sound's bound), and a shorter search never needs less than a longer one.
+# A short search has few independent lags and no real runner-up: its best unrelated lag scores high.
+#   under 2 s searched: 2279 null pairs, max 0.865 -> 0.9
+#   2 to 5 s: 4743 pairs, max 0.660 -> 0.7       5 to 8 s: 1981 pairs, max 0.569 -> 0.6
+#   8 s and more: 1468 pairs, max 0.458 -> 0.5
+# The old single 0.25 placed 315 of these 10471 null pairs (3 %). What it costs: short silent views
+# (6.5-9 s, 3-7 s searched) whose right matches score 0.3-0.6 are left unplaced with their
+# candidates (the README lists them); the benches' 8-12 s views (0.46-0.70) and the demo's silent
+# camera (0.63-0.69) are placed.
+MOTION_THRESHOLDS: tuple[tuple[float, float], ...] = ((0.0, 0.9), (2.0, 0.7), (5.0, 0.6), (8.0, 0.5))
 # The error of one camera's picture placement by motion, as a standard deviation: between the RMS
 # (1.5 ms) and the worst (3.2 ms) error of the placed 23.976-60 fps cameras on bench_av.py and
 # bench_motion_views.py (2026-12-07, the vote of sync/subframe.py).
