@@ -644,8 +644,8 @@ CLOCK_TRIAL_OCR = 6
 #   8 s and more: 1468 pairs, max 0.458 -> 0.5
 # The old single 0.25 placed 315 of these 10471 null pairs (3 %). What it costs: short silent views
 # (6.5-9 s, 3-7 s searched) whose right matches score 0.3-0.6 are left unplaced with their
-# candidates (the README lists them); the benches' 8-12 s views (0.46-0.70) and the demo's silent
-# camera (0.63-0.69) are placed.
+# candidates (the README lists them); the benches' 8-12 s views (matches 0.58-0.70; one of 0.46 is
+# dropped, its clips placed by the rest) and the demo's silent camera (0.63-0.69) are placed.
 MOTION_THRESHOLDS: tuple[tuple[float, float], ...] = ((0.0, 0.9), (2.0, 0.7), (5.0, 0.6), (8.0, 0.5))
 # The error of one camera's picture placement by motion, as a standard deviation: between the RMS
 # (1.5 ms) and the worst (3.2 ms) error of the placed 23.976-60 fps cameras on bench_av.py and
