@@ -17,7 +17,7 @@ Sections (each prints a table; all figures also go to bench/out/results.json):
            lags on the hard conditions, extraction and voting cost (bench_index.py)
   views    silent views of new footage (crops to a third, 12.5-60 fps) against a quarter frame, and
            A/V lag on it (bench_motion_views.py)
-  calibrate_motion  the motion confidence of ~1200 unrelated real clip pairs (calibrate_motion.py)
+  calibrate_motion  the motion confidence of unrelated real clip pairs by span searched (calibrate_motion.py)
   render, motion, batch, split, clock: the feature benches beside this file, when present (clock:
            reading a 10-minute CCTV clip's burned-in clock against ffmpeg's decode, and 200
            overlays read)

@@ -277,19 +277,13 @@ def match_to_json(m: Match) -> dict[str, Any]:
 
 def match_from_json(doc: dict[str, Any], a: int, b: int) -> Match:
     """The inverse of :func:`match_to_json` for clips ``a`` and ``b`` of this run; raises KeyError,
-    TypeError or ValueError on a malformed entry."""
-    centre = doc["centre"]
-    return Match(a=a, b=b, lag=float(doc["lag"]), confidence=float(doc["confidence"]),
-                 method=Method(doc["method"]), peak=float(doc["peak"]),
-                 runner_up=float(doc["runner_up"]), overlap=float(doc["overlap"]),
-                 observations=tuple(Observation(time=float(o["time"]), lag=float(o["lag"]),
-                                                score=float(o["score"]))
-                                    for o in doc["observations"]),
-                 candidates=tuple(Candidate(lag=float(c["lag"]), score=float(c["score"]))
-                                  for c in doc["candidates"]),
-                 search=str(doc["search"]), centre=None if centre is None else float(centre),
-                 support=tuple(float(t) for t in doc["support"]), usable=int(doc["usable"]),
-                 distinct=bool(doc["distinct"]))
+    TypeError or ValueError on a malformed entry (a field Match has not, or one it needs missing)."""
+    fields = dict(doc)
+    fields["method"] = Method(fields["method"])
+    fields["observations"] = tuple(Observation(**o) for o in fields["observations"])
+    fields["candidates"] = tuple(Candidate(**c) for c in fields["candidates"])
+    fields["support"] = tuple(fields["support"])
+    return Match(a=a, b=b, **fields)
 
 
 class KeepingCache:

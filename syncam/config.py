@@ -631,18 +631,23 @@ CLOCK_BOOTSTRAP = 3
 CLOCK_TRIAL_OCR = 6
 
 # --- motion that generalises: threshold and error of picture matches (issue 23) ----------------------
-# Motion matches below this confidence are not used by the solver (sync/solve.threshold; scaled with
-# --min-confidence), and a motion match below it lists its lags as candidates (clips[].candidates).
-# Motion's own null distribution (bench/calibrate_motion.py, seeds 1 and 2 of its pool: 2523 pairs of
-# unrelated real clips, 3-20 s, three videos at 0.5x-1.5x, crops to a third, exposure and noise) is far
-# heavier than sound's: median 0, 99th percentile 0.37, max 0.68; 70 of 2523 pairs (2.8 %) reach 0.25,
-# 36 reach 0.35, 8 reach 0.5. The same false-placement bound as sound (none of >= 900 null pairs at or
-# above it: below 1 in 300 at 95 %) needs 0.7 (sync/score.threshold_from_null). But the right matches
-# of short silent views score 0.24-0.67 (bench_motion_views.py, bench_av.py's street): at 0.7 none of
-# them is placed and the motion tests fail. Kept at sound's 0.25 until the motion score separates them
-# (see the README's "Motion's null distribution"); a motion match is then false ~3 % of the time for
-# clips under 10 s, less for longer overlaps (470 pairs of >= 6 s: max 0.37).
-MOTION_MIN_CONFIDENCE = 0.25
+# The confidence a motion match needs to be used by the solver, by the seconds of lags its scan
+# searched (Match.searched: both clips' lengths minus twice MOTION_MIN_OVERLAP): ((from seconds,
+# threshold), ...), looked up by sync/score.motion_threshold and scaled with --min-confidence by
+# sync/solve.threshold. A match below its threshold lists its lags as candidates (clips[].candidates).
+# Set from motion's own null distribution (bench/calibrate_motion.py, 7 pools, 10471 pairs of
+# unrelated real clips: see the README's "Motion's null distribution"), per bin by
+# sync/score.thresholds_from_null: no null pair at or above the threshold among >= 900 of its bin
+# (below 1 in 300 at 95 %, sound's bound), and a shorter search never needs less than a longer one.
+# A short search has few independent lags and no real runner-up: its best unrelated lag scores high.
+#   under 2 s searched: 2279 null pairs, max 0.865 -> 0.9
+#   2 to 5 s: 4743 pairs, max 0.660 -> 0.7       5 to 8 s: 1981 pairs, max 0.569 -> 0.6
+#   8 s and more: 1468 pairs, max 0.458 -> 0.5
+# The old single 0.25 placed 315 of these 10471 null pairs (3 %). What it costs: short silent views
+# (6.5-9 s, 3-7 s searched) whose right matches score 0.3-0.6 are left unplaced with their
+# candidates (the README lists them); the benches' 8-12 s views (matches 0.58-0.70; one of 0.46 is
+# dropped, its clips placed by the rest) and the demo's silent camera (0.63-0.69) are placed.
+MOTION_THRESHOLDS: tuple[tuple[float, float], ...] = ((0.0, 0.9), (2.0, 0.7), (5.0, 0.6), (8.0, 0.5))
 # The error of one camera's picture placement by motion, as a standard deviation: between the RMS
 # (1.5 ms) and the worst (3.2 ms) error of the placed 23.976-60 fps cameras on bench_av.py and
 # bench_motion_views.py (2026-12-07, the vote of sync/subframe.py).

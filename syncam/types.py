@@ -184,6 +184,9 @@ class Match:
     # a window-by-window test (the loop tournament) preferred this lag over the pair's other strong
     # lags: the stretches that tell the repeats apart were heard
     distinct: bool = False
+    # motion: seconds of lags the scan searched (its lags / rate); the threshold a motion match needs
+    # depends on it (sync/score.motion_threshold). 0: not recorded.
+    searched: float = 0.0
 
     @property
     def explained(self) -> float:

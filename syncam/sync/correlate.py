@@ -325,6 +325,9 @@ def match_all(a: Signature, b: Signature, ia: int = 0, ib: int = 1, *,
         assert a.fine is not None and b.fine is not None  # audio says both have it
         xa, xb, rate, sa, sb = a.fine, b.fine, float(a.fine_rate or 1), a.fine_start, b.fine_start
     excl = EXCLUSION[a.method] if exclusion is None else exclusion
+    need = MIN_OVERLAP[a.method] if min_overlap is None else min_overlap
+    if not audio and min(a.duration, b.duration) < need:
+        return []  # a clip shorter than motion's overlap: its few lags have no null to judge them by
     # a big scan's turn (scan.taking_turns) is taken before an hours-long pair's signals are halved,
     # so that only one pair at a time holds its halved copies
     with taking_turns(len(xa) + len(xb)):
@@ -334,9 +337,8 @@ def match_all(a: Signature, b: Signature, ia: int = 0, ib: int = 1, *,
             xa, xb, rate = (resample_poly(a.values, 1, 2).astype(np.float32, copy=False),
                             resample_poly(b.values, 1, 2).astype(np.float32, copy=False),
                             a.rate / 2)
-        peaks = coarse_peaks(xa, xb, rate, start_x=sa, start_y=sb,
-                             min_overlap=MIN_OVERLAP[a.method] if min_overlap is None
-                             else min_overlap, max_offset=max_offset, exclusion=excl,
+        peaks = coarse_peaks(xa, xb, rate, start_x=sa, start_y=sb, min_overlap=need,
+                             max_offset=max_offset, exclusion=excl,
                              count=config.CANDIDATES if audio else config.CANDIDATES_REPORTED)
     if not audio:
         return [] if not peaks else [_motion_match(a, b, ia, ib, peaks, xa, xb, rate, sa, sb)]
@@ -408,7 +410,8 @@ def _motion_match(a: Signature, b: Signature, ia: int, ib: int, peaks: list[Peak
     t0, t1 = overlap(len(xa) / rate, len(xb) / rate, sa, sb, lag, 0.0)
     return Match(a=ia, b=ib, lag=lag, confidence=p.confidence, method=a.method, peak=p.z,
                  runner_up=max(p.runner_up, p.noise_max), overlap=p.overlap, search="scan",
-                 centre=(t0 + t1) / 2, candidates=_motion_candidates(peaks, lag))
+                 centre=(t0 + t1) / 2, candidates=_motion_candidates(peaks, lag),
+                 searched=p.lags / rate)
 
 
 def _confirmed(a: Signature, b: Signature, ia: int, ib: int, chosen: _Verdict, *, drift: bool,

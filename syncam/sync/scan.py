@@ -161,7 +161,7 @@ def _scan(x: np.ndarray, y: np.ndarray, rate: float, base: float, k_lo: int, k_h
         frac = parabolic(around, 1)
         n = min(nx, ny + k) - max(0, k)
         peaks.append(Peak(lag=base + (k + frac) / rate, z=score, noise_max=noise, overlap=n / rate,
-                          runner_up=max([0.0] + [g for kk, g in found if kk != k])))
+                          runner_up=max([0.0] + [g for kk, g in found if kk != k]), lags=total))
     return peaks[:count]
 
 

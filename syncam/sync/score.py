@@ -26,6 +26,7 @@ class Peak:
     runner_up: float
     noise_max: float
     overlap: float  # seconds
+    lags: int = 0  # how many lags the search scored (noise_max is that many's)
 
     @property
     def confidence(self) -> float:
@@ -92,3 +93,39 @@ def threshold_from_null(null: np.ndarray, bound: float, step: float = 0.05) -> f
         raise ValueError(f"{len(null)} null pairs bound the false-placement rate only to "
                          f"{3.0 / max(len(null), 1):.4f}; {need} are needed for {bound:g}")
     return round((math.floor(float(np.max(null)) / step + 1e-9) + 1) * step, 6)
+
+
+def thresholds_from_null(searched: np.ndarray, null: np.ndarray, edges: tuple[float, ...],
+                         bound: float, step: float = 0.05) -> tuple[tuple[float, float], ...]:
+    """Per span of lags searched, the threshold :func:`threshold_from_null` gives that span's null
+    pairs: ``((edge, threshold), ...)`` for the bins [edges[k], edges[k+1]) (the last open above).
+
+    A short search has few independent lags: its best unrelated lag is judged against no real
+    runner-up, and reaches a far higher confidence than a long search's. Each bin must hold the
+    3/bound null pairs the bound needs (ValueError names the bin otherwise). Each threshold is then
+    raised to every longer bin's: a shorter search never needs less than a longer one (a bin's
+    sampling luck does not make short searches easier to pass).
+    """
+    searched, null = np.asarray(searched, dtype=float), np.asarray(null, dtype=float)
+    found = []
+    for k, lo in enumerate(edges):
+        hi = edges[k + 1] if k + 1 < len(edges) else math.inf
+        inside = null[(searched >= lo) & (searched < hi)]
+        try:
+            found.append(threshold_from_null(inside, bound, step))
+        except ValueError as exc:
+            raise ValueError(f"searched {lo:g}-{hi:g} s: {exc}") from None
+    for k in range(len(found) - 2, -1, -1):
+        found[k] = max(found[k], found[k + 1])
+    return tuple(zip((float(e) for e in edges), found))
+
+
+def motion_threshold(searched: float, table: tuple[tuple[float, float], ...]) -> float:
+    """The confidence a motion match needs when its scan searched ``searched`` seconds of lags: the
+    threshold of the last bin of ``table`` ((from seconds, threshold), ascending) that starts at or
+    below it; the first bin's below its start."""
+    need = table[0][1]
+    for start, value in table:
+        if searched >= start:
+            need = value
+    return need

@@ -43,6 +43,7 @@ import numpy as np
 from syncam import config
 from syncam.sync import repeats
 from syncam.sync.drift import LineFit, fit
+from syncam.sync.score import motion_threshold
 from syncam.types import Match, MatchVerdict, Method, Placement, PlaceOption, Solution
 
 
@@ -393,12 +394,14 @@ def _options(c: int, evidence: list[Match], offsets: Mapping[int, float], reache
     return tuple(out[: config.CANDIDATES_REPORTED])
 
 
-def threshold(method: Method, min_confidence: float = config.MIN_CONFIDENCE) -> float:
+def threshold(method: Method, min_confidence: float = config.MIN_CONFIDENCE,
+              searched: float = 0.0) -> float:
     """The confidence a match of ``method`` needs to be evidence. ``min_confidence`` is sound's (the
-    user's --min-confidence); motion's is scaled with it from its own default
-    (config.MOTION_MIN_CONFIDENCE, whose reason gives motion's measured null distribution)."""
+    user's --min-confidence); motion's depends on how many seconds of lags its scan ``searched``
+    (config.MOTION_THRESHOLDS, from motion's measured null distribution) and is scaled with it."""
     if method is Method.MOTION:
-        return min_confidence * config.MOTION_MIN_CONFIDENCE / config.MIN_CONFIDENCE
+        return min_confidence / config.MIN_CONFIDENCE * motion_threshold(
+            searched, config.MOTION_THRESHOLDS)
     return min_confidence
 
 
@@ -431,7 +434,7 @@ def solve(n: int, matches: list[Match], reference: int = 0, *,
         tolerance = {m: float(tolerance) for m in Method}
     weight = DEFAULT_WEIGHT if weight is None else weight
     evidence = [m for m in matches
-                if m.confidence >= threshold(m.method, min_confidence) and m.a != m.b]
+                if m.confidence >= threshold(m.method, min_confidence, m.searched) and m.a != m.b]
     lines: dict[int, LineFit] = {}
     short: dict[int, str] = {}  # match -> why its slope is not used
     for m in evidence:

@@ -7,7 +7,7 @@ import logging
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import replace
+from dataclasses import fields, replace
 
 import numpy as np
 import pytest
@@ -200,12 +200,16 @@ def test_concurrent_processes_never_see_half_entries(tmp_path):
 
 def _match() -> Match:
     """A match with every field set to a value that must survive (floats that JSON must keep)."""
+    # every field of Match is set here: a new one must be added, so that its round trip is checked
+    assert {f.name for f in fields(Match)} == {
+        "a", "b", "lag", "confidence", "method", "peak", "runner_up", "overlap", "observations",
+        "candidates", "search", "centre", "support", "usable", "distinct", "searched"}
     return Match(a=4, b=7, lag=-12.345678901234567, confidence=0.8125, method=Method.AUDIO,
                  peak=31.25, runner_up=4.1, overlap=59.9, search="windows", centre=0.1 + 0.2,
                  observations=(Observation(time=2.0, lag=-12.3456, score=9.5),
                                Observation(time=6.0, lag=-12.3457, score=1e-300)),
                  candidates=(Candidate(lag=177.6, score=6.5),), support=(2.0, 6.0), usable=3,
-                 distinct=True)
+                 distinct=True, searched=1234.5)
 
 
 def test_a_pair_search_comes_back_exactly_for_the_same_clips_and_settings(tmp_path, caplog):

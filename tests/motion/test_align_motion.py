@@ -11,6 +11,8 @@ from click.testing import CliRunner
 from syncam import align
 from syncam.cli import main
 from syncam.errors import MediaError
+from syncam.sync.solve import threshold
+from syncam.types import Method
 
 pytestmark = pytest.mark.slow
 
@@ -40,7 +42,12 @@ def test_street_cameras_of_all_rates_crops_and_codecs(street) -> None:
     # 59.94 fps camera that sees a third of the view, at 3.8 ms: 4.9 ms with energy alone)
     assert max(abs(e) for e in _errors(m, street)) < 0.0045
     assert {c.method for c in m.clips} == {"motion"}
-    assert all(x.method == "motion" and x.used for x in m.matches)
+    # every match is right; one (0.46) is below motion's threshold for its 8-14 s search (the null
+    # reaches 0.458 there: config.MOTION_THRESHOLDS), so not evidence; every other one is used
+    assert all(x.method == "motion" and x.used == (x.confidence >= threshold(Method.MOTION,
+                                                                             searched=8.0))
+               for x in m.matches)
+    assert sum(x.used for x in m.matches) >= 5
     assert min(x.confidence for x in m.matches) > 0.4
     assert m.settings.method == "motion"
 

@@ -140,3 +140,20 @@ def test_motion_values_time_base() -> None:
     times = np.array([0.013, 0.053, 0.093, 0.133])
     start, values = motion_values(times, np.zeros(3), np.ones((3, 16)))
     assert start == pytest.approx(0.02) and len(values) == 12
+
+
+def test_a_clip_shorter_than_motions_overlap_is_not_matched_and_spans_are_recorded() -> None:
+    # a 4 s clip cut from a 20 s one: below MOTION_MIN_OVERLAP (5 s) no lag has the overlap motion
+    # needs, so none is scored (its few lags would have no null to judge them by); a 7 s clip's scan
+    # records the seconds of lags it searched, which motion's threshold depends on
+    ta = np.arange(0, 20, 1 / 25)
+    a = motion_signature(blocks(scene(ta), ta))
+    for seconds in (4.0, 7.0):
+        tb = np.arange(0, seconds, 1 / 25) + 6.0
+        b = motion_signature(blocks(scene(tb), tb), start=6.0)
+        m = match(a, b)
+        if seconds < 5.0:
+            assert m is None
+            continue
+        assert m is not None and m.lag == pytest.approx(6.0, abs=0.02)
+        assert m.searched == pytest.approx(a.duration + b.duration - 2 * 5.0, abs=0.03)

@@ -11,13 +11,21 @@ from syncam.sync.solve import solve
 from syncam.types import Match, Method
 
 A, M = Method.AUDIO, Method.MOTION
+# seconds of lags each motion match's scan searched: a long one, whose threshold these confidences pass
+# (sync/solve.threshold; the threshold itself is tested in tests/unit/test_motion_threshold.py)
+LONG = 60.0
+
+
+def pic(a: int, b: int, lag: float, confidence: float) -> Match:
+    """A motion match of a long scan."""
+    return Match(a, b, lag, confidence, M, searched=LONG)
 
 
 def test_sound_outweighs_motion_and_motion_places_the_silent_clip() -> None:
     truth = [0.0, 1.5, -0.7]
     matches = [Match(0, 1, 1.5002, 0.8, A),
-               Match(0, 1, 1.530, 0.9, M),  # motion says 30 ms later: audio must win
-               Match(0, 2, -0.7 - 0.012, 0.6, M), Match(1, 2, -2.2 + 0.008, 0.55, M)]
+               pic(0, 1, 1.530, 0.9),  # motion says 30 ms later: audio must win
+               pic(0, 2, -0.7 - 0.012, 0.6), pic(1, 2, -2.2 + 0.008, 0.55)]
     sol = solve(3, matches, 0)
     off = [p.offset for p in sol.placements]
     assert off[1] == pytest.approx(truth[1], abs=0.002)
@@ -28,7 +36,7 @@ def test_sound_outweighs_motion_and_motion_places_the_silent_clip() -> None:
 
 def test_motion_loops_have_their_own_tolerance() -> None:
     # three motion matches whose loop is off by 45 ms: fine for motion, not for audio
-    ms = [Match(0, 1, 1.0, 0.6, M), Match(1, 2, 1.0, 0.6, M), Match(0, 2, 2.045, 0.6, M)]
+    ms = [pic(0, 1, 1.0, 0.6), pic(1, 2, 1.0, 0.6), pic(0, 2, 2.045, 0.6)]
     assert all(v.used for v in solve(3, ms, 0).verdicts)
     audio = [Match(m.a, m.b, m.lag, m.confidence, A) for m in ms]
     assert not all(v.used for v in solve(3, audio, 0).verdicts)
@@ -36,8 +44,8 @@ def test_motion_loops_have_their_own_tolerance() -> None:
 
 
 def test_a_wrong_motion_match_is_outvoted() -> None:
-    ms = [Match(0, 1, 1.0, 0.9, A), Match(1, 2, 0.5, 0.5, M), Match(0, 2, 1.5, 0.5, M),
-          Match(2, 3, 2.0, 0.5, M), Match(1, 3, 2.5, 0.5, M), Match(0, 3, 0.2, 0.7, M)]
+    ms = [Match(0, 1, 1.0, 0.9, A), pic(1, 2, 0.5, 0.5), pic(0, 2, 1.5, 0.5),
+          pic(2, 3, 2.0, 0.5), pic(1, 3, 2.5, 0.5), pic(0, 3, 0.2, 0.7)]
     sol = solve(4, ms, 0)
     assert sol.placements[3].offset == pytest.approx(3.5, abs=1e-6)
     assert [v.used for v in sol.verdicts] == [True, True, True, True, True, False]
@@ -55,7 +63,7 @@ def _event(lags: list[float], pictures: list[float], sound: set[int], picture: s
             # a sound that is late puts its clip early: the sound's own offset is picture - lag
             out.append(Match(a, b, (pictures[b] - lags[b]) - (pictures[a] - lags[a]), 0.9, A))
         if a in picture and b in picture:
-            out.append(Match(a, b, pictures[b] - pictures[a] + noise * (-1) ** k, 0.6, M))
+            out.append(pic(a, b, pictures[b] - pictures[a] + noise * (-1) ** k, 0.6))
     return out
 
 

@@ -1,6 +1,6 @@
 """Short silent views of footage the motion stage was not tuned on (tests/motionviews.py): each is
-placed within a quarter frame, or, below motion's threshold, left unplaced with the right place among
-its motion candidates."""
+placed within a quarter frame, or, below motion's threshold for its span, left unplaced with the right
+place among its motion candidates."""
 
 from __future__ import annotations
 
@@ -36,7 +36,10 @@ def _check(m: manifest.Manifest, views: mv.Views) -> int:
 def test_short_silent_views_within_a_quarter_frame_or_listed(short_views: mv.Views,
                                                              tmp_path) -> None:
     m = align(short_views.paths, method="motion", cache=None)
-    assert _check(m, short_views) >= 1, [c.reason for c in m.clips]
+    # 6.5-7 s views search 3-3.5 s of lags; their right matches score ~0.31, where unrelated pictures
+    # reach 0.57 (motion's null, config.MOTION_THRESHOLDS): none may be placed, each lists its place
+    assert _check(m, short_views) == 0, [(c.name, c.confidence) for c in m.clips]
+    assert all(c.placed == (i == m.reference) for i, c in enumerate(m.clips))
     # a threshold no match reaches (--min-confidence 0.99 scales motion's with it): every view but the
     # reference is unplaced, and lists where its picture fits best, the right place among them
     strict = align(short_views.paths, method="motion", cache=None, min_confidence=0.99)

@@ -68,7 +68,8 @@ def test_audio_and_motion_matches_of_one_pair_are_each_judged() -> None:
     their own loop votes; otherwise the rougher motion matches (here 30 ms off per clip, consistent
     among themselves) are accepted first and the exact audio matches rejected against them."""
     audio = [m(a, b, conf=0.9) for a in range(4) for b in range(a + 1, 4)]
-    motion = [Match(a, b, TRUE[b] - TRUE[a] + 0.03 * (b - a), 0.6, Method.MOTION)
+    motion = [Match(a, b, TRUE[b] - TRUE[a] + 0.03 * (b - a), 0.6, Method.MOTION,
+                    searched=60.0)  # a long scan: its threshold is below 0.6
               for a in range(4) for b in range(a + 1, 4)]
     sol = solve(4, [*audio, *motion], 0)
     assert offsets(sol) == pytest.approx(TRUE[:4], abs=0.001)
