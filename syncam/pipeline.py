@@ -23,13 +23,9 @@ from syncam.errors import FFmpegError, MediaError, SyncamError, UsageError
 from syncam.media import ffmpeg
 from syncam.media.probe import ProbeStore, probe
 from syncam.settings import Settings
-from syncam.signals.audio import is_silent, signature, whitener
-from syncam.signals.landmarks import Landmarker
-from syncam.signals.motion import is_still, motion_signature
+from syncam.signals.empty import is_silent, is_still
 from syncam.sigparams import SIGNATURE_PARAMS
-from syncam.sync import index
 from syncam.sync import priors as priors_mod
-from syncam.sync.correlate import match, match_all, match_voted
 from syncam.sync.solve import solve
 from syncam.sync.takes import reject_overlaps, siblings
 from syncam.types import Clip, Match, Method, Progress, Signature, Solution
@@ -110,7 +106,7 @@ def audio_signature_of(clip: Clip, audio_stream: int | None = None) -> Signature
     """The signature of one of a clip's audio streams (clip time of sample 0 included).
 
     ``audio_stream`` N picks the clip's N-th audio stream (0 = the first). None picks the first one
-    that is not silent (signals.audio.is_silent: no 0.1 s block above -60 dBFS RMS; whitening zeroes
+    that is not silent (signals.empty.is_silent: no 0.1 s block above -60 dBFS RMS; whitening zeroes
     every frame under the same level): a professional camera's unused XLR input records only its
     noise floor, far below that, while any microphone in a room rises above it. The first stream
     stays the choice whenever it is usable (it is the camera's main track), and a later one costs a
@@ -118,6 +114,9 @@ def audio_signature_of(clip: Clip, audio_stream: int | None = None) -> Signature
     as silent. ``Signature.stream`` says which. The sound is whitened piece by piece as ffmpeg
     decodes it, so the clip's PCM never exists whole.
     """
+    from syncam.signals.audio import signature, whitener  # scipy: see _LAZY
+    from syncam.signals.landmarks import Landmarker
+
     _require(clip, Method.AUDIO)
     if audio_stream is not None and audio_stream >= len(clip.audio):
         raise UsageError(f"{audio_stream} names no audio stream of {clip.path} (it has "
@@ -149,6 +148,8 @@ def audio_signature_of(clip: Clip, audio_stream: int | None = None) -> Signature
 
 def motion_signature_of(clip: Clip) -> Signature:
     """Decode a clip's first video stream small and grey (in ffmpeg) and build its motion signature."""
+    from syncam.signals.motion import motion_signature  # OpenCV and scipy: see _LAZY
+
     _require(clip, Method.MOTION)
     stream = clip.video[0]
     width, height = config.MOTION_SIZE
@@ -197,6 +198,10 @@ class SignatureCache(ProbeStore, Protocol):
                      compute: Callable[[], list[Match]]) -> list[Match]: ...
 
 
+# _LAZY: the modules that compute signatures and search pairs (scipy, OpenCV: 0.3 s to import) are
+# imported where they run, so a warm re-align, whose signatures and pair searches all come from the
+# cache, starts in the time numpy takes to import.
+
 # The parameters that change each kind of signature (the cache key): syncam/sigparams.py
 _PARAMS = SIGNATURE_PARAMS
 
@@ -212,6 +217,8 @@ def search_pair(clips: tuple[Clip, Clip], sigs: tuple[Signature, Signature],
     """One pair's whole sound search (sync/correlate.match_all), from the cache when this pair of
     file versions was searched so before."""
     def compute() -> list[Match]:
+        from syncam.sync.correlate import match_all  # scipy: see _LAZY
+
         return match_all(sigs[0], sigs[1], ids[0], ids[1], max_offset=max_offset, drift=drift)
     if cache is None:
         return compute()
@@ -426,7 +433,7 @@ def align(paths: Sequence[str], *, method: str = config.METHOD, reference: str |
         if kind is Method.AUDIO and (i, j) not in audio_found:
             continue  # a pair the index did not propose
         found = (audio_found[i, j] if kind is Method.AUDIO
-                 else [m for m in [match(motion[i], motion[j], i, j, max_offset=max_offset)] if m])
+                 else _motion_matches(motion[i], motion[j], i, j, max_offset=max_offset))
         for m in found:
             matches.append(m)
             log.debug("%s match %s ~ %s: lag %.4f s, confidence %.3f", kind.value, clips[i].name,
@@ -475,6 +482,15 @@ def align(paths: Sequence[str], *, method: str = config.METHOD, reference: str |
                           clocks=clock_entries, wall_clock=wall)
 
 
+def _motion_matches(a: Signature, b: Signature, i: int, j: int, *,
+                    max_offset: float | None) -> list[Match]:
+    """The motion match of clips i and j (sync/correlate.match), if any."""
+    from syncam.sync.correlate import match  # scipy: see _LAZY
+
+    found = match(a, b, i, j, max_offset=max_offset)
+    return [found] if found is not None else []
+
+
 def _index_matches(pool: Pool, clips: list[Clip], audio: Mapping[int, Signature],
                    audible: list[int], cams: Sequence[str], total: int, *,
                    max_offset: float | None, drift: bool, min_confidence: float, reference: int,
@@ -489,6 +505,9 @@ def _index_matches(pool: Pool, clips: list[Clip], audio: Mapping[int, Signature]
     timeline: sound the index missed (a far microphone in a reverberant hall) still gets the
     whole-overlap search, at a cost that grows with the timeline, not with the pairs.
     """
+    from syncam.sync import index  # scipy: see _LAZY
+    from syncam.sync.correlate import match_all, match_voted
+
     marks = [audio[i].landmarks for i in audible]
     votes = index.vote([m for m in marks if m is not None]) if all(m is not None for m in marks) \
         else []

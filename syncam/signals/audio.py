@@ -139,17 +139,3 @@ def signature(w: Whitener, rate: int, *, start: float = 0.0,
     fine, scan = w.finish()
     return Signature(method=Method.AUDIO, rate=float(long_rate), start=start, values=scan,
                      fine=fine, fine_rate=float(rate), fine_start=start)
-
-
-def is_silent(pcm: np.ndarray, threshold_db: float = -60.0) -> bool:
-    """True when the signal never rises above ``threshold_db`` dBFS (RMS over 0.1 s blocks at 8 kHz).
-
-    On a whitened signal (an audio signature's ``fine``) this is true when every frame was under the
-    whitening gate. einsum sums each block's squares without a squared copy of the whole signal.
-    """
-    if len(pcm) == 0:
-        return True
-    block = min(800, len(pcm))
-    blocks = pcm[: len(pcm) // block * block].reshape(-1, block)
-    energy = np.einsum("ij,ij->i", blocks, blocks, dtype=np.float64) / block
-    return bool(10 * np.log10(energy.max() + 1e-24) < threshold_db)

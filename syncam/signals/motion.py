@@ -294,9 +294,3 @@ def motion_signature(blocks: Iterable[tuple[np.ndarray, np.ndarray]], *, start: 
                      fine_rate=float(config.MOTION_FINE_RATE), fine_start=f0,
                      flow=None if flow is None else flow[1],
                      flow_start=0.0 if flow is None else flow[0])
-
-
-def is_still(sig: Signature) -> bool:
-    """True when a motion signature holds nothing to align by: too short, or a picture that never
-    changes (a still image, a lens cap)."""
-    return len(sig.values) < 2 or not np.any(sig.values)

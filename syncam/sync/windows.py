@@ -13,7 +13,6 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.fft
 
 from syncam import config
 from syncam.sync.score import band_limited_peak, robust_standardise
@@ -58,6 +57,8 @@ def curves(fa: np.ndarray, fb: np.ndarray, rate: float, lag: float, starts: np.n
     """Whitened correlation of each window of a (clip-a times ``starts``, ``length`` s) with b around
     ``lag``: rows of 2m+1 values, m = search * rate. Returns (rows, lag of column 0); column j is at
     lag ``lag0 - j / rate`` (a later match in b means a smaller lag)."""
+    import scipy.fft  # here: the solver imports this module (drift), and a warm re-align only solves
+
     n = max(16, int(round(length * rate)))
     m = int(math.ceil(search * rate))
     nfft = scipy.fft.next_fast_len(2 * n + 2 * m, real=True)

@@ -15,6 +15,7 @@ import pytest
 from syncam import pipeline
 from syncam.cache import SignatureCache, default_cache_dir
 from syncam.media import ffmpeg
+from syncam.sync import correlate
 from syncam.types import AudioStream, Candidate, Clip, Match, Method, Observation, Signature
 
 PARAMS = {"audio_rate": 8000, "envelope_rate": 100}
@@ -258,7 +259,7 @@ def test_align_second_run_decodes_nothing(library_src, tmp_path, monkeypatch):
     first = pipeline.align(clips, cache=cold)
     assert sorted(calls) == clips and cold.stats.misses == 3
     calls.clear()
-    monkeypatch.setattr(pipeline, "match_all", not_searched)
+    monkeypatch.setattr(correlate, "match_all", not_searched)
     warm = SignatureCache(str(tmp_path / "c"))
     second = pipeline.align(clips, cache=warm)
     assert calls == [] and warm.stats.hits == 3 and warm.stats.misses == 0

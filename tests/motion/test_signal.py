@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from syncam.signals.motion import MotionFeatures, flow_cells, is_still, motion_signature, motion_values
+from syncam.signals.empty import is_still
+from syncam.signals.motion import MotionFeatures, flow_cells, motion_signature, motion_values
 from syncam.sync.correlate import match
 
 H, W = 64, 96

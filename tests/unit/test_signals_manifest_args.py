@@ -11,7 +11,8 @@ import pytest
 from syncam import manifest
 from syncam.errors import FFmpegMissing, ManifestError
 from syncam.media import ffmpeg
-from syncam.signals.audio import Whitener, audio_signature, is_silent, whiten
+from syncam.signals.audio import Whitener, audio_signature, whiten
+from syncam.signals.empty import is_silent
 
 
 def test_whitening_ignores_gain_and_microphone_colour() -> None:
