@@ -649,3 +649,20 @@ MOTION_MIN_CONFIDENCE = 0.25
 # own, from confidence weights, was ~0.9 ms against errors of 0.9-2.6 ms: ~3x optimistic). Added in
 # quadrature by sync/solve.honest_lag_stderr.
 MOTION_PLACEMENT_SIGMA = 0.0025  # seconds
+
+# --- burned-in clocks: trusting a reading (issue 20, reading right) -------------------------------------
+# The bootstrap believes OCR only where readings of this many different seconds agree on one clock
+# (one layout, clock minus clip time within CLOCK_VOTE_TOLERANCE: a still starts just after its
+# turnover, so right readings differ by a frame at most, a digit read one off by a whole second).
+CLOCK_VOTE_STILLS = 2
+CLOCK_VOTE_TOLERANCE = 0.5  # seconds
+# Readings kept per still (of its several pictures): enough to outvote a misread, few Tesseract calls.
+CLOCK_VOTE_READS = 3
+# OCR calls a place may use to be voted a clock (3 stills x 2 polarities x 5 pictures, at most two
+# calls each); a clip without a clock pays this only where pixels turn over once a second.
+CLOCK_VOTE_OCR = 40
+# A clip's clock is given up (unread, never placed by) when the seconds kept on its line are fewer
+# than this share of the seconds read, or fewer than this many times the misreads rejected: a right
+# layout reads nearly every second (the bench: >= 80 % kept), a misread one few of them.
+CLOCK_KEPT_SHARE = 0.5
+CLOCK_KEPT_OVER_REJECTED = 2.0

@@ -149,10 +149,11 @@ def _stamp(found: re.Match[str], kind: str) -> Stamp | None:
         else:
             candidates = ()
         orders = tuple(o for o in candidates if _date(fields, o, year_digits) is not None)
-        if weekday is not None and len(orders) > 1:
-            matching = tuple(o for o in orders
-                             if (_date(fields, o, year_digits) or date.min).weekday() == weekday)
-            orders = matching or orders
+        if weekday is not None:
+            # a weekday that no reading of the date falls on: a misread of one or the other (a
+            # year read "20" for "2017"), never a reading
+            orders = tuple(o for o in orders
+                           if (_date(fields, o, year_digits) or date.min).weekday() == weekday)
         if not orders:
             return None
     return Stamp(text=found.group(0).strip(), start=found.start(), end=found.end(), fields=fields,
