@@ -83,9 +83,9 @@ def _same(a: Vote, b: Vote, tolerance: float) -> bool:
 
 def consensus(votes: Sequence[Vote], *, tolerance: float, min_stills: int) -> list[int] | None:
     """The indices of the votes that agree on one clock in one layout (``k`` within ``tolerance``
-    of their median) when they come from at least ``min_stills`` different stills and are more
-    than twice as many as any group of readings against them (a reading that the winners' clock
-    does not explain); else None: no reading to trust. Among groups from enough stills, the fullest
+    of their median) when they come from at least ``min_stills`` different stills and the readings
+    their clock explains (in any layout) are more than twice as many as any group of readings
+    against it; else None: no reading to trust. Among groups from enough stills, the fullest
     layout wins (a date, a weekday, AM/PM that some readings missed)."""
     best: tuple[tuple[bool, int, int, int, int], list[int]] | None = None
     for v in votes:
@@ -101,7 +101,8 @@ def consensus(votes: Sequence[Vote], *, tolerance: float, min_stills: int) -> li
         return None
     agree = best[1]
     ref = votes[agree[0]]
+    support = sum(1 for v in votes if _same(v, ref, tolerance))
     rivals = [j for j in range(len(votes)) if not _same(votes[j], ref, tolerance)]
     biggest = max((sum(1 for i in rivals if abs(votes[i].k - votes[j].k) <= tolerance)
                    for j in rivals), default=0)
-    return agree if len(agree) > 2 * biggest else None
+    return agree if support > 2 * biggest else None
