@@ -658,9 +658,9 @@ CLOCK_VOTE_STILLS = 2
 CLOCK_VOTE_TOLERANCE = 0.5  # seconds
 # Readings kept per still (of its several pictures): enough to outvote a misread, few Tesseract calls.
 CLOCK_VOTE_READS = 3
-# OCR calls a place may use to be voted a clock (3 stills x 2 polarities x 5 pictures, at most two
+# OCR calls a place may use to be voted a clock (3-4 stills x 2 polarities x 5 pictures, two at most
 # calls each); a clip without a clock pays this only where pixels turn over once a second.
-CLOCK_VOTE_OCR = 40
+CLOCK_VOTE_OCR = 60
 # A clip's clock is given up (unread, never placed by) when the seconds kept on its line are fewer
 # than this share of the seconds read, or fewer than this many times the misreads rejected: a right
 # layout reads nearly every second (the bench: >= 80 % kept), a misread one few of them.

@@ -364,7 +364,7 @@ def _rows(place: Found) -> tuple[int, int]:
 
 
 def _vote(clip: Clip, place: Found) -> _Reader | None:
-    """A reader for the clock at ``place``, or None. The last second's still is read; the band is
+    """A reader for the clock at ``place``, or None. A second's still is read; the band is
     set again around the text OCR found (the find step may have seen part of a digit, or a digit of
     the ground's); then every second's still is read every way (:func:`vote.pictures`) and only
     readings of different seconds that agree on one clock (:func:`vote.consensus`) set the layout
@@ -380,8 +380,8 @@ def _vote(clip: Clip, place: Found) -> _Reader | None:
                 return None
         reader = _Reader(place)
         reader.budget = config.CLOCK_VOTE_OCR
-        image = strip.cut(0, place.band, reader.scale)
-        first = next(iter(reader._reads(image)), None)
+        first = next((r for k in range(len(strip.stills))
+                      for r in reader._reads(strip.cut(k, place.band, reader.scale))), None)
         if first is None:
             return None
         again = _refit(place, first[2], first[1], reader.scale, size)
