@@ -666,3 +666,14 @@ CLOCK_VOTE_OCR = 60
 # layout reads nearly every second (the bench: >= 80 % kept), a misread one few of them.
 CLOCK_KEPT_SHARE = 0.5
 CLOCK_KEPT_OVER_REJECTED = 2.0
+# The readings a voted clock explains must outnumber any group against it more than this many times.
+# The stills of a clip show its static digits alike, so OCR can misread one the same way in every
+# still ("2017" as "2018" 6 times, as "20" 3 times): 1.5 let that through on the bench; a clock read
+# with a rival half as strong stays unread.
+CLOCK_VOTE_MARGIN = 2.0
+# The second finder (find.Steady, for a busy ground): a pixel holds still through a second when it
+# stays within CLOCK_STEADY_SPREAD grey levels (compression flickers a stroke by 10-30), and turns
+# with the seconds digit when its mean moves by more than CLOCK_STEADY_JUMP (text against its ground:
+# 100 or more; a faint, compressed 10 px stroke 60).
+CLOCK_STEADY_SPREAD = 40
+CLOCK_STEADY_JUMP = 50

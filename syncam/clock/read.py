@@ -24,7 +24,7 @@ import numpy as np
 
 from syncam import config
 from syncam.clock import ocr, seconds, vote
-from syncam.clock.find import Finder, Found
+from syncam.clock.find import Finder, Found, Steady
 from syncam.clock.fit import ClipClock, Run, fit, placing_segment, unwrap_days
 from syncam.clock.glyphs import Glyphs, Slot
 from syncam.clock.parse import ORDER_NAMES, Stamp, decide, normalise, parse
@@ -308,13 +308,22 @@ def find(clip: Clip) -> _Reader | None:
     place where pixels turn over once a second is read (:func:`_vote`); the first whose seconds
     agree on one clock is the clock."""
     finder = Finder(config.CLOCK_CHANGE_LEVEL)
+    steady = Steady(spread=config.CLOCK_STEADY_SPREAD, jump=config.CLOCK_STEADY_JUMP)
     for frames, times in _blocks(clip, None, None, config.CLOCK_FIND_SECONDS):
         finder.feed(frames, times)
+        steady.feed(frames, times)
     found = finder.candidates(left=config.CLOCK_BAND_LEFT, right=config.CLOCK_BAND_RIGHT,
                               margin=config.CLOCK_BAND_MARGIN)
-    if found:
+    more = steady.candidates(left=config.CLOCK_BAND_LEFT, right=config.CLOCK_BAND_RIGHT,
+                             margin=config.CLOCK_BAND_MARGIN, most_found=5)
+    if found or more:
         ocr.available()
-    for place in found:
+    tried: list[Found] = []
+    for place in [*found, *more]:  # a busy ground hides the digit from the first finder only
+        if any(abs(place.digit[0] - o.digit[0]) <= o.digit[3]
+               and abs(place.digit[1] - o.digit[1]) <= o.digit[3] for o in tried):
+            continue
+        tried.append(place)
         reader = _vote(clip, place)
         if reader is not None:
             return reader

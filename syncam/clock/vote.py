@@ -18,6 +18,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from syncam import config
+
 # top-hat kernels in digit heights: thin strokes (a regular font), a bold font's
 TOPHAT = (0.35, 0.8)
 
@@ -84,8 +86,8 @@ def _same(a: Vote, b: Vote, tolerance: float) -> bool:
 def consensus(votes: Sequence[Vote], *, tolerance: float, min_stills: int) -> list[int] | None:
     """The indices of the votes that agree on one clock in one layout (``k`` within ``tolerance``
     of their median) when they come from at least ``min_stills`` different stills and the readings
-    their clock explains (in any layout) are more than twice as many as any group of readings
-    against it; else None: no reading to trust. Among groups from enough stills, the fullest
+    their clock explains (in any layout) are more than CLOCK_VOTE_MARGIN times as many as any group
+    of readings against it; else None: no reading to trust. Among groups from enough stills, the fullest
     layout wins (a date, a weekday, AM/PM that some readings missed)."""
     best: tuple[tuple[bool, int, int, int, int], list[int]] | None = None
     for v in votes:
@@ -105,4 +107,4 @@ def consensus(votes: Sequence[Vote], *, tolerance: float, min_stills: int) -> li
     rivals = [j for j in range(len(votes)) if not _same(votes[j], ref, tolerance)]
     biggest = max((sum(1 for i in rivals if abs(votes[i].k - votes[j].k) <= tolerance)
                    for j in rivals), default=0)
-    return agree if support > 2 * biggest else None
+    return agree if support > config.CLOCK_VOTE_MARGIN * biggest else None
