@@ -621,13 +621,14 @@ CLOCK_CONFIDENCE = 0.2
 # seconds to tell the turnover phase from a busy background, few enough frames of the clock's line
 # to hold (a 1080p line is ~60 KB a frame).
 CLOCK_CHUNK = 4.0  # seconds
-# The clock's layout (where its digits are, AM/PM or not) is set by this many OCR reads that agree
-# (the text with its digits hidden); one misread (a "PM" read as "A") cannot set it.
-CLOCK_BOOTSTRAP = 3
+# Read on trial (see CLOCK_TRIAL_OCR), the clock's layout (where its digits are, AM/PM or not) is
+# voted on (CLOCK_VOTE_*) once this many OCR reads of different seconds are in: two that agree,
+# nothing against them, are as many as the vote asks for.
+CLOCK_BOOTSTRAP = 2
 # A place where pixels turn over once a second but whose still reads as no date/time is read on whole
 # seconds "on trial" with at most this many OCR reads, and dropped after its first CLOCK_CHUNK: a
 # clip without a clock must not pay for a full read.
-CLOCK_TRIAL_OCR = 6
+CLOCK_TRIAL_OCR = 40
 
 # --- motion that generalises: threshold and error of picture matches (issue 23) ----------------------
 # Motion matches below this confidence are not used by the solver (sync/solve.threshold; scaled with
@@ -650,7 +651,7 @@ MOTION_MIN_CONFIDENCE = 0.25
 # quadrature by sync/solve.honest_lag_stderr.
 MOTION_PLACEMENT_SIGMA = 0.0025  # seconds
 
-# --- burned-in clocks: trusting a reading (issue 20, reading right) -------------------------------------
+# --- burned-in clocks: trusting a reading (issue 20, reading right) -----------------------------------
 # The bootstrap believes OCR only where readings of this many different seconds agree on one clock
 # (one layout, clock minus clip time within CLOCK_VOTE_TOLERANCE: a still starts just after its
 # turnover, so right readings differ by a frame at most, a digit read one off by a whole second).
@@ -658,9 +659,11 @@ CLOCK_VOTE_STILLS = 2
 CLOCK_VOTE_TOLERANCE = 0.5  # seconds
 # Readings kept per still (of its several pictures): enough to outvote a misread, few Tesseract calls.
 CLOCK_VOTE_READS = 3
-# OCR calls a place may use to be voted a clock (3-4 stills x 2 polarities x 5 pictures, two at most
-# calls each); a clip without a clock pays this only where pixels turn over once a second.
-CLOCK_VOTE_OCR = 60
+# OCR calls a place may use to be voted a clock (3-4 stills x 2 polarities x 7 pictures, two calls
+# at most each, but most stills read within a few); before any of them reads as a date/time, at most
+# CLOCK_FIRST_OCR: a place without a clock (a clip without one) costs that, 0.3-1 s.
+CLOCK_VOTE_OCR = 80
+CLOCK_FIRST_OCR = 24
 # A clip's clock is given up (unread, never placed by) when the seconds kept on its line are fewer
 # than this share of the seconds read, or fewer than this many times the misreads rejected: a right
 # layout reads nearly every second (the bench: >= 80 % kept), a misread one few of them.

@@ -66,12 +66,20 @@ class _Reader:
     # --- OCR ------------------------------------------------------------------------------------
     def _reads(self, image: np.ndarray) -> Iterator[tuple[Stamp, str, list[ocr.Char], bool]]:
         """Tesseract's readings of a scaled line that parse as a date/time, one per way of showing
-        it (:func:`~syncam.clock.vote.pictures`; the text's known polarity first), with the polarity
-        (True: text lighter than its ground). A reading that leaves digits of the line unexplained
-        is no reading."""
+        it (:func:`~syncam.clock.vote.pictures`, each at full size and some also smaller, in
+        :data:`_SHOWN` order; the text's known polarity first), with the polarity (True: text
+        lighter than its ground). Character boxes are in the scaled line's pixels (plus _PAD). A
+        reading that leaves digits of the line unexplained is no reading."""
         polarities = [True, False] if self.invert is None else [self.invert, not self.invert]
         for bright in polarities:
-            for picture in vote.pictures(image, bright, config.CLOCK_GLYPH_HEIGHT):
+            pictures: dict[float, list[np.ndarray]] = {}
+            for which, size in _SHOWN:
+                if size not in pictures:
+                    shrunk = image if size == 1.0 else cv2.resize(
+                        image, None, fx=size, fy=size, interpolation=cv2.INTER_AREA)
+                    pictures[size] = vote.pictures(shrunk, bright,
+                                                   round(size * config.CLOCK_GLYPH_HEIGHT))
+                picture = pictures[size][which]
                 shown = cv2.copyMakeBorder(picture, _PAD, _PAD, _PAD, _PAD, cv2.BORDER_REPLICATE)
                 for digits_only in (False, True):
                     if self.ocr_reads >= self.budget:
@@ -81,8 +89,8 @@ class _Reader:
                     text = normalise("".join(c.text for c in chars))
                     stamp = parse(text) if len(text) == len(chars) else None
                     if stamp is not None and vote.stray_digits(text, stamp.start, stamp.end) <= 1:
-                        yield (stamp, text[stamp.start:stamp.end], chars[stamp.start:stamp.end],
-                               bright)
+                        kept = [_unscale(c, size) for c in chars[stamp.start:stamp.end]]
+                        yield stamp, text[stamp.start:stamp.end], kept, bright
                         break
                     if sum(ch.isdigit() for ch in text) < 8:
                         break  # too few digits for a date and time: no second read
@@ -180,7 +188,7 @@ class _Reader:
             stamp = parse(text) if text is not None else None
             if stamp is not None and (expect is None or stamp.seconds() == expect):
                 return stamp
-        read = self._ocr(image, expect if self.sure else None)
+        read = self._ocr(image)
         if read is None and expect is not None and self.glyphs is not None and (
                 stamp is None or self.sure):
             return self._infer(image, expect) or stamp
@@ -289,6 +297,22 @@ class _Reader:
         return bx + x0, by + y0, min(bw - x0, int(np.ceil(x1)) - x0), min(bh - y0, int(np.ceil(y1)) - y0)
 
 
+# (picture of vote.pictures, size) in the order shown to Tesseract: each at full size (a 32 px
+# digit); a smaller size read more of the bench's bold fonts but misread more of the rest
+_SHOWN = ((0, 1.0), (1, 1.0), (2, 1.0), (3, 1.0), (4, 1.0))
+
+
+def _unscale(c: ocr.Char, size: float) -> ocr.Char:
+    """A character's box read on a picture shrunk by ``size`` (and padded), in the full picture's."""
+    if size == 1.0:
+        return c
+
+    def f(v: int) -> int:
+        return int(round((v - _PAD) / size)) + _PAD
+
+    return ocr.Char(c.text, f(c.x0), f(c.y0), f(c.x1), f(c.y1))
+
+
 def _frame_size(clip: Clip) -> tuple[int, int]:
     v = clip.video[0]
     return (v.height, v.width) if v.rotation % 180 else (v.width, v.height)
@@ -319,16 +343,22 @@ def find(clip: Clip) -> _Reader | None:
     if found or more:
         ocr.available()
     tried: list[Found] = []
+    trial: Found | None = None
     for place in [*found, *more]:  # a busy ground hides the digit from the first finder only
         if any(abs(place.digit[0] - o.digit[0]) <= o.digit[3]
                and abs(place.digit[1] - o.digit[1]) <= o.digit[3] for o in tried):
             continue
         tried.append(place)
         reader = _vote(clip, place)
-        if reader is not None:
+        if isinstance(reader, _Reader):
             return reader
-    if found:  # no still read: the best place, on trial, read on whole seconds (see _Reader.window)
-        reader = _Reader(found[0])
+        if reader is not None and trial is None:
+            trial = reader
+    if trial is None and found:
+        trial = found[0]
+    if trial is not None:  # no vote: the place that read, else the likeliest, on trial: its whole
+        # seconds read one by one over the first CLOCK_CHUNK, the vote taken over them
+        reader = _Reader(trial)
         reader.on_trial = True
         reader.budget = config.CLOCK_TRIAL_OCR
         return reader
@@ -372,8 +402,9 @@ def _rows(place: Found) -> tuple[int, int]:
     return by - bh, by + 2 * bh
 
 
-def _vote(clip: Clip, place: Found) -> _Reader | None:
-    """A reader for the clock at ``place``, or None. A second's still is read; the band is
+def _vote(clip: Clip, place: Found) -> _Reader | Found | None:
+    """A reader for the clock at ``place``; the place set around its text when it read as a
+    date/time but no readings agreed; None when it never read. A second's still is read; the band is
     set again around the text OCR found (the find step may have seen part of a digit, or a digit of
     the ground's); then every second's still is read every way (:func:`vote.pictures`) and only
     readings of different seconds that agree on one clock (:func:`vote.consensus`) set the layout
@@ -388,7 +419,7 @@ def _vote(clip: Clip, place: Found) -> _Reader | None:
             if not strip.holds(place.band):
                 return None
         reader = _Reader(place)
-        reader.budget = config.CLOCK_VOTE_OCR
+        reader.budget = config.CLOCK_FIRST_OCR
         first = next((r for k in range(len(strip.stills))
                       for r in reader._reads(strip.cut(k, place.band, reader.scale))), None)
         if first is None:
@@ -412,7 +443,7 @@ def _vote(clip: Clip, place: Found) -> _Reader | None:
                            min_stills=config.CLOCK_VOTE_STILLS)
     if agree is None:
         log.debug("clock at %s: no readings agree (%d read)", place.band, len(votes))
-        return None
+        return place  # text that read as a date/time once, where it read
     once = list({votes[j].still: j for j in reversed(agree)}.values())  # one read per still
     reader.invert = 2 * sum(reads[j][3] for j in agree) >= len(agree)
     reader.budget = config.CLOCK_OCR_BUDGET

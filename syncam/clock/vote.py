@@ -56,9 +56,10 @@ def stray_digits(text: str, start: int, end: int) -> int:
 
 
 def shape(text: str) -> str:
-    """A reading's layout: its digits hidden (a colon OCR read as a dot is the same layout)."""
-    return "".join("#" if ch.isdigit() else ":" if ch == "." else ch for ch in
-                   re.sub(r"\s+", " ", text.strip()))
+    """A reading's layout: its digits hidden (a colon OCR read as a dot is the same layout, and so
+    is a weekday with a dot or comma after it)."""
+    text = re.sub(r"(?<=[A-Za-z])[.,:]", "", re.sub(r"\s+", " ", text.strip()))
+    return "".join("#" if ch.isdigit() else ":" if ch == "." else ch for ch in text)
 
 
 @dataclass(frozen=True)
@@ -73,14 +74,22 @@ class Vote:
 
 
 def _same(a: Vote, b: Vote, tolerance: float) -> bool:
-    """Whether two readings can be of one clock: the same clock, or a time of day read without its
-    date (or with a weekday missing) that matches the other's."""
+    """Whether two readings can be of one clock: the same clock, a time of day read without its
+    date that matches the other's, or the same line read without its AM/PM (twelve hours off)."""
     if abs(a.k - b.k) <= tolerance:
         return True
-    if a.dated and b.dated:
+    # AM/PM that one read missed: the same line, twelve hours apart at most
+    half = a.layout != b.layout and _bare(a.layout) == _bare(b.layout)
+    if a.dated and b.dated and not half:
         return False
-    d = (a.k - b.k) % 86400.0
-    return min(d, 86400.0 - d) <= tolerance
+    period = 43200.0 if half else 86400.0
+    d = (a.k - b.k) % period
+    return min(d, period - d) <= tolerance
+
+
+def _bare(layout: str) -> str:
+    """A layout without AM/PM after its time."""
+    return re.sub(r"\s?[AP]M$", "", layout)
 
 
 def consensus(votes: Sequence[Vote], *, tolerance: float, min_stills: int) -> list[int] | None:
