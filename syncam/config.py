@@ -680,3 +680,8 @@ CLOCK_VOTE_MARGIN = 2.0
 # 100 or more; a faint, compressed 10 px stroke 60).
 CLOCK_STEADY_SPREAD = 40
 CLOCK_STEADY_JUMP = 50
+# Clips that sound or picture placed have their clocks read (to measure each clock's error) only where
+# a cheap look finds one: the find step's first seconds, then at most this many places' bands of its
+# last frame shown to OCR in at most this many calls each (a clip without a clock pays ~0.3 s).
+CLOCK_PRESENT_PLACES = 2
+CLOCK_PRESENT_OCR = 6

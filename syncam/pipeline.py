@@ -427,6 +427,12 @@ def align(paths: Sequence[str], *, method: str = config.METHOD, reference: str |
     if clock is None:  # auto: only where a clock could place something
         clock = bool(clock_groups or clock_format) or any(
             p is None and c.video for p, c in zip(solution.placements, clips))
+        if not clock:  # all placed: their clocks' errors measured where a quick look finds one
+            from syncam.clock.read import present
+            try:
+                clock = any(present(c) for c in clips if c.video)
+            except UsageError:
+                clock = False  # no OCR engine: nothing to place, so nothing to say
     if clock:
         solution, clock_entries, wall, clock_reasons, clock_notes = _clocks(
             clips, solution, clock_groups, clock_format, report, workers)

@@ -327,10 +327,8 @@ def _blocks(clip: Clip, box: tuple[int, int, int, int] | None, start: float | No
     return ffmpeg.read_gray_frames(args, w, h, what=clip.path, block=64)
 
 
-def find(clip: Clip) -> _Reader | None:
-    """Where ``clip``'s clock is, from its first seconds: a reader for it, or None (no clock). Each
-    place where pixels turn over once a second is read (:func:`_vote`); the first whose seconds
-    agree on one clock is the clock."""
+def _places(clip: Clip) -> tuple[Finder, list[Found], list[Found]]:
+    """The find step's decode of ``clip``'s first seconds and the places its two finders give."""
     finder = Finder(config.CLOCK_CHANGE_LEVEL)
     steady = Steady(spread=config.CLOCK_STEADY_SPREAD, jump=config.CLOCK_STEADY_JUMP)
     for frames, times in _blocks(clip, None, None, config.CLOCK_FIND_SECONDS):
@@ -340,6 +338,40 @@ def find(clip: Clip) -> _Reader | None:
                               margin=config.CLOCK_BAND_MARGIN)
     more = steady.candidates(left=config.CLOCK_BAND_LEFT, right=config.CLOCK_BAND_RIGHT,
                              margin=config.CLOCK_BAND_MARGIN, most_found=5)
+    return finder, found, more
+
+
+def present(clip: Clip) -> bool:
+    """Whether ``clip`` may show a clock, cheaply: where pixels turn over once a second (either
+    finder), the last frame's band reads as a date/time in a few OCR calls (CLOCK_PRESENT_OCR).
+    False for a clip without a picture. Decides whether clips that sound or picture placed have
+    their clocks read (to measure their errors); UsageError when the OCR engine is missing."""
+    if not clip.video:
+        return False
+    try:
+        finder, found, more = _places(clip)
+    except ffmpeg.FFmpegError:
+        return False  # read_clock says why, if asked
+    if not (found or more) or not finder.recent:
+        return False
+    ocr.available()
+    frame = finder.recent[-1][1]
+    for place in [*found, *more][:config.CLOCK_PRESENT_PLACES]:
+        x, y, w, h = place.band
+        reader = _Reader(place)
+        reader.budget = config.CLOCK_PRESENT_OCR
+        image = cv2.resize(frame[y:y + h, x:x + w], None, fx=reader.scale, fy=reader.scale,
+                           interpolation=cv2.INTER_CUBIC)
+        if next(iter(reader._reads(image)), None) is not None:
+            return True
+    return False
+
+
+def find(clip: Clip) -> _Reader | None:
+    """Where ``clip``'s clock is, from its first seconds: a reader for it, or None (no clock). Each
+    place where pixels turn over once a second is read (:func:`_vote`); the first whose seconds
+    agree on one clock is the clock."""
+    _, found, more = _places(clip)
     if found or more:
         ocr.available()
     tried: list[Found] = []

@@ -159,3 +159,16 @@ def test_region_frames_args_crop_grey_seek() -> None:
     graph = args[args.index("-filter_complex") + 1]
     assert graph.startswith("[0:0]format=gray,crop=300:24:10:20:exact=1")
     assert "showinfo" in graph and args[-1] == "pipe:"
+
+
+@pytest.mark.slow
+def test_clocks_of_clips_placed_by_picture_are_measured_by_default(
+        cctv: tuple[str, list[Cam]]) -> None:
+    """Every clip placed by its picture: the clocks are still read (a quick look finds one) and the
+    recorder a day off has its error measured."""
+    folder, _ = cctv
+    m = align([os.path.join(folder, n) for n in ("cam1.mp4", "dayoff.mp4")], workers=2)
+    day = _entry(m, "dayoff.mp4")
+    assert day.method == "motion" and day.clock is not None and day.clock.error_s is not None
+    assert abs(day.clock.error_s - 86400.0) <= 0.040
+    assert m.wall_clock is not None and m.wall_clock.sources == ("cam1.mp4",)
