@@ -28,6 +28,7 @@ class Found:
     digit: Box
     band: Box
     turnovers: tuple[float, ...]  # times of the frames that showed a new second
+    dated: bool = False  # OCR read a date here (a reading without one is partial)
 
 
 class Finder:

@@ -17,6 +17,7 @@ import logging
 import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
 from datetime import datetime, timezone
 
 import cv2
@@ -154,6 +155,8 @@ class _Reader:
             return
         votes = [vote.Vote(i, vote.shape(b[2]), b[1].seconds() - b[4], b[1].fields is not None)
                  for i, b in enumerate(self.boot)]
+        if self.found.dated and not any(v.dated for v in votes):
+            return  # the find step read a date here: a time alone is a partial reading
         agree = vote.consensus(votes, tolerance=config.CLOCK_VOTE_TOLERANCE,
                                min_stills=config.CLOCK_VOTE_STILLS)
         if agree is None:
@@ -475,7 +478,8 @@ def _vote(clip: Clip, place: Found) -> _Reader | Found | None:
                            min_stills=config.CLOCK_VOTE_STILLS)
     if agree is None:
         log.debug("clock at %s: no readings agree (%d read)", place.band, len(votes))
-        return place  # text that read as a date/time once, where it read
+        # text that read as a date/time, where it read; a date seen there must be agreed on
+        return replace(place, dated=any(v.dated for v in votes))
     once = list({votes[j].still: j for j in reversed(agree)}.values())  # one read per still
     reader.invert = 2 * sum(reads[j][3] for j in agree) >= len(agree)
     reader.budget = config.CLOCK_OCR_BUDGET

@@ -87,6 +87,11 @@ def _same(a: Vote, b: Vote, tolerance: float) -> bool:
     return min(d, period - d) <= tolerance
 
 
+def _weekday(layout: str) -> bool:
+    """Whether a layout shows a weekday (its date then checked against it: see parse)."""
+    return any(ch.isalpha() for ch in _bare(layout))
+
+
 def _bare(layout: str) -> str:
     """A layout without AM/PM after its time."""
     return re.sub(r"\s?[AP]M$", "", layout)
@@ -96,8 +101,9 @@ def consensus(votes: Sequence[Vote], *, tolerance: float, min_stills: int) -> li
     """The indices of the votes that agree on one clock in one layout (``k`` within ``tolerance``
     of their median) when they come from at least ``min_stills`` different stills and the readings
     their clock explains (in any layout) are more than CLOCK_VOTE_MARGIN times as many as any group
-    of readings against it; else None: no reading to trust. Among groups from enough stills, the fullest
-    layout wins (a date, a weekday, AM/PM that some readings missed)."""
+    of readings against it; else None: no reading to trust, also when the winners have no date but
+    some reading has one, or when a reading with a weekday (which its date falls on) disagrees. Among
+    groups from enough stills, the fullest layout wins (a date, a weekday, AM/PM some reads missed)."""
     best: tuple[tuple[bool, int, int, int, int], list[int]] | None = None
     for v in votes:
         near = [j for j, w in enumerate(votes)
@@ -114,6 +120,10 @@ def consensus(votes: Sequence[Vote], *, tolerance: float, min_stills: int) -> li
     ref = votes[agree[0]]
     support = sum(1 for v in votes if _same(v, ref, tolerance))
     rivals = [j for j in range(len(votes)) if not _same(votes[j], ref, tolerance)]
+    if not ref.dated and any(v.dated for v in votes):
+        return None  # the line shows a date that the readings do not agree on
+    if any(_weekday(votes[j].layout) for j in rivals):
+        return None  # a reading whose date its weekday confirms says otherwise
     biggest = max((sum(1 for i in rivals if abs(votes[i].k - votes[j].k) <= tolerance)
                    for j in rivals), default=0)
     return agree if support > config.CLOCK_VOTE_MARGIN * biggest else None

@@ -141,3 +141,18 @@ def test_steady_finder_finds_nothing_without_a_clock() -> None:
     for frame, t in _digit_frames(busy=True, digit=False):
         steady.feed(frame[None], np.array([t]))
     assert steady.candidates(left=3, right=1, margin=0.5) == []
+
+
+def test_a_time_alone_never_wins_where_a_date_was_read() -> None:
+    # the date read three ways, never twice alike: its time alone agrees, but the clock is unread
+    reads = [(0, "2017-11-15 05:56:36"), (1, "2027-11-15 05:56:37"), (2, "2017-11-16 05:56:38"),
+             (0, "05:56:36"), (1, "05:56:37"), (2, "05:56:38")]
+    assert consensus(_votes(reads), tolerance=0.5, min_stills=2) is None
+
+
+def test_a_reading_with_its_weekday_against_the_winners_stops_them() -> None:
+    # "2017" misread "2047" alike in three stills; a read with its weekday says 2017
+    reads = [(k, f"04.12.2047 03:20:{58 + k:02d}") for k in range(2)] * 3
+    reads += [(1, "MON 04.12.2017 03:20:59")]
+    assert consensus(_votes(reads), tolerance=0.5, min_stills=2) is None
+    assert consensus(_votes(reads[:-1]), tolerance=0.5, min_stills=2) is not None
