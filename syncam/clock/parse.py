@@ -87,9 +87,16 @@ class Stamp:
         return " ".join(parts)
 
 
+# years a recorder's clock can show: before digital recorders, or beyond next year, is a misread
+# ("2017" read "2617" alike in every still of a clip)
+FIRST_YEAR = 1980
+
+
 def _date(fields: tuple[int, int, int], order: str, year_digits: int) -> date | None:
     values = dict(zip(order, fields))
     year = values["y"] + (2000 if year_digits == 2 else 0)
+    if not FIRST_YEAR <= year <= date.today().year + 1:
+        return None
     try:
         return date(year, values["m"], values["d"])
     except ValueError:
