@@ -71,14 +71,6 @@ class Finder:
         cut = packed[:, y:y + h, b0:b1]
         return np.unpackbits(cut, axis=2)[:, :, x - b0 * 8: x - b0 * 8 + w].astype(bool)
 
-    def still(self, box: Box, since: float, until: float = np.inf) -> np.ndarray | None:
-        """The median of ``box`` over the last frames read from time ``since`` until before
-        ``until`` (one second of a clock: its moving background and compression noise averaged
-        away)."""
-        x, y, w, h = box
-        held = [f[y:y + h, x:x + w] for t, f in self.recent if since <= t < until]
-        return np.median(np.stack(held), axis=0).astype(np.uint8) if held else None
-
     def candidates(self, *, left: float, right: float, margin: float, most_found: int = 3,
                    min_height: int = 5) -> list[Found]:
         """Where the clock may be, most likely first (an OCR read tells which is). The band reaches
