@@ -80,11 +80,11 @@ def speed(minutes: float = 10.0, repeats: int = 2) -> dict:
     return out
 
 
-def accuracy(n: int, seed: int = 5) -> dict:
+def accuracy(n: int, seed: int = 5, pick: set[int] | None = None) -> dict:
     rng = random.Random(seed)
     folder = os.path.join(OUT, "overlays")
     os.makedirs(folder, exist_ok=True)
-    right, misses = 0, []
+    right, wrong, misses = 0, 0, []
     rejected = unread = 0
     for k in range(n):
         size = rng.choice([(352, 288), (640, 360), (704, 576)])
@@ -104,13 +104,17 @@ def accuracy(n: int, seed: int = 5) -> dict:
                  still=still)
         else:
             rng.uniform(0, 3), rng.choice([23, 28, 32]), rng.random()  # keep the sequence
+        if pick is not None and k not in pick:
+            continue
         clip = probe(path)
         got = read_clock(clip)
         frame = 1 / float(clip.fps or 25)
         truth = epoch if "%d" in fmt else epoch % 86400
         ok = got is not None and abs(got.segment.clock(0.0) - truth) <= frame
         right += ok
-        print(f"    {k + 1}/{n} {os.path.basename(path)}: {'right' if ok else 'MISS'} "
+        wrong += got is not None and not ok
+        verdict = "right" if ok else "WRONG" if got is not None else "unread"
+        print(f"    {k + 1}/{n} {os.path.basename(path)}: {verdict} "
               f"({fmt}, {o.font} {font_px} px {o.style} {o.color}, {fps} fps"
               f"{', still' if still else ''}); {right}/{k + 1} right so far", flush=True)
         if got is not None:
@@ -122,9 +126,12 @@ def accuracy(n: int, seed: int = 5) -> dict:
                            "still": still,
                            "error_s": None if got is None else round(got.segment.clock(0.0) - truth,
                                                                     3)})
-    out = {"clips": n, "right": right, "share": round(right / max(1, n), 4), "target": 0.99,
+    n = n if pick is None else len(pick)
+    out = {"clips": n, "right": right, "wrong": wrong, "unread": n - right - wrong,
+           "share": round(right / max(1, n), 4), "target": 0.99,
            "rejected_seconds": rejected, "unread_seconds": unread, "misses": misses}
-    print(f"  {n} generated overlays: {right} read right ({100 * out['share']:.1f}%, target 99%)")
+    print(f"  {n} generated overlays: {right} read right ({100 * out['share']:.1f}%, target 99%), "
+          f"{wrong} read wrong (target 0), {n - right - wrong} unread")
     for m in misses:
         print(f"    miss: {m}")
     return out
@@ -138,11 +145,13 @@ if __name__ == "__main__":
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--scale", type=float, default=1.0)
     ap.add_argument("--only", choices=["speed", "accuracy"])
+    ap.add_argument("--pick", help="accuracy: only these overlays (comma-separated numbers)")
     args = ap.parse_args()
     if args.only == "speed":
         res: dict = {"speed": speed(10.0 * min(1.0, args.scale))}
     elif args.only == "accuracy":
-        res = {"accuracy": accuracy(max(20, int(200 * args.scale)))}
+        res = {"accuracy": accuracy(max(20, int(200 * args.scale)), pick=None if not args.pick else
+                                    {int(v) for v in args.pick.split(",")})}
     else:
         res = run(args.scale)
     os.makedirs(OUT, exist_ok=True)

@@ -622,13 +622,14 @@ CLOCK_CONFIDENCE = 0.2
 # seconds to tell the turnover phase from a busy background, few enough frames of the clock's line
 # to hold (a 1080p line is ~60 KB a frame).
 CLOCK_CHUNK = 4.0  # seconds
-# The clock's layout (where its digits are, AM/PM or not) is set by this many OCR reads that agree
-# (the text with its digits hidden); one misread (a "PM" read as "A") cannot set it.
-CLOCK_BOOTSTRAP = 3
+# Read on trial (see CLOCK_TRIAL_OCR), the clock's layout (where its digits are, AM/PM or not) is
+# voted on (CLOCK_VOTE_*) once this many OCR reads of different seconds are in: two that agree,
+# nothing against them, are as many as the vote asks for.
+CLOCK_BOOTSTRAP = 2
 # A place where pixels turn over once a second but whose still reads as no date/time is read on whole
 # seconds "on trial" with at most this many OCR reads, and dropped after its first CLOCK_CHUNK: a
 # clip without a clock must not pay for a full read.
-CLOCK_TRIAL_OCR = 6
+CLOCK_TRIAL_OCR = 40
 
 # --- motion that generalises: threshold and error of picture matches (issue 23) ----------------------
 # The confidence a motion match needs to be used by the solver, by the seconds of lags its scan
@@ -693,3 +694,38 @@ SPLIT_BATCH_PIXELS = 16 * 1280 * 720
 # 611-622 MB; one arena and 16 MB 582-583 MB at the defaults' CPU (3.1-3.3 s on 3 x 11 min).
 MMAP_THRESHOLD = 16 * 1024 * 1024  # bytes
 MALLOC_ARENAS = 1
+
+# --- burned-in clocks: trusting a reading (issue 20, reading right) -----------------------------------
+# The bootstrap believes OCR only where readings of this many different seconds agree on one clock
+# (one layout, clock minus clip time within CLOCK_VOTE_TOLERANCE: a still starts just after its
+# turnover, so right readings differ by a frame at most, a digit read one off by a whole second).
+CLOCK_VOTE_STILLS = 2
+CLOCK_VOTE_TOLERANCE = 0.5  # seconds
+# Readings kept per still (of its several pictures): enough to outvote a misread, few Tesseract calls.
+CLOCK_VOTE_READS = 3
+# OCR calls a place may use to be voted a clock (3-4 stills x 2 polarities x 7 pictures, two calls
+# at most each, but most stills read within a few); before any of them reads as a date/time, at most
+# CLOCK_FIRST_OCR: a place without a clock (a clip without one) costs that, 0.3-1 s.
+CLOCK_VOTE_OCR = 80
+CLOCK_FIRST_OCR = 24
+# A clip's clock is given up (unread, never placed by) when the seconds kept on its line are fewer
+# than this share of the seconds read, or fewer than this many times the misreads rejected: a right
+# layout reads nearly every second (the bench: >= 80 % kept), a misread one few of them.
+CLOCK_KEPT_SHARE = 0.5
+CLOCK_KEPT_OVER_REJECTED = 2.0
+# The readings a voted clock explains must outnumber any group against it more than this many times.
+# The stills of a clip show its static digits alike, so OCR can misread one the same way in every
+# still ("2017" as "2018" 6 times, as "20" 3 times): 1.5 let that through on the bench; a clock read
+# with a rival half as strong stays unread.
+CLOCK_VOTE_MARGIN = 2.0
+# The second finder (find.Steady, for a busy ground): a pixel holds still through a second when it
+# stays within CLOCK_STEADY_SPREAD grey levels (compression flickers a stroke by 10-30), and turns
+# with the seconds digit when its mean moves by more than CLOCK_STEADY_JUMP (text against its ground:
+# 100 or more; a faint, compressed 10 px stroke 60).
+CLOCK_STEADY_SPREAD = 40
+CLOCK_STEADY_JUMP = 50
+# Clips that sound or picture placed have their clocks read (to measure each clock's error) only where
+# a cheap look finds one: the find step's first seconds, then at most this many places' bands of its
+# last frame shown to OCR in at most this many calls each (a clip without a clock pays ~0.3 s).
+CLOCK_PRESENT_PLACES = 2
+CLOCK_PRESENT_OCR = 6

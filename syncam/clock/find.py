@@ -28,6 +28,7 @@ class Found:
     digit: Box
     band: Box
     turnovers: tuple[float, ...]  # times of the frames that showed a new second
+    dated: bool = False  # OCR read a date here (a reading without one is partial)
 
 
 class Finder:
@@ -69,14 +70,6 @@ class Finder:
         b0, b1 = x // 8, (x + w + 7) // 8
         cut = packed[:, y:y + h, b0:b1]
         return np.unpackbits(cut, axis=2)[:, :, x - b0 * 8: x - b0 * 8 + w].astype(bool)
-
-    def still(self, box: Box, since: float, until: float = np.inf) -> np.ndarray | None:
-        """The median of ``box`` over the last frames read from time ``since`` until before
-        ``until`` (one second of a clock: its moving background and compression noise averaged
-        away)."""
-        x, y, w, h = box
-        held = [f[y:y + h, x:x + w] for t, f in self.recent if since <= t < until]
-        return np.median(np.stack(held), axis=0).astype(np.uint8) if held else None
 
     def candidates(self, *, left: float, right: float, margin: float, most_found: int = 3,
                    min_height: int = 5) -> list[Found]:
@@ -158,6 +151,118 @@ class Finder:
         scored.sort(key=lambda p: -p[0])
         out: list[Found] = []
         for _, f in scored:  # one per place: the same digit is found from neighbouring phases
+            if all(abs(f.digit[0] - o.digit[0]) > o.digit[3] or abs(f.digit[1] - o.digit[1])
+                   > o.digit[3] for o in out):
+                out.append(f)
+            if len(out) == most_found:
+                break
+        return out
+
+
+class Steady:
+    """A second way to find a clock, for a busy ground where pixel changes cannot tell the digit from
+    the scene: the seconds digit's strokes hold still for a whole second, then jump to another level
+    at the next, while a moving ground does not hold still and a still one does not jump.
+
+    For each of ``phases`` ways to cut clip time into seconds, each second's frames (all but those
+    within half a phase step of its ends, where the true turnover may fall) give per pixel their
+    spread and mean; a pixel *turns* between two seconds that each held within ``spread`` grey levels
+    and whose means differ by more than ``jump``. A digit-sized cluster of turning pixels that turns
+    at every turnover is a seconds digit. Memory: a few frame-sized arrays per phase."""
+
+    def __init__(self, *, phases: int = 4, spread: int = 40, jump: int = 50) -> None:
+        self.phases = phases
+        self.spread = spread
+        self.jump = jump
+        # per phase: the open second (its number, min, max, sum, count) and the last closed one's
+        # (steady mask, mean), and how many pairs each pixel turned between
+        self.open: list[tuple[int, np.ndarray, np.ndarray, np.ndarray, int] | None] = [None] * phases
+        self.closed: list[tuple[int, np.ndarray, np.ndarray] | None] = [None] * phases
+        self.turned: list[list[np.ndarray]] = [[] for _ in range(phases)]  # per pair, packed
+        self.starts: list[list[float]] = [[] for _ in range(phases)]
+        self.width = 0
+
+    def feed(self, frames: np.ndarray, times: np.ndarray) -> None:
+        margin = 0.5 / self.phases
+        for frame, t in zip(frames, times):
+            if not np.isfinite(t):
+                continue
+            self.width = frame.shape[1]
+            for p in range(self.phases):
+                at = float(t) - p / self.phases
+                second = math.floor(at)
+                o = self.open[p]
+                if o is not None and o[0] != second:
+                    self._close(p)
+                    o = None
+                if o is None:
+                    self.starts[p].append(float(t))
+                if not margin <= at - second < 1 - margin:
+                    continue
+                if o is None:
+                    self.open[p] = (second, frame.copy(), frame.copy(),
+                                    frame.astype(np.float32), 1)
+                else:
+                    np.minimum(o[1], frame, out=o[1])
+                    np.maximum(o[2], frame, out=o[2])
+                    np.add(o[3], frame, out=o[3])
+                    self.open[p] = (second, o[1], o[2], o[3], o[4] + 1)
+
+    def _close(self, p: int) -> None:
+        o = self.open[p]
+        self.open[p] = None
+        if o is None or o[4] < 2:
+            return
+        second, lo, hi, total, count = o
+        steady = (hi.astype(np.int16) - lo) <= self.spread
+        mean = total / count
+        c = self.closed[p]
+        if c is not None and c[0] == second - 1:
+            turned = c[1] & steady & (np.abs(mean - c[2]) > self.jump)
+            self.turned[p].append(np.packbits(turned, axis=1))
+        self.closed[p] = (second, steady, mean)
+
+    def candidates(self, *, left: float, right: float, margin: float, min_height: int = 5,
+                   most_found: int = 3) -> list[Found]:
+        """Where the seconds digit may be, best first (as :meth:`Finder.candidates`)."""
+        for p in range(self.phases):
+            self._close(p)
+        scored: list[tuple[float, Found]] = []
+        for p in range(self.phases):
+            if len(self.turned[p]) < 2:
+                continue
+            pairs = np.stack([np.unpackbits(t, axis=1) for t in self.turned[p]])[:, :, :self.width]
+            height, width = pairs.shape[1:]
+            some = pairs.max(axis=0)
+            if int(some.sum()) < 8:
+                continue
+            grown = cv2.dilate(some, np.ones((3, 3), np.uint8))
+            k_, labels, stats, _ = cv2.connectedComponentsWithStats(grown, connectivity=8)
+            weight = np.bincount(labels[some > 0], minlength=k_)
+            for i in range(1, k_):
+                x, y, w, h = (int(stats[i, c]) for c in (cv2.CC_STAT_LEFT, cv2.CC_STAT_TOP,
+                                                          cv2.CC_STAT_WIDTH, cv2.CC_STAT_HEIGHT))
+                if (weight[i] < 8 or h < min_height or h > height // 6
+                        or not 0.3 * h <= w <= 1.6 * h):
+                    continue
+                # the seconds digit turns at every turnover: some of its pixels at each
+                mine = labels[y:y + h, x:x + w] == i
+                if min(int((pp[y:y + h, x:x + w] & mine).sum()) for pp in pairs) < 3:
+                    continue
+                # a digit's strokes fill part of its box; a blob of the scene fills it
+                fill = weight[i] / float(w * h)
+                if fill > 0.8:
+                    continue
+                pad = math.ceil(margin * h)
+                bx0, bx1 = max(0, x - math.ceil(left * h)), min(width, x + w + math.ceil(right * h))
+                by0, by1 = max(0, y - pad), min(height, y + h + pad)
+                starts = self.starts[p][1:]
+                found = Found(digit=(x, y, w, h), band=(bx0, by0, bx1 - bx0, by1 - by0),
+                              turnovers=tuple(starts))
+                scored.append((float(weight[i]), found))
+        scored.sort(key=lambda s: -s[0])
+        out: list[Found] = []
+        for _, f in scored:
             if all(abs(f.digit[0] - o.digit[0]) > o.digit[3] or abs(f.digit[1] - o.digit[1])
                    > o.digit[3] for o in out):
                 out.append(f)

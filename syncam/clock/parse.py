@@ -87,9 +87,16 @@ class Stamp:
         return " ".join(parts)
 
 
+# years a recorder's clock can show: before digital recorders, or beyond next year, is a misread
+# ("2017" read "2617" alike in every still of a clip)
+FIRST_YEAR = 1980
+
+
 def _date(fields: tuple[int, int, int], order: str, year_digits: int) -> date | None:
     values = dict(zip(order, fields))
     year = values["y"] + (2000 if year_digits == 2 else 0)
+    if not FIRST_YEAR <= year <= date.today().year + 1:
+        return None
     try:
         return date(year, values["m"], values["d"])
     except ValueError:
@@ -149,10 +156,11 @@ def _stamp(found: re.Match[str], kind: str) -> Stamp | None:
         else:
             candidates = ()
         orders = tuple(o for o in candidates if _date(fields, o, year_digits) is not None)
-        if weekday is not None and len(orders) > 1:
-            matching = tuple(o for o in orders
-                             if (_date(fields, o, year_digits) or date.min).weekday() == weekday)
-            orders = matching or orders
+        if weekday is not None:
+            # a weekday that no reading of the date falls on: a misread of one or the other (a
+            # year read "20" for "2017"), never a reading
+            orders = tuple(o for o in orders
+                           if (_date(fields, o, year_digits) or date.min).weekday() == weekday)
         if not orders:
             return None
     return Stamp(text=found.group(0).strip(), start=found.start(), end=found.end(), fields=fields,

@@ -15,16 +15,17 @@ from __future__ import annotations
 import fnmatch
 import logging
 import os
-from collections import Counter
+import re
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
 from datetime import datetime, timezone
 
 import cv2
 import numpy as np
 
 from syncam import config
-from syncam.clock import ocr, seconds
-from syncam.clock.find import Finder, Found
+from syncam.clock import ocr, seconds, vote
+from syncam.clock.find import Finder, Found, Steady
 from syncam.clock.fit import ClipClock, Run, fit, placing_segment, unwrap_days
 from syncam.clock.glyphs import Glyphs, Slot
 from syncam.clock.parse import ORDER_NAMES, Stamp, decide, normalise, parse
@@ -58,37 +59,54 @@ class _Reader:
         self.sure = False  # the second expected is backed by two agreeing readings
         self.on_trial = False  # found, but no still of it read as a date/time yet
         self.budget = config.CLOCK_OCR_BUDGET  # OCR reads left to this clip
+        # clock minus clip time as the bootstrap's agreeing reads found it (at a second's first frame)
+        self.anchor: float | None = None
         # the first OCR reads: (image, stamp, text, characters, clip time of its first frame)
         self.boot: list[tuple[np.ndarray, Stamp, str, list[ocr.Char], float]] = []
 
     # --- OCR ------------------------------------------------------------------------------------
-    def _ocr(self, image: np.ndarray) -> tuple[Stamp, str, list[ocr.Char]] | None:
-        """Tesseract's reading of a scaled line (text made black on white, and the line's own grey
-        if that fails), or None when it reads no date/time."""
-        if self.ocr_reads >= self.budget:
-            return None
-        hi, mid, lo = np.percentile(image, [99, 50, 1])
-        for invert in ([self.invert] if self.invert is not None else [True, False]):
-            level = hi - 0.5 * (hi - mid) if invert else lo + 0.5 * (mid - lo)
-            ink = (image >= level) if invert else (image <= level)
-            binary = np.where(ink, 0, 255).astype(np.uint8)
-            grey = 255 - image if invert else image
-            for k, shown in enumerate((binary, grey)):
-                shown = cv2.copyMakeBorder(shown, _PAD, _PAD, _PAD, _PAD, cv2.BORDER_REPLICATE)
+    def _reads(self, image: np.ndarray) -> Iterator[tuple[Stamp, str, list[ocr.Char], bool]]:
+        """Tesseract's readings of a scaled line that parse as a date/time, one per way of showing
+        it (:func:`~syncam.clock.vote.pictures`, each at full size and some also smaller, in
+        :data:`_SHOWN` order; the text's known polarity first), with the polarity (True: text
+        lighter than its ground). Character boxes are in the scaled line's pixels (plus _PAD). A
+        reading that leaves digits of the line unexplained is no reading."""
+        polarities = [True, False] if self.invert is None else [self.invert, not self.invert]
+        for bright in polarities:
+            pictures: dict[float, list[np.ndarray]] = {}
+            for which, size in _SHOWN:
+                if size not in pictures:
+                    shrunk = image if size == 1.0 else cv2.resize(
+                        image, None, fx=size, fy=size, interpolation=cv2.INTER_AREA)
+                    pictures[size] = vote.pictures(shrunk, bright,
+                                                   round(size * config.CLOCK_GLYPH_HEIGHT))
+                picture = pictures[size][which]
+                shown = cv2.copyMakeBorder(picture, _PAD, _PAD, _PAD, _PAD, cv2.BORDER_REPLICATE)
                 for digits_only in (False, True):
                     if self.ocr_reads >= self.budget:
-                        return None
+                        return
                     self.ocr_reads += 1
                     chars = ocr.read_line(shown, digits_only=digits_only)
                     text = normalise("".join(c.text for c in chars))
                     stamp = parse(text) if len(text) == len(chars) else None
-                    if stamp is not None:
-                        self.invert = invert
-                        return stamp, text[stamp.start:stamp.end], chars[stamp.start:stamp.end]
+                    if stamp is not None and vote.stray_digits(text, stamp.start, stamp.end) <= 1:
+                        kept = [_unscale(c, size) for c in chars[stamp.start:stamp.end]]
+                        yield stamp, text[stamp.start:stamp.end], kept, bright
+                        break
                     if sum(ch.isdigit() for ch in text) < 8:
                         break  # too few digits for a date and time: no second read
-                if k == 0 and sum(ch.isdigit() for ch in text) < 4:
-                    break  # not even digits on the clean line: the grey one will not do better
+
+    def _ocr(self, image: np.ndarray, expect: float | None = None
+             ) -> tuple[Stamp, str, list[ocr.Char]] | None:
+        """The first reading of a scaled line in this clock's layout (once known) that shows
+        ``expect`` (when given); None when no way of showing it reads so."""
+        for stamp, text, chars, bright in self._reads(image):
+            if self.glyphs is not None and not self.glyphs.fits(text):
+                continue
+            if expect is None or stamp.seconds() == expect:
+                if self.invert is None:
+                    self.invert = bright
+                return stamp, text, chars
         return None
 
     def _setup(self, text: str, chars: list[ocr.Char]) -> None:
@@ -129,32 +147,34 @@ class _Reader:
 
     def _bootstrap(self, image: np.ndarray, read: tuple[Stamp, str, list[ocr.Char]],
                    at: float) -> None:
-        """Keep the first OCR reads; after CLOCK_BOOTSTRAP of them, set the clock's layout (the text
-        with its digits hidden) from the most common one, a layout with a date before one without
-        (OCR that misses a dash reads the time alone) and with AM/PM before one without: one bad
-        read cannot set it. Then learn the glyphs of the reads in that layout whose times agree with
-        each other (clock minus clip time within a second of their median), never of a misread."""
+        """Keep the OCR reads of whole seconds; once CLOCK_BOOTSTRAP of them are in, set the layout
+        and learn the glyphs from the reads that agree (:func:`~syncam.clock.vote.consensus`), never
+        from a misread; while none agree, read more (within the OCR budget)."""
         self.boot.append((image, *read, at))
         if len(self.boot) < config.CLOCK_BOOTSTRAP:
             return
-        shapes = Counter(_shape(b[2]) for b in self.boot)
-        shape = max(shapes, key=lambda sh: (sh.count("#") >= 12, "M" in sh[-2:], shapes[sh],
-                                            len(sh)))
-        chosen = [b for b in self.boot if _shape(b[2]) == shape]
-        ks = [b[1].seconds() - b[4] for b in chosen]
-        middle = float(np.median(ks))
-        agree = [b for b, k in zip(chosen, ks) if abs(k - middle) <= 1.0] or [
-            min(zip(chosen, ks), key=lambda bk: abs(bk[1] - middle))[0]]
-        if len(agree) < 2 and len(self.boot) < 2 * config.CLOCK_BOOTSTRAP:
-            return  # no two reads agree yet: read more
-        self._setup(agree[0][2], agree[0][3])
-        assert self.glyphs is not None
-        for b in agree:
-            self.glyphs.learn(b[0], b[2])
+        votes = [vote.Vote(i, vote.shape(b[2]), b[1].seconds() - b[4], b[1].fields is not None)
+                 for i, b in enumerate(self.boot)]
+        if self.found.dated and not any(v.dated for v in votes):
+            return  # the find step read a date here: a time alone is a partial reading
+        agree = vote.consensus(votes, tolerance=config.CLOCK_VOTE_TOLERANCE,
+                               min_stills=config.CLOCK_VOTE_STILLS)
+        if agree is None:
+            return
+        self._adopt([(self.boot[j][0], self.boot[j][2], self.boot[j][3]) for j in agree])
+        self.anchor = float(np.median([votes[j].k for j in agree]))
         self.boot = []
-        # seconds read before the layout was known, in another layout: misreads (a time read
-        # without its date would count from midnight)
-        self.runs = [(f, la, st if st is None or _shape(st.text) == shape else None)
+
+    def _adopt(self, reads: Sequence[tuple[np.ndarray, str, list[ocr.Char]]]) -> None:
+        """Set the layout from the first of ``reads`` (images and texts that agree on one clock)
+        and learn the glyphs of all of them. Seconds read before, in another layout: misreads (a
+        time read without its date would count from midnight)."""
+        self._setup(reads[0][1], reads[0][2])
+        assert self.glyphs is not None
+        for image, text, _ in reads:
+            self.glyphs.learn(image, text)
+        layout = vote.shape(reads[0][1])
+        self.runs = [(f, la, st if st is None or vote.shape(st.text) == layout else None)
                      for f, la, st in self.runs]
 
     def _read(self, image: np.ndarray, expect: float | None, at: float) -> Stamp | None:
@@ -257,12 +277,17 @@ class _Reader:
         if not known and earlier:  # a new window: the clock as the windows before left it
             p_first, p_stamp = earlier[-1]
             expect = p_stamp.seconds() + round(first - p_first)
+        if not known and not earlier and self.anchor is not None:  # the clock the vote found
+            expect = float(np.floor(self.anchor + (first + last) / 2))
         if known:  # the last second read in this stretch, plus the seconds since
             p_first, p_stamp = known[-1]
             expect = p_stamp.seconds() + round(first - p_first)
-            # two seconds read before, agreeing: the expectation stands against a template read
-            self.sure = len(known) >= 2 and abs(
-                (known[-2][1].seconds() - known[-2][0]) - (p_stamp.seconds() - p_first)) <= 0.6
+            # two seconds read before, agreeing with each other and with the clock the vote found:
+            # the expectation stands against a template read (never a chain that a first misread
+            # started, nor across a jump)
+            k = p_stamp.seconds() - p_first
+            self.sure = len(known) >= 2 and abs(known[-2][1].seconds() - known[-2][0] - k) <= 0.6 \
+                and (self.anchor is None or abs(k - self.anchor) <= 0.6)
         stamp = self._read(image, expect, first)  # (may rewrite self.runs: see _bootstrap)
         self.runs.append((first, last, stamp))
 
@@ -275,9 +300,20 @@ class _Reader:
         return bx + x0, by + y0, min(bw - x0, int(np.ceil(x1)) - x0), min(bh - y0, int(np.ceil(y1)) - y0)
 
 
-def _shape(text: str) -> str:
-    """A reading's layout: its digits hidden (a colon OCR read as a dot is the same layout)."""
-    return "".join("#" if ch.isdigit() else ":" if ch == "." else ch for ch in text)
+# (picture of vote.pictures, size) in the order shown to Tesseract: each at full size (a 32 px
+# digit); a smaller size read more of the bench's bold fonts but misread more of the rest
+_SHOWN = ((0, 1.0), (1, 1.0), (2, 1.0), (3, 1.0), (4, 1.0))
+
+
+def _unscale(c: ocr.Char, size: float) -> ocr.Char:
+    """A character's box read on a picture shrunk by ``size`` (and padded), in the full picture's."""
+    if size == 1.0:
+        return c
+
+    def f(v: int) -> int:
+        return int(round((v - _PAD) / size)) + _PAD
+
+    return ocr.Char(c.text, f(c.x0), f(c.y0), f(c.x1), f(c.y1))
 
 
 def _frame_size(clip: Clip) -> tuple[int, int]:
@@ -294,72 +330,204 @@ def _blocks(clip: Clip, box: tuple[int, int, int, int] | None, start: float | No
     return ffmpeg.read_gray_frames(args, w, h, what=clip.path, block=64)
 
 
-def find(clip: Clip) -> _Reader | None:
-    """Where ``clip``'s clock is, from its first seconds: a reader for it, or None (no clock). Each
-    place where pixels turn over once a second is tried with OCR on the last frame read; the first
-    whose text reads as a date/time is the clock."""
+def _places(clip: Clip) -> tuple[Finder, list[Found], list[Found]]:
+    """The find step's decode of ``clip``'s first seconds and the places its two finders give."""
     finder = Finder(config.CLOCK_CHANGE_LEVEL)
+    steady = Steady(spread=config.CLOCK_STEADY_SPREAD, jump=config.CLOCK_STEADY_JUMP)
     for frames, times in _blocks(clip, None, None, config.CLOCK_FIND_SECONDS):
         finder.feed(frames, times)
+        steady.feed(frames, times)
     found = finder.candidates(left=config.CLOCK_BAND_LEFT, right=config.CLOCK_BAND_RIGHT,
                               margin=config.CLOCK_BAND_MARGIN)
-    if found:
+    more = steady.candidates(left=config.CLOCK_BAND_LEFT, right=config.CLOCK_BAND_RIGHT,
+                             margin=config.CLOCK_BAND_MARGIN, most_found=5)
+    return finder, found, more
+
+
+def present(clip: Clip) -> bool:
+    """Whether ``clip`` may show a clock, cheaply: where pixels turn over once a second (either
+    finder), the last frame's band reads as a date/time in a few OCR calls (CLOCK_PRESENT_OCR).
+    False for a clip without a picture. Decides whether clips that sound or picture placed have
+    their clocks read (to measure their errors); UsageError when the OCR engine is missing."""
+    if not clip.video:
+        return False
+    try:
+        finder, found, more = _places(clip)
+    except ffmpeg.FFmpegError:
+        return False  # read_clock says why, if asked
+    if not (found or more) or not finder.recent:
+        return False
+    ocr.available()
+    frame = finder.recent[-1][1]
+    for place in [*found, *more][:config.CLOCK_PRESENT_PLACES]:
+        x, y, w, h = place.band
+        reader = _Reader(place)
+        reader.budget = config.CLOCK_PRESENT_OCR
+        image = cv2.resize(frame[y:y + h, x:x + w], None, fx=reader.scale, fy=reader.scale,
+                           interpolation=cv2.INTER_CUBIC)
+        if next(iter(reader._reads(image)), None) is not None:
+            return True
+    return False
+
+
+def find(clip: Clip) -> _Reader | None:
+    """Where ``clip``'s clock is, from its first seconds: a reader for it, or None (no clock). Each
+    place where pixels turn over once a second is read (:func:`_vote`); the first whose seconds
+    agree on one clock is the clock."""
+    _, found, more = _places(clip)
+    if found or more:
         ocr.available()
-    assert finder.count is not None or not found
-    for place in found:
-        read_here: list[tuple[_Reader, np.ndarray, tuple[Stamp, str, list[ocr.Char]]]] = []
-        for _ in range(2):  # a second try where OCR shows the text taller than the digit seemed
-            reader = _Reader(place)
-            t = place.turnovers
-            band = (finder.still(place.band, t[-2], t[-1]) if len(t) >= 2 else None)
-            if band is None or band.size == 0:
-                band = finder.still(place.band, t[-1])
-            if band is None:
-                break
-            image = cv2.resize(band, None, fx=reader.scale, fy=reader.scale,
-                               interpolation=cv2.INTER_CUBIC)
-            read = reader._ocr(image)
-            if read is None:
-                break
-            read_here.append((reader, image, read))
-            taller = _taller(place, read[2], reader.scale, finder.count.shape)  # type: ignore[union-attr]
-            if taller is None:
-                break
-            place = taller
-        if read_here:
-            reader, image, read = read_here[-1]
-            reader._bootstrap(image, read, place.turnovers[-1] - clip.origin)
+    tried: list[Found] = []
+    trial: Found | None = None
+    for place in [*found, *more]:  # a busy ground hides the digit from the first finder only
+        if any(abs(place.digit[0] - o.digit[0]) <= o.digit[3]
+               and abs(place.digit[1] - o.digit[1]) <= o.digit[3] for o in tried):
+            continue
+        tried.append(place)
+        reader = _vote(clip, place)
+        if isinstance(reader, _Reader):
             return reader
-    if found:  # no still read: the best place, on trial, read on whole seconds (see _Reader.window)
-        reader = _Reader(found[0])
+        if reader is not None and trial is None:
+            trial = reader
+    if trial is None and found:
+        trial = found[0]
+    if trial is not None:  # no vote: the place that read, else the likeliest, on trial: its whole
+        # seconds read one by one over the first CLOCK_CHUNK, the vote taken over them
+        reader = _Reader(trial)
         reader.on_trial = True
         reader.budget = config.CLOCK_TRIAL_OCR
         return reader
     return None
 
 
-def _taller(place: Found, chars: list[ocr.Char], scale: float,
-            frame: tuple[int, int]) -> Found | None:
-    """The place again with the digit as tall as OCR found the text's digits, when that is much
-    taller than the part of the digit that changed (heavy compression draws a digit in gradually,
-    the find step then sees only part of it); None when it is not."""
-    heights = [c.y1 - c.y0 for c in chars if c.text.isdigit()]
-    if not heights:
+class _Strip:
+    """Full-width rows of a clip's first seconds, held as one median picture per second of its
+    clock (from each turnover to the next): compression noise and a moving ground averaged out."""
+
+    def __init__(self, clip: Clip, rows: tuple[int, int], turnovers: Sequence[float]) -> None:
+        width, height = _frame_size(clip)
+        self.y0, y1 = max(0, rows[0]), min(height, rows[1])
+        box = (0, self.y0, width, y1 - self.y0)
+        held, times = [], []
+        for frames, ts in _blocks(clip, box, None, config.CLOCK_FIND_SECONDS):
+            held += [f.copy() for f, t in zip(frames, ts) if np.isfinite(t)]
+            times += [float(t) for t in ts if np.isfinite(t)]
+        at = np.array(times)
+        self.stills: list[tuple[float, np.ndarray]] = []  # (clip time of the first frame, median)
+        for t0, t1 in zip(turnovers, [*turnovers[1:], np.inf]):
+            idx = np.flatnonzero((at >= t0 - 1e-6) & (at < t1 - 1e-6))
+            if len(idx):
+                self.stills.append((float(at[idx[0]]) - clip.origin, np.median(
+                    np.stack([held[i] for i in idx[:48]]), axis=0).astype(np.uint8)))
+        self.stills.reverse()  # the last (longest after the find step's changes) first
+
+    def holds(self, band: tuple[int, int, int, int]) -> bool:
+        return bool(self.stills) and band[1] >= self.y0 and (
+            band[1] + band[3] <= self.y0 + self.stills[0][1].shape[0])
+
+    def cut(self, k: int, band: tuple[int, int, int, int], scale: float) -> np.ndarray:
+        x, y, w, h = band
+        part = self.stills[k][1][y - self.y0: y - self.y0 + h, x: x + w]
+        return cv2.resize(part, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
+
+
+def _rows(place: Found) -> tuple[int, int]:
+    """The rows decoded around a place: its band and as much again above and below."""
+    _, by, _, bh = place.band
+    return by - bh, by + 2 * bh
+
+
+def _vote(clip: Clip, place: Found) -> _Reader | Found | None:
+    """A reader for the clock at ``place``; the place set around its text when it read as a
+    date/time but no readings agreed; None when it never read. A second's still is read; the band is
+    set again around the text OCR found (the find step may have seen part of a digit, or a digit of
+    the ground's); then every second's still is read every way (:func:`vote.pictures`) and only
+    readings of different seconds that agree on one clock (:func:`vote.consensus`) set the layout
+    and teach the glyphs."""
+    if not place.turnovers:
         return None
-    h = float(np.median(heights)) / scale
-    dx, dy, dw, dh = place.digit
-    if h < 1.25 * dh:
+    strip = _Strip(clip, _rows(place), place.turnovers)
+    size = _frame_size(clip)
+    for _ in range(3):  # the band settles in one or two reads
+        if not strip.holds(place.band):
+            strip = _Strip(clip, _rows(place), place.turnovers)
+            if not strip.holds(place.band):
+                return None
+        reader = _Reader(place)
+        reader.budget = config.CLOCK_FIRST_OCR
+        first = next((r for k in range(len(strip.stills))
+                      for r in reader._reads(strip.cut(k, place.band, reader.scale))), None)
+        if first is None:
+            return None
+        again = _refit(place, first[2], first[1], reader.scale, size)
+        if again is None:
+            break
+        place = again
+    reader = _Reader(place)
+    reader.budget = config.CLOCK_VOTE_OCR
+    votes: list[vote.Vote] = []
+    reads: list[tuple[np.ndarray, str, list[ocr.Char], bool]] = []
+    for k, (at, _) in enumerate(strip.stills):
+        image = strip.cut(k, place.band, reader.scale)
+        for n, (stamp, text, chars, bright) in enumerate(reader._reads(image)):
+            votes.append(vote.Vote(k, vote.shape(text), stamp.seconds() - at, stamp.fields is not None))
+            reads.append((image, text, chars, bright))
+            if n + 1 >= config.CLOCK_VOTE_READS:
+                break
+    agree = vote.consensus(votes, tolerance=config.CLOCK_VOTE_TOLERANCE,
+                           min_stills=config.CLOCK_VOTE_STILLS)
+    if agree is None:
+        log.debug("clock at %s: no readings agree (%d read)", place.band, len(votes))
+        # text that read as a date/time, where it read; a date seen there must be agreed on
+        return replace(place, dated=any(v.dated for v in votes))
+    once = list({votes[j].still: j for j in reversed(agree)}.values())  # one read per still
+    reader.invert = 2 * sum(reads[j][3] for j in agree) >= len(agree)
+    reader.budget = config.CLOCK_OCR_BUDGET
+    reader.ocr_reads = 0
+    reader._adopt([reads[j][:3] for j in once])
+    reader.anchor = float(np.median([votes[j].k for j in agree]))
+    return reader
+
+
+def _refit(place: Found, chars: list[ocr.Char], text: str, scale: float,
+           frame: tuple[int, int]) -> Found | None:
+    """The place again around the text OCR read (``chars``: boxes in the scaled band, padded): the
+    digit box on the seconds' last digit, as tall as the text's digits, the band around the text
+    (reaching far beyond an edge the text touches: OCR saw part of it). None when that is the band
+    already."""
+    bx, by, bw, bh = place.band
+    digits = [c for ch, c in zip(text, chars) if ch.isdigit()]
+    last = re.search(r"(?<!\d)\d{1,2}\s?[:.]\s?\d{2}\s?[:.]\s?\d(\d)(?!\d)", text)
+    if not digits or last is None:
         return None
-    by = place.band[1]
-    centre = by + (float(np.median([(c.y0 + c.y1) / 2 for c in chars])) - _PAD) / scale
-    height = int(round(h))
-    top = max(0, int(round(centre - h / 2)))
-    pad = int(np.ceil(config.CLOCK_BAND_MARGIN * height))
-    x0 = max(0, dx - int(np.ceil(config.CLOCK_BAND_LEFT * height)))
-    x1 = min(frame[1], dx + dw + int(np.ceil(config.CLOCK_BAND_RIGHT * height)))
-    y0, y1 = max(0, top - pad), min(frame[0], top + height + pad)
-    return Found(digit=(dx, top, dw, height), band=(x0, y0, x1 - x0, y1 - y0),
-                 turnovers=place.turnovers)
+
+    def fx(v: float) -> float:
+        return bx + (v - _PAD) / scale
+
+    def fy(v: float) -> float:
+        return by + (v - _PAD) / scale
+
+    h = float(np.median([c.y1 - c.y0 for c in digits])) / scale
+    centre = fy(float(np.median([(c.y0 + c.y1) / 2 for c in digits])))
+    sec = chars[last.start(1)]
+    x0, x1 = fx(min(c.x0 for c in chars)), fx(max(c.x1 for c in chars))
+    height = max(5, int(round(h)))
+    top = int(round(centre - h / 2))
+    digit = (max(0, int(fx(sec.x0)) - 1), max(0, top), int(np.ceil((sec.x1 - sec.x0) / scale)) + 2,
+             height)
+    # around the text read, room for a weekday or AM/PM that OCR missed, or for a whole line
+    # where the text reaches the band's edge
+    left = config.CLOCK_BAND_LEFT if x0 - bx < h and bx > 0 else config.CLOCK_BAND_RIGHT
+    right = config.CLOCK_BAND_RIGHT + 2 if bx + bw - x1 < h and bx + bw < frame[0] else (
+        config.CLOCK_BAND_RIGHT)
+    pad = int(np.ceil(config.CLOCK_BAND_MARGIN * h))
+    nx0, nx1 = max(0, int(x0 - left * h)), min(frame[0], int(np.ceil(x1 + right * h)))
+    ny0, ny1 = max(0, top - pad), min(frame[1], top + height + pad)
+    band = (nx0, ny0, nx1 - nx0, ny1 - ny0)
+    if (max(abs(a - b) for a, b in zip(band, place.band)) <= max(2, h / 4)
+            and abs(height - place.digit[3]) <= max(1, h / 8)):
+        return None
+    return Found(digit=digit, band=band, turnovers=place.turnovers)
 
 
 def windows(duration: float) -> list[tuple[float, float | None]]:
@@ -451,6 +619,13 @@ def _conclude(reader: _Reader, order: str | None) -> ClipClock | None:
                  slack=config.CLOCK_RUN_SLACK)
     if result is None:
         log.debug("clock text found but its readings make no clock")
+        return None
+    if (result.readings < config.CLOCK_KEPT_SHARE * len(runs)
+            or result.readings < config.CLOCK_KEPT_OVER_REJECTED * result.rejected):
+        # most seconds unread, or misreads beside few readings: a clock read this badly may be
+        # read wrong as a whole (a misread layout), so it is not read at all
+        log.debug("clock read too poorly to trust: %d of %d seconds kept, %d rejected",
+                  result.readings, len(runs), result.rejected)
         return None
     shown = parse(reader.first_text)
     assert shown is not None

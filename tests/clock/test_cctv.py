@@ -56,6 +56,11 @@ def cctv(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, list[Cam]]:
         size=(480, 360), crf=30, duration=8.0, glitch=(5.0, 5.9, 7.0),
         overlay=Overlay(fmt="%a %d-%m-%Y %H:%M:%S", font="nimbus-sans", size=16, x=200, y=10,
                         style="outline"))
+    # white outlined 14 px text over a light ground: read before as a time of day without its date
+    # (a dated clock placed as if it had none), now its date and time, by the vote
+    cam("cam5.mp4", E + 2.85, "30000/1001", still=True, start=1.3, size=(352, 288), crf=28,
+        duration=8.0, overlay=Overlay(fmt="%Y/%m/%d %H:%M:%S", font="nimbus-mono", size=14, x=52,
+                                      y=266, style="outline"))
     # a recorder set a day wrong, whose picture is cam1's from a second later: content places it
     cam("dayoff.mp4", E + 1.0 + 86400.0, "25", start=1.0, crop=(0, 0, 320, 272), duration=8.0,
         overlay=Overlay(font="liberation-mono", size=14, x=20, y=540))
@@ -90,11 +95,13 @@ def test_cameras_of_one_recorder_placed_by_their_clocks(aligned: manifest.Manife
         assert abs(c.offset - cam.truth) <= 1 / cam.fps, (cam.name, c.offset, cam.truth)
         assert c.clock is not None and c.clock.readings >= 5
         assert parse(c.clock.text) is not None
-    for name in ("cam2.mp4", "cam3.mp4", "cam4.mp4", "jump.mp4"):  # nothing shared with cam1
+    for name in ("cam2.mp4", "cam3.mp4", "cam4.mp4", "cam5.mp4", "jump.mp4"):  # nothing shared
         c = _entry(aligned, name)
         if c.method == "clock":
             assert c.reason == manifest.CLOCK_REASON
-    assert all(_entry(aligned, n).method == "clock" for n in ("cam2.mp4", "cam3.mp4", "cam4.mp4"))
+    assert all(_entry(aligned, n).method == "clock"
+               for n in ("cam2.mp4", "cam3.mp4", "cam4.mp4", "cam5.mp4"))
+    assert _entry(aligned, "cam5.mp4").clock.format == "%Y/%m/%d %H:%M:%S"  # type: ignore[union-attr]
     formats = {_entry(aligned, c.name).clock.format for c in cams}  # type: ignore[union-attr]
     assert {"%d.%m.%Y %H:%M:%S", "%m/%d/%Y %I:%M:%S %p", "%a %d-%m-%Y %H:%M:%S"} <= formats
 
@@ -152,3 +159,16 @@ def test_region_frames_args_crop_grey_seek() -> None:
     graph = args[args.index("-filter_complex") + 1]
     assert graph.startswith("[0:0]format=gray,crop=300:24:10:20:exact=1")
     assert "showinfo" in graph and args[-1] == "pipe:"
+
+
+@pytest.mark.slow
+def test_clocks_of_clips_placed_by_picture_are_measured_by_default(
+        cctv: tuple[str, list[Cam]]) -> None:
+    """Every clip placed by its picture: the clocks are still read (a quick look finds one) and the
+    recorder a day off has its error measured."""
+    folder, _ = cctv
+    m = align([os.path.join(folder, n) for n in ("cam1.mp4", "dayoff.mp4")], workers=2)
+    day = _entry(m, "dayoff.mp4")
+    assert day.method == "motion" and day.clock is not None and day.clock.error_s is not None
+    assert abs(day.clock.error_s - 86400.0) <= 0.040
+    assert m.wall_clock is not None and m.wall_clock.sources == ("cam1.mp4",)
