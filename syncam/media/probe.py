@@ -165,10 +165,12 @@ def probe(path: str, store: ProbeStore | None = None) -> Clip:
 
 
 # Codecs whose first decoded sample is at their stream's start time outside Matroska/WebM (measured with
-# ffprobe on each, in MP4/MOV/M4A, MPEG-TS, ADTS, MP3, WAV, FLAC, AVI): for them a second ffprobe run
-# (~70 ms of CPU, half of a clip's probing) tells nothing new. Opus and Vorbis drop priming samples
-# after their first packet, and Matroska's CodecDelay can shift any codec, so those are decoded.
-_STARTS_AT_PACKET = {"aac", "mp3", "mp2", "flac", "alac", "ac3", "eac3"}
+# ffprobe on each: AAC in MP4/MOV/M4A/MKV/TS/ADTS, MP3, MP2, FLAC, ALAC, AC-3, E-AC-3, Opus in Ogg/MP4/
+# CAF, Vorbis in Ogg, PCM, A-law, mu-law, ADPCM and GSM in WAV): for them a second ffprobe run (~70 ms of
+# CPU, half of a clip's probing) tells nothing new. In Matroska and WebM, CodecDelay moves it (Opus
+# 6.5 ms, Vorbis 3 ms after the first packet), so there the first sample is decoded to find it.
+_STARTS_AT_PACKET = {"aac", "mp3", "mp2", "flac", "alac", "ac3", "eac3", "opus", "vorbis", "gsm",
+                     "gsm_ms"}
 
 
 def needs_first_decode(data: dict) -> bool:
@@ -178,7 +180,7 @@ def needs_first_decode(data: dict) -> bool:
     if first is None:
         return False
     codec = str(first.get("codec_name", ""))
-    known = codec in _STARTS_AT_PACKET or codec.startswith("pcm_")
+    known = codec in _STARTS_AT_PACKET or codec.startswith(("pcm_", "adpcm_"))
     return not known or "matroska" in container or "webm" in container
 
 
