@@ -21,6 +21,17 @@ import numpy as np
 Box = tuple[int, int, int, int]  # x, y, w, h in frame pixels
 
 
+def _blobs(mask: np.ndarray) -> tuple[np.ndarray, list[tuple[int, int, int, int, int, int]]]:
+    """Groups of a 0/1 mask's pixels, neighbours a pixel apart joined (a 3x3 dilation): the label
+    image and, per group, (label, mask pixels in it, x, y, w, h)."""
+    grown = cv2.dilate(mask, np.ones((3, 3), np.uint8))
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(grown, connectivity=8)
+    weight = np.bincount(labels[mask > 0], minlength=count)
+    return labels, [(i, int(weight[i]), int(stats[i, cv2.CC_STAT_LEFT]), int(stats[i, cv2.CC_STAT_TOP]),
+                     int(stats[i, cv2.CC_STAT_WIDTH]), int(stats[i, cv2.CC_STAT_HEIGHT]))
+                    for i in range(1, count)]
+
+
 @dataclass(frozen=True)
 class Found:
     """A clock's seconds digit and the band of the frame to read its text from."""
@@ -29,6 +40,19 @@ class Found:
     band: Box
     turnovers: tuple[float, ...]  # times of the frames that showed a new second
     dated: bool = False  # OCR read a date here (a reading without one is partial)
+
+def _best_places(scored: list[tuple[float, Found]], most: int) -> list[Found]:
+    """The ``most`` best-scored finds, one per place: a digit found again a digit's height away
+    (from a neighbouring phase of the second) is the same digit."""
+    out: list[Found] = []
+    for _, f in sorted(scored, key=lambda p: -p[0]):
+        if all(abs(f.digit[0] - o.digit[0]) > o.digit[3] or abs(f.digit[1] - o.digit[1])
+               > o.digit[3] for o in out):
+            out.append(f)
+        if len(out) == most:
+            break
+    return out
+
 
 
 class Finder:
@@ -109,13 +133,9 @@ class Finder:
             cand = ((total >= 2) & (4 * total >= count)).astype(np.uint8)
             if int(cand.sum()) < 12:
                 continue
-            grown = cv2.dilate(cand, np.ones((3, 3), np.uint8))
-            k_, labels, stats, _ = cv2.connectedComponentsWithStats(grown, connectivity=8)
-            weight = np.bincount(labels[cand > 0], minlength=k_)
-            for i in range(1, k_):
-                x, y, w, h = (int(stats[i, c]) for c in (cv2.CC_STAT_LEFT, cv2.CC_STAT_TOP,
-                                                          cv2.CC_STAT_WIDTH, cv2.CC_STAT_HEIGHT))
-                if (weight[i] < 12 or h < min_height or h > height // 6 or w > 3 * h
+            labels, blobs = _blobs(cand)
+            for i, weight, x, y, w, h in blobs:
+                if (weight < 12 or h < min_height or h > height // 6 or w > 3 * h
                         or w < h // 4):
                     continue
                 mine = (labels[y:y + h, x:x + w] == i) & (cand[y:y + h, x:x + w] > 0)
@@ -148,15 +168,7 @@ class Finder:
                 # the digit changes at its turnovers and (nearly) never between them
                 score = float(share[turns].mean()) - 10 * float(share[others].mean())
                 scored.append((score, found))
-        scored.sort(key=lambda p: -p[0])
-        out: list[Found] = []
-        for _, f in scored:  # one per place: the same digit is found from neighbouring phases
-            if all(abs(f.digit[0] - o.digit[0]) > o.digit[3] or abs(f.digit[1] - o.digit[1])
-                   > o.digit[3] for o in out):
-                out.append(f)
-            if len(out) == most_found:
-                break
-        return out
+        return _best_places(scored, most_found)
 
 
 class Steady:
@@ -236,13 +248,9 @@ class Steady:
             some = pairs.max(axis=0)
             if int(some.sum()) < 8:
                 continue
-            grown = cv2.dilate(some, np.ones((3, 3), np.uint8))
-            k_, labels, stats, _ = cv2.connectedComponentsWithStats(grown, connectivity=8)
-            weight = np.bincount(labels[some > 0], minlength=k_)
-            for i in range(1, k_):
-                x, y, w, h = (int(stats[i, c]) for c in (cv2.CC_STAT_LEFT, cv2.CC_STAT_TOP,
-                                                          cv2.CC_STAT_WIDTH, cv2.CC_STAT_HEIGHT))
-                if (weight[i] < 8 or h < min_height or h > height // 6
+            labels, blobs = _blobs(some)
+            for i, weight, x, y, w, h in blobs:
+                if (weight < 8 or h < min_height or h > height // 6
                         or not 0.3 * h <= w <= 1.6 * h):
                     continue
                 # the seconds digit turns at every turnover: some of its pixels at each
@@ -250,7 +258,7 @@ class Steady:
                 if min(int((pp[y:y + h, x:x + w] & mine).sum()) for pp in pairs) < 3:
                     continue
                 # a digit's strokes fill part of its box; a blob of the scene fills it
-                fill = weight[i] / float(w * h)
+                fill = weight / float(w * h)
                 if fill > 0.8:
                     continue
                 pad = math.ceil(margin * h)
@@ -259,13 +267,5 @@ class Steady:
                 starts = self.starts[p][1:]
                 found = Found(digit=(x, y, w, h), band=(bx0, by0, bx1 - bx0, by1 - by0),
                               turnovers=tuple(starts))
-                scored.append((float(weight[i]), found))
-        scored.sort(key=lambda s: -s[0])
-        out: list[Found] = []
-        for _, f in scored:
-            if all(abs(f.digit[0] - o.digit[0]) > o.digit[3] or abs(f.digit[1] - o.digit[1])
-                   > o.digit[3] for o in out):
-                out.append(f)
-            if len(out) == most_found:
-                break
-        return out
+                scored.append((float(weight), found))
+        return _best_places(scored, most_found)
