@@ -1,6 +1,5 @@
 """The CLI's malloc settings (syncam/memory.py): on glibc, memory one worker thread freed is what the
-next one's arrays reuse (without them, each thread's arena keeps its own: this child grows ~200 MB
-instead of ~100)."""
+next one's arrays reuse (without them, each thread's arena may keep its own)."""
 
 from __future__ import annotations
 
@@ -57,5 +56,6 @@ def _grown(how: str) -> float:
                     reason="mallopt is glibc's")
 def test_memory_freed_by_one_worker_thread_is_reused_by_another() -> None:
     once = 50 * 2.0  # MB that one search allocates and frees
+    # with glibc's defaults this child kept ~200 MB on the development machine, but not in every run
+    # of the whole suite (0.5 MB once: glibc had mapped the chunks), so only the setting is asserted
     assert _grown("set") < 1.3 * once
-    assert _grown("default") > 1.6 * once  # what the setting is for: glibc's arenas keep it twice
