@@ -186,10 +186,14 @@ class SignatureCache:
             return
         self._count(writes=1)
 
+    def _json_slot(self, kind: str, ident: object) -> str:
+        """Where the JSON entry of one kind (probes, pairs) for this identity lives."""
+        key = hashlib.sha256(json.dumps(ident, sort_keys=True, default=str).encode("utf-8")
+                             ).hexdigest()
+        return os.path.join(self.directory, f"{kind}-v{FORMAT}", key[:2], key[2:] + ".json")
+
     def _probe_path(self, path: str, size: int, mtime: float) -> str:
-        key = hashlib.sha256(json.dumps([os.path.realpath(path), size, mtime, __version__])
-                             .encode("utf-8")).hexdigest()
-        return os.path.join(self.directory, f"probes-v{FORMAT}", key[:2], key[2:] + ".json")
+        return self._json_slot("probes", [os.path.realpath(path), size, mtime, __version__])
 
     def get_probe(self, path: str, size: int, mtime: float) -> tuple[dict, float | None] | None:
         """What ffprobe said of this version of the file, when it was probed before (a warm re-align
@@ -207,11 +211,9 @@ class SignatureCache:
     def put_probe(self, path: str, size: int, mtime: float,
                   facts: tuple[dict, float | None]) -> None:
         """Keep a probe's facts (written atomically; a cache that cannot be written only warns)."""
-        target = self._probe_path(path, size, mtime)
         try:
-            os.makedirs(os.path.dirname(target), exist_ok=True)
-            with atomic_path(target) as tmp, open(tmp, "w", encoding="utf-8") as fh:
-                json.dump({"data": facts[0], "first_audio": facts[1]}, fh)
+            _write_json(self._probe_path(path, size, mtime),
+                        {"data": facts[0], "first_audio": facts[1]})
         except OSError as exc:
             log.warning("cache: cannot store the probe of %s (%s)", path, exc)
 
@@ -233,9 +235,7 @@ class SignatureCache:
                     search: dict[str, Any]) -> str:
         ident = [[self.entry_path(clip, Method.AUDIO, params), clip.size, clip.mtime]
                  for clip, params in (a, b)]
-        key = hashlib.sha256(json.dumps([ident, search, MATCH_VERSION, __version__], sort_keys=True,
-                                        default=str).encode("utf-8")).hexdigest()
-        return os.path.join(self.directory, f"pairs-v{FORMAT}", key[:2], key[2:] + ".json")
+        return self._json_slot("pairs", [ident, search, MATCH_VERSION, __version__])
 
     def get_or_match(self, a: tuple[Clip, dict[str, Any]], b: tuple[Clip, dict[str, Any]],
                      search: dict[str, Any], ids: tuple[int, int],
@@ -256,14 +256,19 @@ class SignatureCache:
             log.warning("%s: unreadable pair cache entry (%s); searching the pair again", path, exc)
         found = compute()
         try:
-            os.makedirs(os.path.dirname(path), exist_ok=True)
-            with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8") as fh:
-                json.dump([match_to_json(m) for m in found], fh)
+            _write_json(path, [match_to_json(m) for m in found])
         except (OSError, SyncamError) as exc:
             self._count(write_errors=1)
             log.warning("%s: cannot write this pair cache entry (%s); the pair will be searched "
                         "again next time", path, exc)
         return found
+
+
+def _write_json(path: str, doc: object) -> None:
+    """Write a JSON cache entry atomically (its folder made); raises OSError or SyncamError."""
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8") as fh:
+        json.dump(doc, fh)
 
 
 def match_to_json(m: Match) -> dict[str, Any]:
