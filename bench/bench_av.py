@@ -23,6 +23,7 @@ import os
 import sys
 import tempfile
 import time
+from typing import Protocol
 from unittest import mock
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -37,7 +38,12 @@ from syncam.types import Match, Method  # noqa: E402
 from tests import mediagen, motionevents  # noqa: E402
 
 
-def _errors_ms(m: Manifest, ev: motionevents.Event) -> list[float | None]:
+class _Truth(Protocol):
+    starts: list[float]  # each clip's true start on the event's clock
+
+
+def errors_ms(m: Manifest, ev: _Truth) -> list[float | None]:
+    """Each clip's offset error (ms) against the truth, relative to the manifest's reference."""
     ref = ev.starts[m.reference]
     return [None if c.offset is None else round((c.offset - (s - ref)) * 1e3, 2)
             for c, s in zip(m.clips, ev.starts)]
@@ -51,8 +57,8 @@ def motion_rows(events: dict[str, motionevents.Event]) -> list[dict]:
         with mock.patch.object(config, "MOTION_FLOW_SPAN", 0.0):
             energy = syncam.align(ev.paths, method="motion", cache=None)
         fine = syncam.align(ev.paths, method="motion", cache=None)
-        for clip, fps, c_err, e_err, f_err in zip(fine.clips, ev.fps, _errors_ms(coarse, ev),
-                                                  _errors_ms(energy, ev), _errors_ms(fine, ev)):
+        for clip, fps, c_err, e_err, f_err in zip(fine.clips, ev.fps, errors_ms(coarse, ev),
+                                                  errors_ms(energy, ev), errors_ms(fine, ev)):
             quarter = 250.0 / fps
             rows.append({"event": label, "camera": clip.name, "fps": round(fps, 3),
                          "coarse_ms": c_err, "energy_ms": e_err, "subframe_ms": f_err,
@@ -65,8 +71,8 @@ def av_rows(ev: motionevents.AvEvent) -> list[dict]:
     both = syncam.align(ev.paths, method="both", cache=None)
     auto = syncam.align(ev.paths, method="auto", cache=None)
     rows = []
-    for clip, fps, lag, b_err, a_err in zip(both.clips, ev.fps, ev.av_lags, _errors_ms(both, ev),
-                                           _errors_ms(auto, ev)):
+    for clip, fps, lag, b_err, a_err in zip(both.clips, ev.fps, ev.av_lags, errors_ms(both, ev),
+                                           errors_ms(auto, ev)):
         got = None if clip.av_lag is None else round(clip.av_lag * 1e3, 2)
         rows.append({"camera": clip.name, "true_lag_ms": lag * 1e3, "av_lag_ms": got,
                      "av_lag_stderr_ms": None if clip.av_lag_stderr is None

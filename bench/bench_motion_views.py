@@ -24,15 +24,8 @@ ROOT = os.path.dirname(HERE)
 sys.path.insert(0, ROOT)
 
 import syncam  # noqa: E402
-from syncam.manifest import Manifest  # noqa: E402
+from bench.bench_av import errors_ms  # noqa: E402
 from tests import motionviews  # noqa: E402
-
-
-def errors_ms(m: Manifest, ev: motionviews.Views) -> list[float | None]:
-    """Each clip's offset error (ms) against the truth, relative to the manifest's reference."""
-    ref = ev.starts[m.reference]
-    return [None if c.offset is None else round((c.offset - (s - ref)) * 1e3, 2)
-            for c, s in zip(m.clips, ev.starts)]
 
 
 def rows(label: str, ev: motionviews.Views) -> list[dict]:
