@@ -52,6 +52,14 @@ def robust_standardise(z: np.ndarray) -> np.ndarray:
     return (z - med) / (mad if mad > 1e-12 else 1.0)
 
 
+def robust_standardise_rows(rows: np.ndarray) -> np.ndarray:
+    """:func:`robust_standardise` of each row of a 2-D array at once (the same values): the window
+    evidence standardises up to 128 curves a pair, and one call per row cost more than the medians."""
+    med = np.median(rows, axis=1, keepdims=True)
+    mad = np.median(np.abs(rows - med), axis=1, keepdims=True) * 1.4826
+    return (rows - med) / np.where(mad > 1e-12, mad, 1.0).astype(mad.dtype)
+
+
 def parabolic(y: np.ndarray, i: int) -> float:
     """Sub-sample position of the peak at ``i`` from a parabola through its neighbours."""
     if i <= 0 or i >= len(y) - 1:
@@ -75,11 +83,20 @@ def band_limited_peak(r: np.ndarray, m: int, up: int = 32, half: int = 16) -> fl
     lo, hi = max(0, m - half), min(len(r), m + half + 1)
     if hi - lo < 5:
         return m + parabolic(r, m)
-    from scipy.signal import resample  # 0.4 s to import: a warm re-align searches nothing
-
-    fine = resample(r[lo:hi], (hi - lo) * up)
+    fine = fourier_upsample(r[lo:hi], up)
     k = int(np.argmax(fine))
     return lo + (k + parabolic(fine, k)) / up
+
+
+def fourier_upsample(x: np.ndarray, up: int) -> np.ndarray:
+    """``x`` (real, periodic) at ``up`` times its rate by zero-padding its spectrum: what
+    ``scipy.signal.resample(x, len(x) * up)`` computes, without importing scipy.signal (0.7 s of CPU,
+    a fifth of a 3-clip align's own work, for a few dozen samples a window)."""
+    n = len(x)
+    spectrum = np.fft.rfft(x)
+    if n % 2 == 0:  # the Nyquist bin is shared between +-n/2 in the longer spectrum
+        spectrum[-1] *= 0.5
+    return np.fft.irfft(spectrum, n * up) * up
 
 
 def threshold_from_null(null: np.ndarray, bound: float, step: float = 0.05) -> float:

@@ -158,3 +158,32 @@ def test_a_click_and_a_beep_do_not_beat_four_seconds_of_shared_sound() -> None:
     m = match(audio_signature(b, RATE), audio_signature(c, RATE))
     assert m is not None and m.lag == pytest.approx(-1.52 - 2.3, abs=1e-4)
     assert m.confidence > config.MIN_CONFIDENCE
+
+
+@pytest.mark.parametrize("n", [5, 6, 32, 33])
+def test_fourier_upsample_is_scipys_resample(n: int) -> None:
+    """The peak refinement's upsampling is scipy.signal.resample's (odd and even lengths), without its
+    import."""
+    from scipy.signal import resample
+
+    from syncam.sync.score import band_limited_peak, fourier_upsample
+
+    x = np.random.default_rng(n).standard_normal(n)
+    np.testing.assert_allclose(fourier_upsample(x, 32), resample(x, n * 32), atol=1e-12)
+    # a sinc peak between samples is found where it is, to ~1/100 sample
+    r = np.sinc(np.arange(64) - 30.37)
+    assert band_limited_peak(r, 30) == pytest.approx(30.37, abs=0.01)
+
+
+def test_rows_are_standardised_as_each_row_alone() -> None:
+    """The window evidence's batched robust z-scores are each row's own, bit for bit (a flat row
+    included: its MAD is 0 and it is only centred)."""
+    from syncam.sync.score import robust_standardise, robust_standardise_rows
+
+    rows = np.random.default_rng(2).standard_normal((5, 481)).astype(np.float32)
+    rows[2] = 0.25
+    rows[3, 100] = 40.0  # a peak does not move the others' scale
+    batched = robust_standardise_rows(rows)
+    assert batched.dtype == np.float32
+    for row, got in zip(rows, batched):
+        assert got.tobytes() == robust_standardise(row).tobytes()
