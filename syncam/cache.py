@@ -218,10 +218,12 @@ class SignatureCache:
             log.warning("cache: cannot store the probe of %s (%s)", path, exc)
 
     def get_or_compute(self, clip: Clip, method: Method, params: dict[str, Any],
-                       compute: Callable[[], Signature]) -> Signature:
-        """The cached signature, or ``compute()``'s result, stored for next time."""
+                       compute: Callable[[], Signature], *,
+                       need_landmarks: bool = False) -> Signature:
+        """The cached signature, or ``compute()``'s result, stored for next time (in place of a
+        cached one without the landmarks that ``need_landmarks`` asks for)."""
         sig = self.get(clip, method, params)
-        if sig is not None:
+        if sig is not None and (sig.landmarks is not None or not need_landmarks):
             self._count(hits=1)
             log.debug("cache: hit for %s", clip.path)
             return sig
@@ -315,12 +317,14 @@ class KeepingCache:
                 else compute())
 
     def get_or_compute(self, clip: Clip, method: Method, params: dict[str, Any],
-                       compute: Callable[[], Signature]) -> Signature:
+                       compute: Callable[[], Signature], *,
+                       need_landmarks: bool = False) -> Signature:
         key = (os.path.realpath(clip.path), Method(method).value)
         with self._lock:
             sig = self._kept.get(key)
-        if sig is None:
-            sig = (self.inner.get_or_compute(clip, method, params, compute) if self.inner
+        if sig is None or (need_landmarks and sig.landmarks is None):
+            sig = (self.inner.get_or_compute(clip, method, params, compute,
+                                             need_landmarks=need_landmarks) if self.inner
                    else compute())
             with self._lock:
                 self._kept[key] = sig

@@ -102,7 +102,8 @@ def _require(clip: Clip, kind: Method) -> None:
                          "align it by sound (--method auto or audio) or remove the clip")
 
 
-def audio_signature_of(clip: Clip, audio_stream: int | None = None) -> Signature:
+def audio_signature_of(clip: Clip, audio_stream: int | None = None, *,
+                       landmarks: bool = True) -> Signature:
     """The signature of one of a clip's audio streams (clip time of sample 0 included).
 
     ``audio_stream`` N picks the clip's N-th audio stream (0 = the first). None picks the first one
@@ -112,7 +113,9 @@ def audio_signature_of(clip: Clip, audio_stream: int | None = None) -> Signature
     stays the choice whenever it is usable (it is the camera's main track), and a later one costs a
     decode only when the ones before it are silent. All silent: the first, which align then reports
     as silent. ``Signature.stream`` says which. The sound is whitened piece by piece as ffmpeg
-    decodes it, so the clip's PCM never exists whole.
+    decodes it, so the clip's PCM never exists whole. ``landmarks``: fingerprint it too (what
+    sync/index.py votes with; 12 % of a 3-clip event's CPU, which events that search every pair do
+    without).
     """
     from syncam.signals.audio import signature, whitener  # scipy: see _LAZY
     from syncam.signals.landmarks import Landmarker
@@ -125,19 +128,21 @@ def audio_signature_of(clip: Clip, audio_stream: int | None = None) -> Signature
     first = None
     for stream in clip.audio if audio_stream is None else (clip.audio[audio_stream],):
         w = whitener(config.AUDIO_RATE, expected=int(clip.duration * config.AUDIO_RATE))
-        marks = Landmarker(config.AUDIO_RATE)
+        marks = Landmarker(config.AUDIO_RATE) if landmarks else None
         try:
             for piece in ffmpeg.stream_pcm(ffmpeg.audio_args(clip.path, config.AUDIO_RATE,
                                                              stream.index), what=clip.path):
                 w.feed(piece)
-                marks.feed(piece)
+                if marks is not None:
+                    marks.feed(piece)
         except FFmpegError as exc:
             raise MediaError(f"{clip.path}: its sound (stream #{stream.index}) cannot be decoded "
                              f"({exc.stderr_tail or exc}); export the clip again, or align it by "
                              "picture only") from None
         sig = replace(signature(w, config.AUDIO_RATE, start=stream.start - clip.origin),
                       stream=stream.index,
-                      landmarks=replace(marks.result(), start=stream.start - clip.origin))
+                      landmarks=None if marks is None else replace(
+                          marks.result(), start=stream.start - clip.origin))
         if audio_stream is not None or sig.fine is None or not is_silent(sig.fine):
             return sig
         first = first or sig
@@ -191,7 +196,8 @@ class SignatureCache(ProbeStore, Protocol):
     on-disk one."""
 
     def get_or_compute(self, clip: Clip, method: Method, params: dict[str, Any],
-                       compute: Callable[[], Signature]) -> Signature: ...
+                       compute: Callable[[], Signature], *,
+                       need_landmarks: bool = False) -> Signature: ...
 
     def get_or_match(self, a: tuple[Clip, dict[str, Any]], b: tuple[Clip, dict[str, Any]],
                      search: dict[str, Any], ids: tuple[int, int],
@@ -229,20 +235,22 @@ def search_pair(clips: tuple[Clip, Clip], sigs: tuple[Signature, Signature],
 
 
 def extract(clip: Clip, method: Method, cache: SignatureCache | None = None,
-            audio_stream: int | None = None) -> Signature:
-    """One clip's signature of one kind, from the cache when it has it (``audio_stream``: see
-    :func:`audio_signature_of`)."""
+            audio_stream: int | None = None, landmarks: bool = True) -> Signature:
+    """One clip's signature of one kind, from the cache when it has it (``audio_stream``,
+    ``landmarks``: see :func:`audio_signature_of`; a cached sound signature without landmarks is
+    made again when they are wanted)."""
     if method is Method.AUDIO:
         params = _audio_params(audio_stream)
 
         def compute() -> Signature:
-            return audio_signature_of(clip, audio_stream)
+            return audio_signature_of(clip, audio_stream, landmarks=landmarks)
     else:
         params = _PARAMS[method]
 
         def compute() -> Signature:
             return motion_signature_of(clip)
-    return compute() if cache is None else cache.get_or_compute(clip, method, params, compute)
+    return compute() if cache is None else cache.get_or_compute(
+        clip, method, params, compute, need_landmarks=landmarks and method is Method.AUDIO)
 
 
 def _check_method(method: str, clips: list[Clip]) -> None:
@@ -269,12 +277,14 @@ def _pair_methods(method: str, clips: list[Clip], sound: list[bool]) -> list[tup
 def _extract_all(pool: Pool, clips: list[Clip], wanted: list[int], method: Method,
                  cache: SignatureCache | None, report: ProgressCallback, stage: str,
                  on_ready: Callable[[int, Signature], None] | None = None,
-                 audio_streams: Sequence[int | None] = ()) -> dict[int, Signature]:
+                 audio_streams: Sequence[int | None] = (),
+                 landmarks: bool = True) -> dict[int, Signature]:
     """Signatures of the ``wanted`` clips, extracted concurrently, longest clips first (so that no
     long decode starts last and finishes alone). ``on_ready(i, sig)`` runs as each one arrives;
-    ``audio_streams[i]``: the audio stream to use for clip i (None: chosen)."""
+    ``audio_streams[i]``: the audio stream to use for clip i (None: chosen); ``landmarks``: the
+    sound's fingerprints too."""
     futures = {pool.submit(extract, clips[i], method, cache,
-                           audio_streams[i] if audio_streams else None): i
+                           audio_streams[i] if audio_streams else None, landmarks): i
                for i in sorted(wanted, key=lambda i: -clips[i].duration)}
     sigs: dict[int, Signature] = {}
     for done, fut in enumerate(as_completed(futures)):
@@ -383,9 +393,7 @@ def align(paths: Sequence[str], *, method: str = config.METHOD, reference: str |
                 while the remaining clips are still decoding."""
                 silent[i] = sig.fine is not None and is_silent(sig.fine)
                 sound[i] = not silent[i]
-                # an event that searches every pair votes on no fingerprint: they stay in the cache
-                # only (30 MB an hour-long clip, the margin of 3 x 60 min's memory budget)
-                audio[i] = sig if not every_pair else replace(sig, landmarks=None)
+                audio[i] = sig
                 if sound[i] and every_pair:
                     for j in (j for j in audio if j != i and sound[j] and not siblings(cams, i, j)):
                         a, b = min(i, j), max(i, j)
@@ -395,8 +403,11 @@ def align(paths: Sequence[str], *, method: str = config.METHOD, reference: str |
                             drift=drift == "auto")
 
             if method != "motion":
+                # an event that searches every pair votes on no fingerprint, so none is made (12 %
+                # of a 3-clip event's CPU; 30 MB an hour-long clip, 3 x 60 min's memory margin)
                 _extract_all(pool, clips, [i for i in range(n) if clips[i].audio], Method.AUDIO, cache,
-                             report, "signature", on_ready=sound_ready, audio_streams=streams)
+                             report, "signature", on_ready=sound_ready, audio_streams=streams,
+                             landmarks=not every_pair)
             audio_found = {pair: job.result() for pair, job in audio_jobs.items()}
             pair_search = None
             if method != "motion":

@@ -16,7 +16,7 @@ from syncam import pipeline
 from syncam.cache import SignatureCache, default_cache_dir
 from syncam.media import ffmpeg
 from syncam.sync import correlate
-from syncam.types import AudioStream, Candidate, Clip, Match, Method, Observation, Signature
+from syncam.types import AudioStream, Candidate, Clip, Landmarks, Match, Method, Observation, Signature
 
 PARAMS = {"audio_rate": 8000, "envelope_rate": 100}
 
@@ -265,3 +265,24 @@ def test_align_second_run_decodes_nothing(library_src, tmp_path, monkeypatch):
     assert calls == [] and warm.stats.hits == 3 and warm.stats.misses == 0
     assert warm.stats.pair_hits == 3  # and no pair searched again
     assert second.clips == first.clips
+
+
+def test_a_signature_kept_without_landmarks_is_made_again_when_they_are_wanted(tmp_path):
+    """A few-clip event keeps its sound signatures without fingerprints; a many-clip event that
+    needs them makes the signature again (and keeps that), rather than voting with none."""
+    cache = SignatureCache(str(tmp_path))
+    bare = _signature(seed=4)
+    marks = Landmarks(hashes=np.arange(5, dtype=np.uint32), times=np.arange(5, dtype=np.int32),
+                      hop=0.016, frames=600, start=0.01)
+    full = replace(bare, landmarks=marks)
+    compute, calls = _counting(bare)
+    cache.get_or_compute(_clip(), Method.AUDIO, PARAMS, compute)
+    assert cache.get_or_compute(_clip(), Method.AUDIO, PARAMS, compute).landmarks is None
+    assert calls == [1]  # not wanted: the bare entry serves
+    compute, calls = _counting(full)
+    got = cache.get_or_compute(_clip(), Method.AUDIO, PARAMS, compute, need_landmarks=True)
+    assert calls == [1] and got.landmarks is marks
+    again = SignatureCache(str(tmp_path)).get_or_compute(_clip(), Method.AUDIO, PARAMS, compute,
+                                                         need_landmarks=True)
+    assert calls == [1] and again.landmarks is not None
+    assert again.landmarks.hashes.tolist() == [0, 1, 2, 3, 4]
