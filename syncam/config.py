@@ -694,6 +694,10 @@ SPLIT_BATCH_PIXELS = 16 * 1280 * 720
 # 611-622 MB; one arena and 16 MB 582-583 MB at the defaults' CPU (3.1-3.3 s on 3 x 11 min).
 MMAP_THRESHOLD = 16 * 1024 * 1024  # bytes
 MALLOC_ARENAS = 1
+# Threads of numpy's OpenBLAS (the CLI sets OPENBLAS_NUM_THREADS unless the user has): its only work in
+# align is the solve's small least squares (tens of unknowns), where extra threads only spin; they
+# took 2.4 % of the 47-clip event's CPU (perf, 2026-12-07), on cores the decoders need.
+BLAS_THREADS = 1
 
 # --- burned-in clocks: trusting a reading (issue 20, reading right) -----------------------------------
 # The bootstrap believes OCR only where readings of this many different seconds agree on one clock

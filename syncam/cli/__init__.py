@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import logging
 import math
+import os
 import shutil
 import sys
 import time
@@ -20,7 +21,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from syncam import interrupt, memory
+from syncam import config, interrupt, memory
 from syncam._version import __version__
 from syncam.errors import SyncamError
 
@@ -133,6 +134,8 @@ class Main(click.Group):
         if args is None:  # the real program (not a test's CliRunner): signals stop it like Ctrl-C
             interrupt.install()
             memory.return_freed_blocks()  # and its threads share the memory they free
+            # numpy not imported yet (commands import it): its BLAS starts no spinning threads
+            os.environ.setdefault("OPENBLAS_NUM_THREADS", str(config.BLAS_THREADS))
         try:
             code = super().main(argv, prog_name or "syncam", complete_var, standalone_mode=False,
                                 **extra)

@@ -40,7 +40,7 @@ from syncam import config
 from syncam.sync import repeats, subframe
 from syncam.sync.drift import LineFit, fit_line, track
 from syncam.sync.scan import coarse_peaks, taking_turns
-from syncam.sync.score import Peak, confidence, noise_max, robust_standardise
+from syncam.sync.score import Peak, confidence, noise_max, robust_standardise, robust_standardise_rows
 from syncam.sync.windows import curves, evidence, evidence_from_rows, overlap, window_starts
 from syncam.types import Candidate, Match, Method, Signature
 
@@ -147,7 +147,7 @@ def loop_tournament(a: Signature, b: Signature, lags: list[float]) -> _Verdict |
     for k, lag in enumerate(lags):
         rows, _ = curves(fa, fb, rate, lag, starts, config.LOOP_WINDOW, config.LOOP_SEARCH,
                          start_a=a.fine_start, start_b=b.fine_start)
-        z[k] = [robust_standardise(r).max() for r in rows]
+        z[k] = robust_standardise_rows(rows).max(axis=1)
     noise = noise_max(len(starts) * (len(lags) - 1))
     best: _Verdict | None = None
     for c in range(len(lags)):

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from syncam import config
-from syncam.sync.score import band_limited_peak, robust_standardise
+from syncam.sync.score import band_limited_peak, robust_standardise, robust_standardise_rows
 from syncam.types import Observation
 
 _BATCH = 16  # windows transformed at once: bounded memory (~10 MB at 4 s windows)
@@ -115,12 +115,12 @@ def evidence_from_rows(rows: np.ndarray, lag0: float, starts: np.ndarray, length
     lo = min(max(0, c - m), max(0, rows.shape[1] - (2 * m + 1)))
     rows, lag0 = rows[:, lo: lo + 2 * m + 1], lag0 - lo / rate
     obs = []
-    for t, row in zip(starts, rows):
-        j = int(np.argmax(row))
-        z = float(robust_standardise(row)[j])
+    best = rows.argmax(axis=1)
+    zs = robust_standardise_rows(rows)[np.arange(len(rows)), best]
+    for t, row, j, z in zip(starts, rows, best, zs):
         obs.append(Observation(time=float(t + length / 2),
-                               lag=float(lag0 - band_limited_peak(row, j) / rate),
-                               score=round(min(z, config.MAX_SCORE), 2)))
+                               lag=float(lag0 - band_limited_peak(row, int(j)) / rate),
+                               score=round(min(float(z), config.MAX_SCORE), 2)))
     near = np.array([abs(o.lag - lag) <= agree for o in obs])
     total = rows[near].sum(axis=0) if near.any() else rows.sum(axis=0)
     j = int(np.argmax(total))
