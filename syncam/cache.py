@@ -217,6 +217,16 @@ class SignatureCache:
         except OSError as exc:
             log.warning("cache: cannot store the probe of %s (%s)", path, exc)
 
+    def lookup(self, clip: Clip, method: Method, params: dict[str, Any], *,
+               need_landmarks: bool = False) -> Signature | None:
+        """The cached signature (counted as a hit), or None where :meth:`get_or_compute` would
+        compute it: what a task that decodes several clips at once asks first."""
+        sig = self.get(clip, method, params)
+        if sig is None or (need_landmarks and sig.landmarks is None):
+            return None
+        self._count(hits=1)
+        return sig
+
     def get_or_compute(self, clip: Clip, method: Method, params: dict[str, Any],
                        compute: Callable[[], Signature], *,
                        need_landmarks: bool = False) -> Signature:
@@ -315,6 +325,20 @@ class KeepingCache:
                      compute: Callable[[], list[Match]]) -> list[Match]:
         return (self.inner.get_or_match(a, b, search, ids, compute) if self.inner
                 else compute())
+
+    def lookup(self, clip: Clip, method: Method, params: dict[str, Any], *,
+               need_landmarks: bool = False) -> Signature | None:
+        key = (os.path.realpath(clip.path), Method(method).value)
+        with self._lock:
+            sig = self._kept.get(key)
+        if sig is not None and (sig.landmarks is not None or not need_landmarks):
+            return sig
+        sig = self.inner.lookup(clip, method, params, need_landmarks=need_landmarks) \
+            if self.inner else None
+        if sig is not None:
+            with self._lock:
+                self._kept[key] = sig
+        return sig
 
     def get_or_compute(self, clip: Clip, method: Method, params: dict[str, Any],
                        compute: Callable[[], Signature], *,

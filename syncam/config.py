@@ -241,6 +241,15 @@ CONFIRM_REACH = 1.0  # seconds
 # below it every pair is searched whole. Six clips are 15 pairs: searching them all costs about what
 # decoding them does, and needs no landmark in common (a far microphone in a reverberant hall).
 INDEX_FROM_CLIPS = 7
+# Events that large decode their short clips' sound a few to one ffmpeg (ffmpeg.stream_pcm_together):
+# starting ffmpeg costs ~65 ms of CPU (resolving its 215 libraries' symbols), more than decoding a
+# minute of phone sound. The 47 phones of 15-90 s (2026-12-07): one ffmpeg a clip 4.8 s of CPU, 4 a
+# process 3.4 s, 8 or 12 3.3 s. Six keep enough groups to share two cores; a clip longer than
+# DECODE_TOGETHER_SECONDS is decoded alone (its start-up is small beside its decode, and it should
+# run beside the others). Fewer clips decode one a process: each pair is searched as soon as both
+# are decoded, and a group would hold its clips back until the slowest is done.
+DECODE_TOGETHER_CLIPS = 6
+DECODE_TOGETHER_SECONDS = 120.0
 # A window whose middle lies within this of the middle of a window that supported a replay's lag
 # shares three quarters of its sound with it: it tells nothing about which replay was heard. Windows
 # lie on each pair's own grid; a whole window (2 s) marked the heard-once seconds beside a jingle as

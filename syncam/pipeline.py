@@ -28,9 +28,11 @@ from syncam.sigparams import SIGNATURE_PARAMS
 from syncam.sync import priors as priors_mod
 from syncam.sync.solve import solve
 from syncam.sync.takes import reject_overlaps, siblings
-from syncam.types import Clip, Match, Method, Progress, Signature, Solution
+from syncam.types import AudioStream, Clip, Match, Method, Progress, Signature, Solution
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from syncam.clock.fit import ClipClock
     from syncam.render.mosaic import RenderOptions, RenderResult
 
@@ -117,9 +119,6 @@ def audio_signature_of(clip: Clip, audio_stream: int | None = None, *,
     sync/index.py votes with; 12 % of a 3-clip event's CPU, which events that search every pair do
     without).
     """
-    from syncam.signals.audio import signature, whitener  # scipy: see _LAZY
-    from syncam.signals.landmarks import Landmarker
-
     _require(clip, Method.AUDIO)
     if audio_stream is not None and audio_stream >= len(clip.audio):
         raise UsageError(f"{audio_stream} names no audio stream of {clip.path} (it has "
@@ -127,28 +126,71 @@ def audio_signature_of(clip: Clip, audio_stream: int | None = None, *,
                          option="audio_stream")
     first = None
     for stream in clip.audio if audio_stream is None else (clip.audio[audio_stream],):
-        w = whitener(config.AUDIO_RATE, expected=int(clip.duration * config.AUDIO_RATE))
-        marks = Landmarker(config.AUDIO_RATE) if landmarks else None
+        making = _SoundSignature(clip, stream, landmarks)
         try:
             for piece in ffmpeg.stream_pcm(ffmpeg.audio_args(clip.path, config.AUDIO_RATE,
                                                              stream.index), what=clip.path):
-                w.feed(piece)
-                if marks is not None:
-                    marks.feed(piece)
+                making.feed(piece)
         except FFmpegError as exc:
             raise MediaError(f"{clip.path}: its sound (stream #{stream.index}) cannot be decoded "
                              f"({exc.stderr_tail or exc}); export the clip again, or align it by "
                              "picture only") from None
-        sig = replace(signature(w, config.AUDIO_RATE, start=stream.start - clip.origin),
-                      stream=stream.index,
-                      landmarks=None if marks is None else replace(
-                          marks.result(), start=stream.start - clip.origin))
+        sig = making.result()
         if audio_stream is not None or sig.fine is None or not is_silent(sig.fine):
             return sig
         first = first or sig
         log.debug("%s: audio stream #%d is silent", clip.path, stream.index)
     assert first is not None  # _require: the clip has an audio stream
     return first
+
+
+class _SoundSignature:
+    """One audio stream's signature, made from its PCM as ffmpeg decodes it."""
+
+    def __init__(self, clip: Clip, stream: AudioStream, landmarks: bool) -> None:
+        from syncam.signals.audio import whitener  # scipy: see _LAZY
+        from syncam.signals.landmarks import Landmarker
+
+        self.clip, self.stream = clip, stream
+        self.whitener = whitener(config.AUDIO_RATE, expected=int(clip.duration * config.AUDIO_RATE))
+        self.marks = Landmarker(config.AUDIO_RATE) if landmarks else None
+
+    def feed(self, piece: np.ndarray) -> None:
+        self.whitener.feed(piece)
+        if self.marks is not None:
+            self.marks.feed(piece)
+
+    def result(self) -> Signature:
+        from syncam.signals.audio import signature
+
+        start = self.stream.start - self.clip.origin
+        return replace(signature(self.whitener, config.AUDIO_RATE, start=start),
+                       stream=self.stream.index,
+                       landmarks=None if self.marks is None else replace(self.marks.result(),
+                                                                         start=start))
+
+
+def audio_signatures_together(clips: Sequence[Clip], audio_streams: Sequence[int | None], *,
+                              landmarks: bool = True) -> list[Signature]:
+    """:func:`audio_signature_of` of several clips, their sound decoded by one ffmpeg
+    (ffmpeg.stream_pcm_together: one process start instead of one a clip). A clip whose first
+    stream is silent and that has others looks at them alone, as audio_signature_of does. Raises
+    MediaError when ffmpeg fails on any of them: decoded alone, each then says which."""
+    for clip in clips:
+        _require(clip, Method.AUDIO)
+    streams = [c.audio[0 if s is None else s] for c, s in zip(clips, audio_streams, strict=True)]
+    making = [_SoundSignature(c, s, landmarks) for c, s in zip(clips, streams)]
+    what = f"{len(clips)} clips decoded together ({clips[0].path}, ...)"
+    try:
+        for k, piece in ffmpeg.stream_pcm_together([(c.path, s.index) for c, s in zip(clips, streams)],
+                                                   config.AUDIO_RATE, what=what):
+            making[k].feed(piece)
+    except FFmpegError as exc:
+        raise MediaError(f"{what}: {exc.stderr_tail or exc}") from None
+    sigs = [m.result() for m in making]
+    return [audio_signature_of(c, None, landmarks=landmarks)
+            if s is None and len(c.audio) > 1 and sig.fine is not None and is_silent(sig.fine)
+            else sig for c, s, sig in zip(clips, audio_streams, sigs)]
 
 
 def motion_signature_of(clip: Clip) -> Signature:
@@ -194,6 +236,9 @@ def _pool(stack: contextlib.ExitStack, scheduler: str | None, workers: int) -> P
 class SignatureCache(ProbeStore, Protocol):
     """Somewhere to keep signatures (and probes) between runs; syncam.cache.SignatureCache is the
     on-disk one."""
+
+    def lookup(self, clip: Clip, method: Method, params: dict[str, Any], *,
+               need_landmarks: bool = False) -> Signature | None: ...
 
     def get_or_compute(self, clip: Clip, method: Method, params: dict[str, Any],
                        compute: Callable[[], Signature], *,
@@ -253,6 +298,35 @@ def extract(clip: Clip, method: Method, cache: SignatureCache | None = None,
         clip, method, params, compute, need_landmarks=landmarks and method is Method.AUDIO)
 
 
+def extract_together(clips: Sequence[Clip], cache: SignatureCache | None,
+                     audio_streams: Sequence[int | None], landmarks: bool = True) -> list[Signature]:
+    """:func:`extract` of several clips' sound: those the cache lacks are decoded by one ffmpeg
+    (:func:`audio_signatures_together`), or each alone when that fails, so that the error names
+    its clip."""
+    params = [_audio_params(s) for s in audio_streams]
+    found = {k: sig for k, (c, p) in enumerate(zip(clips, params, strict=True))
+             if cache is not None
+             and (sig := cache.lookup(c, Method.AUDIO, p, need_landmarks=landmarks)) is not None}
+    todo = [k for k in range(len(clips)) if k not in found]
+    made: dict[int, Signature] = {}
+    if len(todo) > 1:
+        try:
+            made = dict(zip(todo, audio_signatures_together(
+                [clips[k] for k in todo], [audio_streams[k] for k in todo], landmarks=landmarks)))
+        except MediaError as exc:
+            log.debug("%s; decoding each alone", exc)
+    for k in todo:
+        if k not in made:
+            found[k] = extract(clips[k], Method.AUDIO, cache, audio_streams[k], landmarks)
+        elif cache is None:
+            found[k] = made[k]
+        else:  # kept for next time
+            found[k] = cache.get_or_compute(clips[k], Method.AUDIO, params[k],
+                                            functools.partial(made.__getitem__, k),
+                                            need_landmarks=landmarks)
+    return [found[k] for k in range(len(clips))]
+
+
 def _check_method(method: str, clips: list[Clip]) -> None:
     """Refuse, before decoding anything, a method that some clip cannot be aligned by at all."""
     if method in ("audio", "motion"):
@@ -278,22 +352,46 @@ def _extract_all(pool: Pool, clips: list[Clip], wanted: list[int], method: Metho
                  cache: SignatureCache | None, report: ProgressCallback, stage: str,
                  on_ready: Callable[[int, Signature], None] | None = None,
                  audio_streams: Sequence[int | None] = (),
-                 landmarks: bool = True) -> dict[int, Signature]:
+                 landmarks: bool = True, together: bool = False) -> dict[int, Signature]:
     """Signatures of the ``wanted`` clips, extracted concurrently, longest clips first (so that no
     long decode starts last and finishes alone). ``on_ready(i, sig)`` runs as each one arrives;
     ``audio_streams[i]``: the audio stream to use for clip i (None: chosen); ``landmarks``: the
-    sound's fingerprints too."""
-    futures = {pool.submit(extract, clips[i], method, cache,
-                           audio_streams[i] if audio_streams else None, landmarks): i
-               for i in sorted(wanted, key=lambda i: -clips[i].duration)}
+    sound's fingerprints too; ``together``: short clips' sound is decoded a few at a time by one
+    ffmpeg (:func:`_decode_groups`)."""
+    def stream(i: int) -> int | None:
+        return audio_streams[i] if audio_streams else None
+
+    order = sorted(wanted, key=lambda i: -clips[i].duration)
+    groups = _decode_groups(order, clips) if together and method is Method.AUDIO else \
+        [[i] for i in order]
+    futures = {(pool.submit(extract_together, [clips[i] for i in g], cache, [stream(i) for i in g],
+                            landmarks) if len(g) > 1 else
+                pool.submit(_extract_one, clips[g[0]], method, cache, stream(g[0]), landmarks)): g
+               for g in groups}
     sigs: dict[int, Signature] = {}
-    for done, fut in enumerate(as_completed(futures)):
-        i = futures[fut]
-        sigs[i] = fut.result()
-        report(Progress(stage, done + 1, len(wanted), clips[i].name))
-        if on_ready is not None:
-            on_ready(i, sigs[i])
+    for fut in as_completed(futures):
+        for i, sig in zip(futures[fut], fut.result(), strict=True):
+            sigs[i] = sig
+            report(Progress(stage, len(sigs), len(wanted), clips[i].name))
+            if on_ready is not None:
+                on_ready(i, sig)
     return sigs
+
+
+def _extract_one(clip: Clip, method: Method, cache: SignatureCache | None, audio_stream: int | None,
+                 landmarks: bool) -> list[Signature]:
+    """:func:`extract` as a one-clip group (what _extract_all's tasks return)."""
+    return [extract(clip, method, cache, audio_stream, landmarks)]
+
+
+def _decode_groups(order: list[int], clips: Sequence[Clip]) -> list[list[int]]:
+    """Clips (``order``: longest first) in the groups whose sound one ffmpeg decodes: clips up to
+    config.DECODE_TOGETHER_SECONDS long, dealt round the fewest groups of at most
+    config.DECODE_TOGETHER_CLIPS (so the groups are of like length); longer ones alone, first."""
+    alone = [[i] for i in order if clips[i].duration > config.DECODE_TOGETHER_SECONDS]
+    short = [i for i in order if clips[i].duration <= config.DECODE_TOGETHER_SECONDS]
+    count = -(-len(short) // config.DECODE_TOGETHER_CLIPS)
+    return alone + [short[g::count] for g in range(count)]
 
 
 def _unmatched_reason(clip: Clip, method: str, silent: bool, still: str | None,
@@ -407,7 +505,7 @@ def align(paths: Sequence[str], *, method: str = config.METHOD, reference: str |
                 # of a 3-clip event's CPU; 30 MB an hour-long clip, 3 x 60 min's memory margin)
                 _extract_all(pool, clips, [i for i in range(n) if clips[i].audio], Method.AUDIO, cache,
                              report, "signature", on_ready=sound_ready, audio_streams=streams,
-                             landmarks=not every_pair)
+                             landmarks=not every_pair, together=not every_pair)
             audio_found = {pair: job.result() for pair, job in audio_jobs.items()}
             pair_search = None
             if method != "motion":

@@ -97,6 +97,17 @@ def test_audio_args_keep_awkward_paths_whole() -> None:
     assert args[args.index("-ar") + 1] == "8000" and args[args.index("-ac") + 1] == "1"
 
 
+def test_audio_together_args_map_each_input_to_its_own_pipe() -> None:
+    paths = ["/media/-cam 'one' ü.mp4", "/media/two.m4a"]
+    args = ffmpeg.audio_together_args([(paths[0], 1), (paths[1], 0)], 8000, ["pipe:7", "pipe:9"])
+    assert [args[i + 1] for i, a in enumerate(args) if a == "-i"] == paths
+    assert [args[i + 1] for i, a in enumerate(args) if a == "-map"] == ["0:1", "1:0"]
+    assert args[-1] == "pipe:9" and args[args.index("pipe:7") - 1] == "0"  # -flush_packets 0
+    assert args.count("-ar") == 2 and args[args.index("-ar") + 1] == "8000"
+    with pytest.raises(ValueError):  # an output for every input
+        ffmpeg.audio_together_args([(paths[0], 1)], 8000, ["pipe:7", "pipe:9"])
+
+
 def test_missing_binary_says_how_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PATH", "/nonexistent")
     monkeypatch.delenv("SYNCAM_FFMPEG", raising=False)
