@@ -39,7 +39,7 @@ from scipy.ndimage import maximum_filter1d
 from syncam import config
 from syncam.sync import repeats, subframe
 from syncam.sync.drift import LineFit, fit_line, track
-from syncam.sync.scan import coarse_peaks, taking_turns
+from syncam.sync.scan import coarse_peaks, halve, taking_turns
 from syncam.sync.score import Peak, confidence, noise_max, robust_standardise, robust_standardise_rows
 from syncam.sync.windows import curves, evidence, evidence_from_rows, overlap, window_starts
 from syncam.types import Candidate, Match, Method, Signature
@@ -332,11 +332,7 @@ def match_all(a: Signature, b: Signature, ia: int = 0, ib: int = 1, *,
     # so that only one pair at a time holds its halved copies
     with taking_turns(len(xa) + len(xb)):
         if audio and together > config.SCAN_HALF_SECONDS:  # hours: half the rate, half the memory
-            from scipy.signal import resample_poly  # 0.4 s to import: only hours-long pairs need it
-
-            xa, xb, rate = (resample_poly(a.values, 1, 2).astype(np.float32, copy=False),
-                            resample_poly(b.values, 1, 2).astype(np.float32, copy=False),
-                            a.rate / 2)
+            xa, xb, rate = halve(a.values), halve(b.values), a.rate / 2
         peaks = coarse_peaks(xa, xb, rate, start_x=sa, start_y=sb, min_overlap=need,
                              max_offset=max_offset, exclusion=excl,
                              count=config.CANDIDATES if audio else config.CANDIDATES_REPORTED)

@@ -19,6 +19,7 @@ import threading
 
 import numpy as np
 import scipy.fft
+from scipy.ndimage import convolve1d
 
 from syncam import config
 from syncam.sync.score import Peak, noise_max, parabolic
@@ -163,6 +164,30 @@ def _scan(x: np.ndarray, y: np.ndarray, rate: float, base: float, k_lo: int, k_h
         peaks.append(Peak(lag=base + (k + frac) / rate, z=score, noise_max=noise, overlap=n / rate,
                           runner_up=max([0.0] + [g for kk, g in found if kk != k]), lags=total))
     return peaks[:count]
+
+
+def _halving_filter() -> tuple[np.ndarray, np.ndarray]:
+    """scipy.signal.resample_poly(x, 1, 2)'s low-pass (firwin(41, 0.5, window=("kaiser", 5.0))),
+    split into its even and odd taps (the odd ones behind a zero, so both are centred alike)."""
+    m = np.arange(41) - 20.0
+    h = 0.5 * np.sinc(0.5 * m) * np.kaiser(41, 5.0)
+    h /= h.sum()
+    return h[0::2], np.concatenate([[0.0], h[1::2]])
+
+
+_EVEN, _ODD = _halving_filter()
+
+
+def halve(x: np.ndarray) -> np.ndarray:
+    """``x`` at half its rate, float32: what ``scipy.signal.resample_poly(x, 1, 2)`` gives (to
+    float32 rounding), in two polyphase convolutions, without importing scipy.signal (0.7 s of CPU)
+    or its float64 copies of an hour-long signal."""
+    n_out = (len(x) + 1) // 2
+    odd = np.zeros(n_out, dtype=np.float32)
+    odd[: len(x) // 2] = x[1::2]
+    out = convolve1d(x[0::2], _EVEN, mode="constant", output=np.float32)
+    out += convolve1d(odd, _ODD, mode="constant", output=np.float32)
+    return out
 
 
 def coarse_peak(x: np.ndarray, y: np.ndarray, rate: float, **kw: object) -> Peak | None:

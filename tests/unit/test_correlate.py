@@ -187,3 +187,17 @@ def test_rows_are_standardised_as_each_row_alone() -> None:
     assert batched.dtype == np.float32
     for row, got in zip(rows, batched):
         assert got.tobytes() == robust_standardise(row).tobytes()
+
+
+@pytest.mark.parametrize("n", [100, 101, 4001])
+def test_halving_is_scipys_resample_poly(n: int) -> None:
+    """Hours-long pairs are scanned at half rate: the halving is resample_poly(x, 1, 2)'s, to float32
+    rounding, odd and even lengths alike (edges included)."""
+    from scipy.signal import resample_poly
+
+    from syncam.sync.scan import halve
+
+    x = np.random.default_rng(n).standard_normal(n).astype(np.float32)
+    got = halve(x)
+    assert got.dtype == np.float32 and len(got) == (n + 1) // 2
+    np.testing.assert_allclose(got, resample_poly(x, 1, 2), atol=2e-6)
