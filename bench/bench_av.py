@@ -39,7 +39,9 @@ from tests import mediagen, motionevents  # noqa: E402
 
 
 class _Truth(Protocol):
-    starts: list[float]  # each clip's true start on the event's clock
+    @property
+    def starts(self) -> list[float]:  # each clip's true start on the event's clock
+        ...
 
 
 def errors_ms(m: Manifest, ev: _Truth) -> list[float | None]:
