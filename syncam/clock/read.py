@@ -24,11 +24,11 @@ import cv2
 import numpy as np
 
 from syncam import config
-from syncam.clock import ocr, seconds, vote
+from syncam.clock import ocr, rapid, seconds, vote
 from syncam.clock.find import Finder, Found, Steady
 from syncam.clock.fit import ClipClock, Run, fit, placing_segment, unwrap_days
 from syncam.clock.glyphs import Glyphs, Slot
-from syncam.clock.parse import ORDER_NAMES, Stamp, decide, normalise, parse
+from syncam.clock.parse import ORDER_NAMES, Stamp, decide, normalise, parse, weekday_against, word_starts
 from syncam.errors import MediaError, UsageError
 from syncam.media import ffmpeg
 from syncam.types import Clip
@@ -36,6 +36,7 @@ from syncam.types import Clip
 log = logging.getLogger(__name__)
 
 _PAD = 12  # pixels of border around a line given to Tesseract
+_TIME = re.compile(r"\d{1,2}[:.]\d{2}[:.]\d{2}")  # HH:MM:SS in a reading without spaces
 
 
 class _Reader:
@@ -62,7 +63,11 @@ class _Reader:
         # clock minus clip time as the bootstrap's agreeing reads found it (at a second's first frame)
         self.anchor: float | None = None
         # the first OCR reads: (image, stamp, text, characters, clip time of its first frame)
-        self.boot: list[tuple[np.ndarray, Stamp, str, list[ocr.Char], float]] = []
+        self.boot: list[tuple[np.ndarray, Stamp, str, list[ocr.Char], float, str]] = []
+        self.engine = ""  # the engine of the last reading :meth:`_reads` gave
+        self.last_read: tuple[np.ndarray, str] | None = None  # the last second read: image, text
+        # the second engine's last reading that shows a time but no date/time (text, characters)
+        self.partial: tuple[str, list[ocr.Char]] | None = None
 
     # --- OCR ------------------------------------------------------------------------------------
     def _reads(self, image: np.ndarray) -> Iterator[tuple[Stamp, str, list[ocr.Char], bool]]:
@@ -71,6 +76,12 @@ class _Reader:
         :data:`_SHOWN` order; the text's known polarity first), with the polarity (True: text
         lighter than its ground). Character boxes are in the scaled line's pixels (plus _PAD). A
         reading that leaves digits of the line unexplained is no reading."""
+        if rapid.available():
+            for which in (None, 0):  # the grey line, then its top-hat picture (vote.pictures)
+                read = self._rapid(image, which)
+                if read is not None:
+                    self.engine = "rapid"
+                    yield read
         polarities = [True, False] if self.invert is None else [self.invert, not self.invert]
         for bright in polarities:
             pictures: dict[float, list[np.ndarray]] = {}
@@ -91,10 +102,54 @@ class _Reader:
                     stamp = parse(text) if len(text) == len(chars) else None
                     if stamp is not None and vote.stray_digits(text, stamp.start, stamp.end) <= 1:
                         kept = [_unscale(c, size) for c in chars[stamp.start:stamp.end]]
+                        self.engine = "tesseract"
                         yield stamp, text[stamp.start:stamp.end], kept, bright
                         break
-                    if sum(ch.isdigit() for ch in text) < 8:
-                        break  # too few digits for a date and time: no second read
+                    if sum(ch.isdigit() for ch in text) < 8 or weekday_against(text):
+                        # too few digits for a date and time, or a weekday its date is not on (the
+                        # digits read alone would leave the weekday's word out): no second read
+                        break
+
+    def _rapid(self, image: np.ndarray, which: int | None
+               ) -> tuple[Stamp, str, list[ocr.Char], bool] | None:
+        """The second engine's reading of a scaled line (:mod:`syncam.clock.rapid`), when it
+        parses as a date/time, as :meth:`_reads` gives it; its polarity from the picture. ``which``:
+        the picture of :func:`vote.pictures` it reads, None for the grey line."""
+        if self.ocr_reads >= self.budget:
+            return None
+        self.ocr_reads += 1
+        bright = self.invert
+        if bright is None:  # the rows of the seconds digit the find step saw
+            _, uy, _, uh = self.unit
+            bright = vote.bright_text(image, (int(uy * self.scale), int((uy + uh) * self.scale)),
+                                      (0, image.shape[1]))
+        picture = (255 - image if bright else image) if which is None else vote.pictures(
+            image, bright, config.CLOCK_GLYPH_HEIGHT)[which]
+        shown = cv2.copyMakeBorder(picture, _PAD, _PAD, _PAD, _PAD, cv2.BORDER_REPLICATE)
+        chars = rapid.read_line(shown, config.CLOCK_GLYPH_HEIGHT)
+        text = normalise("".join(c.text for c in chars))
+        starts = word_starts(text) if len(text) == len(chars) else None
+        if starts is None:
+            cut = _TIME.search(text) if len(text) == len(chars) else None
+            if cut is not None:  # no date/time, but a time: a line cut short? (see _vote)
+                for i in (cut.end(), cut.start()):  # the time as a word of its own
+                    c = chars[i - 1] if i else chars[0]
+                    chars.insert(i, ocr.Char(" ", c.x1, c.y0, c.x1, c.y1))
+                    text = text[:i] + " " + text[i:]
+                self.partial = (text, chars)
+            return None
+        for i in reversed(starts):  # the spaces of the clock's format, between the characters
+            gap = (chars[i - 1].x1 + chars[i].x0) // 2
+            chars.insert(i, ocr.Char(" ", gap, chars[i].y0, gap, chars[i].y1))
+            text = text[:i] + " " + text[i:]
+        stamp = parse(text)
+        if stamp is None or vote.stray_digits(text, stamp.start, stamp.end) > 1:
+            return None
+        if any(len(g) == 1 for g in re.findall(r"\d+", stamp.text)):
+            # a number of one digit: CTC decoding collapses a doubled digit that nothing parts
+            # ("19-11-2017" read "19-1-2017", "11:05" "1:05"), and a clock pads its numbers
+            return None
+        return stamp, text[stamp.start:stamp.end], chars[stamp.start:stamp.end], bright
 
     def _ocr(self, image: np.ndarray, expect: float | None = None
              ) -> tuple[Stamp, str, list[ocr.Char]] | None:
@@ -150,11 +205,11 @@ class _Reader:
         """Keep the OCR reads of whole seconds; once CLOCK_BOOTSTRAP of them are in, set the layout
         and learn the glyphs from the reads that agree (:func:`~syncam.clock.vote.consensus`), never
         from a misread; while none agree, read more (within the OCR budget)."""
-        self.boot.append((image, *read, at))
+        self.boot.append((image, *read, at, self.engine))
         if len(self.boot) < config.CLOCK_BOOTSTRAP:
             return
-        votes = [vote.Vote(i, vote.shape(b[2]), b[1].seconds() - b[4], b[1].fields is not None)
-                 for i, b in enumerate(self.boot)]
+        votes = [vote.Vote(i, vote.shape(b[2]), b[1].seconds() - b[4], b[1].fields is not None,
+                           b[2], b[5]) for i, b in enumerate(self.boot)]
         if self.found.dated and not any(v.dated for v in votes):
             return  # the find step read a date here: a time alone is a partial reading
         agree = vote.consensus(votes, tolerance=config.CLOCK_VOTE_TOLERANCE,
@@ -290,6 +345,26 @@ class _Reader:
                 and (self.anchor is None or abs(k - self.anchor) <= 0.6)
         stamp = self._read(image, expect, first)  # (may rewrite self.runs: see _bootstrap)
         self.runs.append((first, last, stamp))
+        if stamp is not None and self.glyphs is not None and self.glyphs.fits(stamp.text):
+            self.last_read = (image, stamp.text)
+
+    def static_misread(self) -> list[int]:
+        """The digits that never changed over the clip's readings but look like other digits than
+        they were read as, by the seconds' own templates (:meth:`Glyphs.against`): a static digit
+        misread alike in every still (the vote cannot see that) is caught where the seconds showed
+        the digit it is."""
+        if self.glyphs is None or self.last_read is None or self.first_text is None:
+            return []
+        image, text = self.last_read
+        last = re.search(r"(?<!\d)\d{1,2}\s?[:.]\s?\d{2}\s?[:.]\s?\d(\d)(?!\d)", text)
+        unit = next((sl for sl in self.glyphs.slots if last is not None
+                     and sl.index == last.start(1)), None)
+        if unit is None:
+            return []
+        texts = [s.text for _, _, s in self.runs if s is not None and self.glyphs.fits(s.text)]
+        static = [sl for sl in self.glyphs.slots if sl.kind == "digit" and sl is not unit
+                  and all(t[sl.index] == text[sl.index] for t in texts)]
+        return self.glyphs.against(image, text, unit, static)
 
     def region(self) -> tuple[int, int, int, int]:
         bx, by, bw, bh = self.found.band
@@ -333,12 +408,18 @@ def _blocks(clip: Clip, box: tuple[int, int, int, int] | None, start: float | No
 def _places(clip: Clip) -> tuple[Finder, list[Found], list[Found]]:
     """The find step's decode of ``clip``'s first seconds and the places its two finders give."""
     finder = Finder(config.CLOCK_CHANGE_LEVEL)
+    smear = Finder(config.CLOCK_CHANGE_LEVEL, lag=config.CLOCK_SMEAR_LAG)
     steady = Steady(spread=config.CLOCK_STEADY_SPREAD, jump=config.CLOCK_STEADY_JUMP)
     for frames, times in _blocks(clip, None, None, config.CLOCK_FIND_SECONDS):
         finder.feed(frames, times)
+        smear.feed(frames, times)
         steady.feed(frames, times)
     found = finder.candidates(left=config.CLOCK_BAND_LEFT, right=config.CLOCK_BAND_RIGHT,
                               margin=config.CLOCK_BAND_MARGIN)
+    found += [f for f in smear.candidates(left=config.CLOCK_BAND_LEFT, right=config.CLOCK_BAND_RIGHT,
+                                          margin=config.CLOCK_BAND_MARGIN)
+              if all(abs(f.digit[0] - o.digit[0]) > o.digit[3]
+                     or abs(f.digit[1] - o.digit[1]) > o.digit[3] for o in found)]
     more = steady.candidates(left=config.CLOCK_BAND_LEFT, right=config.CLOCK_BAND_RIGHT,
                              margin=config.CLOCK_BAND_MARGIN, most_found=5)
     return finder, found, more
@@ -457,9 +538,14 @@ def _vote(clip: Clip, place: Found) -> _Reader | Found | None:
         reader.budget = config.CLOCK_FIRST_OCR
         first = next((r for k in range(len(strip.stills))
                       for r in reader._reads(strip.cut(k, place.band, reader.scale))), None)
-        if first is None:
+        if first is None and reader.partial is None:
             return None
-        again = _refit(place, first[2], first[1], reader.scale, size)
+        # a time read in a line cut short (a date after the time beyond the band's edge, a band
+        # set around part of a digit): the band again around that time
+        text, chars = (first[1], first[2]) if first is not None else reader.partial  # type: ignore[misc]
+        again = _refit(place, chars, text, reader.scale, size)
+        if again is None and first is None:
+            return None
         if again is None:
             break
         place = again
@@ -470,12 +556,20 @@ def _vote(clip: Clip, place: Found) -> _Reader | Found | None:
     for k, (at, _) in enumerate(strip.stills):
         image = strip.cut(k, place.band, reader.scale)
         for n, (stamp, text, chars, bright) in enumerate(reader._reads(image)):
-            votes.append(vote.Vote(k, vote.shape(text), stamp.seconds() - at, stamp.fields is not None))
+            votes.append(vote.Vote(k, vote.shape(text), stamp.seconds() - at, stamp.fields is not None,
+                                   text, reader.engine))
             reads.append((image, text, chars, bright))
             if n + 1 >= config.CLOCK_VOTE_READS:
                 break
     agree = vote.consensus(votes, tolerance=config.CLOCK_VOTE_TOLERANCE,
                            min_stills=config.CLOCK_VOTE_STILLS)
+    tolerance = config.CLOCK_VOTE_TOLERANCE
+    if agree is None and any(vote.static_rival(votes, [
+            j for j, w in enumerate(votes) if w.layout == v.layout and abs(w.k - v.k) <= tolerance])
+                             for v in votes):
+        # one engine read a digit that does not change two ways: not a clock to read on trial
+        log.debug("clock at %s: a static digit read two ways", place.band)
+        return None
     if agree is None:
         log.debug("clock at %s: no readings agree (%d read)", place.band, len(votes))
         # text that read as a date/time, where it read; a date seen there must be agreed on
@@ -626,6 +720,10 @@ def _conclude(reader: _Reader, order: str | None) -> ClipClock | None:
         # read wrong as a whole (a misread layout), so it is not read at all
         log.debug("clock read too poorly to trust: %d of %d seconds kept, %d rejected",
                   result.readings, len(runs), result.rejected)
+        return None
+    wrong = reader.static_misread()
+    if wrong:
+        log.debug("clock read with digits %s that look like others: not read", wrong)
         return None
     shown = parse(reader.first_text)
     assert shown is not None
