@@ -29,12 +29,6 @@ class Slot:
     slow: bool = False
 
 
-# A static digit is read wrong when another digit's template (from the seconds' last digit) matches it
-# better than the one read by this much. (A digit the seconds never showed cannot be checked: an 8
-# matches a 9's template at 0.98, a 0 an 8's at 0.93, on the bench.)
-MARGIN = 0.1
-
-
 class Glyphs:
     """Templates per slot kind and character; :meth:`read` rebuilds the text from an image."""
 
@@ -104,28 +98,3 @@ class Glyphs:
                 return None
             chars[slot.index] = label
         return "".join(chars)
-
-    def against(self, image: np.ndarray, text: str, unit: Slot, static: list[Slot]) -> list[int]:
-        """The ``static`` slots (digits that never changed over the clip) whose picture in ``image``
-        looks like another digit than ``text`` says, by the templates learned at ``unit`` (the
-        seconds' last digit, whose readings step by one each second, so that its templates are
-        checked by the clock itself): another digit's template matching better by MARGIN than any
-        of the one read."""
-        img = image.astype(np.float32)
-        out = []
-        for slot in static:
-            region = self._cut(img, slot, self.give)
-            scores: dict[str, float] = {}
-            for (kind, ch), found in self.templates.items():
-                if kind != str(unit.index):
-                    continue
-                for t in found:
-                    if t.shape[0] <= region.shape[0] and t.shape[1] <= region.shape[1]:
-                        score = float(cv2.matchTemplate(region, t, cv2.TM_CCOEFF_NORMED).max())
-                        scores[ch] = max(scores.get(ch, -1.0), score)
-            read = text[slot.index]
-            rivals = [v for ch, v in scores.items() if ch != read]
-            best = max(rivals, default=-1.0)
-            if read in scores and best > scores[read] + MARGIN and best >= self.min_score:
-                out.append(slot.index)
-        return out

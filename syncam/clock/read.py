@@ -65,7 +65,6 @@ class _Reader:
         # the first OCR reads: (image, stamp, text, characters, clip time of its first frame)
         self.boot: list[tuple[np.ndarray, Stamp, str, list[ocr.Char], float, str]] = []
         self.engine = ""  # the engine of the last reading :meth:`_reads` gave
-        self.last_read: tuple[np.ndarray, str] | None = None  # the last second read: image, text
         # the second engine's last reading that shows a time but no date/time (text, characters)
         self.partial: tuple[str, list[ocr.Char]] | None = None
 
@@ -345,26 +344,7 @@ class _Reader:
                 and (self.anchor is None or abs(k - self.anchor) <= 0.6)
         stamp = self._read(image, expect, first)  # (may rewrite self.runs: see _bootstrap)
         self.runs.append((first, last, stamp))
-        if stamp is not None and self.glyphs is not None and self.glyphs.fits(stamp.text):
-            self.last_read = (image, stamp.text)
 
-    def static_misread(self) -> list[int]:
-        """The digits that never changed over the clip's readings but look like other digits than
-        they were read as, by the seconds' own templates (:meth:`Glyphs.against`): a static digit
-        misread alike in every still (the vote cannot see that) is caught where the seconds showed
-        the digit it is."""
-        if self.glyphs is None or self.last_read is None or self.first_text is None:
-            return []
-        image, text = self.last_read
-        last = re.search(r"(?<!\d)\d{1,2}\s?[:.]\s?\d{2}\s?[:.]\s?\d(\d)(?!\d)", text)
-        unit = next((sl for sl in self.glyphs.slots if last is not None
-                     and sl.index == last.start(1)), None)
-        if unit is None:
-            return []
-        texts = [s.text for _, _, s in self.runs if s is not None and self.glyphs.fits(s.text)]
-        static = [sl for sl in self.glyphs.slots if sl.kind == "digit" and sl is not unit
-                  and all(t[sl.index] == text[sl.index] for t in texts)]
-        return self.glyphs.against(image, text, unit, static)
 
     def region(self) -> tuple[int, int, int, int]:
         bx, by, bw, bh = self.found.band
@@ -720,10 +700,6 @@ def _conclude(reader: _Reader, order: str | None) -> ClipClock | None:
         # read wrong as a whole (a misread layout), so it is not read at all
         log.debug("clock read too poorly to trust: %d of %d seconds kept, %d rejected",
                   result.readings, len(runs), result.rejected)
-        return None
-    wrong = reader.static_misread()
-    if wrong:
-        log.debug("clock read with digits %s that look like others: not read", wrong)
         return None
     shown = parse(reader.first_text)
     assert shown is not None
