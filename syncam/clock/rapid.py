@@ -41,14 +41,16 @@ def available() -> bool:
 
 
 def _rows(ink: np.ndarray, height: int) -> tuple[int, int]:
-    """The rows of the line's text in a 0/1 ink picture: the ``height`` rows holding the most ink,
-    grown or shrunk by the rows beside their edges that hold at least a quarter of their mean."""
+    """The rows of the line's text in a 0/1 ink picture: the rows holding the most ink, about a digit's
+    ``height``,
+    grown or shrunk by the rows beside their edges that hold at least 0.4 of their mean (the
+    blur of a compressed stroke's edge, below that, is no row of the text)."""
     profile = ink.sum(axis=1).astype(float)
-    height = max(1, min(height, len(profile)))
+    height = max(1, min(round(0.75 * height), len(profile)))  # then grown to the text's own
     sums = np.convolve(profile, np.ones(height), mode="valid")
     y0 = int(np.argmax(sums))
     y1 = y0 + height
-    floor = 0.25 * float(sums[y0]) / height
+    floor = 0.4 * float(sums[y0]) / height
     while y0 > 0 and profile[y0 - 1] >= floor:
         y0 -= 1
     while y1 < len(profile) and profile[y1] >= floor:
@@ -101,6 +103,6 @@ def read_line(image: np.ndarray, height: int) -> list[Char]:
             mass = line[a:b]
             if mass.sum() > 0:
                 x = a + float((mass * np.arange(len(mass))).sum() / mass.sum())
-        half = 0.3 * pitch
+        half = 0.4 * pitch  # a digit fills about four fifths of its cell
         out.append(Char(ch, int(round(x - half)), y0, int(round(x + half)), y1))
     return out

@@ -127,9 +127,19 @@ class _Reader:
         shown = cv2.copyMakeBorder(picture, _PAD, _PAD, _PAD, _PAD, cv2.BORDER_REPLICATE)
         chars = rapid.read_line(shown, config.CLOCK_GLYPH_HEIGHT)
         text = normalise("".join(c.text for c in chars))
-        starts = word_starts(text) if len(text) == len(chars) else None
-        if starts is None:
-            cut = _TIME.search(text) if len(text) == len(chars) else None
+        if len(text) != len(chars):
+            return None
+        starts = word_starts(text)
+        stamp = None
+        if starts is not None:
+            spaced, kept = text, list(chars)
+            for i in reversed(starts):  # the spaces of the clock's format, between the characters
+                gap = (kept[i - 1].x1 + kept[i].x0) // 2
+                kept.insert(i, ocr.Char(" ", gap, kept[i].y0, gap, kept[i].y1))
+                spaced = spaced[:i] + " " + spaced[i:]
+            stamp = parse(spaced)
+        if stamp is None or vote.stray_digits(spaced, stamp.start, stamp.end) > 1:
+            cut = _TIME.search(text)
             if cut is not None:  # no date/time, but a time: a line cut short? (see _vote)
                 for i in (cut.end(), cut.start()):  # the time as a word of its own
                     c = chars[i - 1] if i else chars[0]
@@ -137,17 +147,11 @@ class _Reader:
                     text = text[:i] + " " + text[i:]
                 self.partial = (text, chars)
             return None
-        for i in reversed(starts):  # the spaces of the clock's format, between the characters
-            gap = (chars[i - 1].x1 + chars[i].x0) // 2
-            chars.insert(i, ocr.Char(" ", gap, chars[i].y0, gap, chars[i].y1))
-            text = text[:i] + " " + text[i:]
-        stamp = parse(text)
-        if stamp is None or vote.stray_digits(text, stamp.start, stamp.end) > 1:
-            return None
         if any(len(g) == 1 for g in re.findall(r"\d+", stamp.text)):
             # a number of one digit: CTC decoding collapses a doubled digit that nothing parts
             # ("19-11-2017" read "19-1-2017", "11:05" "1:05"), and a clock pads its numbers
             return None
+        text, chars = spaced, kept
         return stamp, text[stamp.start:stamp.end], chars[stamp.start:stamp.end], bright
 
     def _ocr(self, image: np.ndarray, expect: float | None = None
@@ -544,9 +548,10 @@ def _vote(clip: Clip, place: Found) -> _Reader | Found | None:
     agree = vote.consensus(votes, tolerance=config.CLOCK_VOTE_TOLERANCE,
                            min_stills=config.CLOCK_VOTE_STILLS)
     tolerance = config.CLOCK_VOTE_TOLERANCE
-    if agree is None and any(vote.static_rival(votes, [
-            j for j, w in enumerate(votes) if w.layout == v.layout and abs(w.k - v.k) <= tolerance])
-                             for v in votes):
+    groups = [[j for j, w in enumerate(votes) if w.layout == v.layout and abs(w.k - v.k) <= tolerance]
+              for v in votes]
+    if agree is None and any(vote.static_rival(votes, g) for g in groups
+                             if len({votes[j].still for j in g}) >= config.CLOCK_VOTE_STILLS):
         # one engine read a digit that does not change two ways: not a clock to read on trial
         log.debug("clock at %s: a static digit read two ways", place.band)
         return None

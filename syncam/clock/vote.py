@@ -151,6 +151,9 @@ def consensus(votes: Sequence[Vote], *, tolerance: float, min_stills: int) -> li
     return agree
 
 
+_SECONDS = re.compile(r"(?<!\d)\d{1,2}\s?[:.]\s?\d{2}\s?[:.]\s?(\d\d)(?!\d)")  # a time's seconds
+
+
 def static_rival(votes: Sequence[Vote], agree: list[int]) -> bool:
     """Whether a reading outside the agreeing ones, by the engine that read most of them and in their
     layout, differs from them in one digit that is the same in all of them (a digit that does not
@@ -163,7 +166,10 @@ def static_rival(votes: Sequence[Vote], agree: list[int]) -> bool:
     engines = [votes[j].engine for j in agree]
     engine = max(set(engines), key=engines.count)
     ref = texts[0]
-    static = [i for i, ch in enumerate(ref) if ch.isdigit() and all(t[i] == ch for t in texts)]
+    seconds = _SECONDS.search(ref)
+    moving = set(range(*seconds.span(1))) if seconds is not None else set()
+    static = [i for i, ch in enumerate(ref) if ch.isdigit() and i not in moving
+              and all(t[i] == ch for t in texts)]
     for j, v in enumerate(votes):
         if j in agree or v.engine != engine or len(v.text) != len(ref) or v.layout != votes[
                 agree[0]].layout:
