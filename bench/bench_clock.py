@@ -116,9 +116,11 @@ def accuracy(n: int, seed: int = 5, pick: set[int] | None = None) -> dict:
         right += ok
         wrong += got is not None and not ok
         verdict = "right" if ok else "WRONG" if got is not None else "unread"
+        kept = "" if got is None else (f", {got.readings} seconds kept, {got.rejected} rejected, "
+                                       f"{got.unread} unread")
         print(f"    {k + 1}/{n} {os.path.basename(path)}: {verdict} "
               f"({fmt}, {o.font} {font_px} px {o.style} {o.color}, {fps} fps"
-              f"{', still' if still else ''}); {right}/{k + 1} right so far", flush=True)
+              f"{', still' if still else ''}{kept}); {right}/{k + 1} right so far", flush=True)
         if got is not None:
             rejected += got.rejected
             unread += got.unread

@@ -146,6 +146,8 @@ def consensus(votes: Sequence[Vote], *, tolerance: float, min_stills: int) -> li
         return None  # a reading whose date its weekday confirms says otherwise
     biggest = max((sum(1 for i in rivals if abs(votes[i].k - votes[j].k) <= tolerance)
                    for j in rivals), default=0)
+    if any(v.layout != ref.layout and _bare(v.layout) == ref.layout for v in votes):
+        return None  # AM or PM read in a still, but not agreed on: the half of the day is not known
     if support <= config.CLOCK_VOTE_MARGIN * biggest or static_rival(votes, agree):
         return None
     return agree
