@@ -736,3 +736,8 @@ CLOCK_PRESENT_OCR = 6
 # CLOCK_CHANGE_LEVEL against the frame before (the bench's still clips: over 0.3 s); the first compares
 # over 0.07 s (a clip that moves).
 CLOCK_SMEAR_LAG = 0.25  # seconds
+# Each run of frames showing one second brackets the clock's line (its first frame at or past the
+# second, its last before the next); runs whose brackets no line meets within this many frames were
+# split at the wrong frames (a 10 px digit's turnovers placed three frames late on the bench), and the
+# clock is not read rather than placed frames off. Right clocks on the bench: up to 1.1 frames.
+CLOCK_CONFLICT_FRAMES = 1.5

@@ -706,6 +706,14 @@ def _conclude(reader: _Reader, order: str | None) -> ClipClock | None:
         log.debug("clock read too poorly to trust: %d of %d seconds kept, %d rejected",
                   result.readings, len(runs), result.rejected)
         return None
+    gaps = [b.first - a.last for a, b in zip(runs, runs[1:]) if b.first > a.last]
+    frame = float(np.median(gaps)) if gaps else 0.04
+    placing = result.segments[placing_segment(result.segments)]
+    if placing.conflict > config.CLOCK_CONFLICT_FRAMES * frame:
+        # its seconds split at frames that no one clock explains (a digit too small for its
+        # turnovers to be placed to a frame): the line would be off by about as much
+        log.debug("clock's runs contradict each other by %.3f s: not read", placing.conflict)
+        return None
     shown = parse(reader.first_text)
     assert shown is not None
     return ClipClock(text=reader.first_text, format=shown.format(use), region=reader.region(),
