@@ -709,10 +709,12 @@ def _conclude(reader: _Reader, order: str | None) -> ClipClock | None:
     gaps = [b.first - a.last for a, b in zip(runs, runs[1:]) if b.first > a.last]
     frame = float(np.median(gaps)) if gaps else 0.04
     placing = result.segments[placing_segment(result.segments)]
-    if placing.conflict > config.CLOCK_CONFLICT_FRAMES * frame:
-        # its seconds split at frames that no one clock explains (a digit too small for its
-        # turnovers to be placed to a frame): the line would be off by about as much
-        log.debug("clock's runs contradict each other by %.3f s: not read", placing.conflict)
+    if (placing.conflict > config.CLOCK_CONFLICT_FRAMES * frame
+            and result.readings < config.CLOCK_CONFLICT_KEPT_OVER_REJECTED * result.rejected):
+        # its seconds split at frames that no one clock explains, and many of them misread: a digit
+        # too small for its turnovers to be placed to a frame; the line would be off by as much
+        log.debug("clock's runs contradict each other by %.3f s beside %d misreads: not read",
+                  placing.conflict, result.rejected)
         return None
     shown = parse(reader.first_text)
     assert shown is not None
