@@ -54,6 +54,25 @@ def _best_places(scored: list[tuple[float, Found]], most: int) -> list[Found]:
     return out
 
 
+def _turns(steps: np.ndarray, times: np.ndarray, changes: np.ndarray, share: np.ndarray,
+           pixels: int) -> list[int]:
+    """The steps (of ``steps``, in time order) at which a blob of ``pixels`` turned over, one a
+    second: the steps less than half a second apart are one turnover (a compressed digit is drawn in
+    over two or three frames, each changing a part of it), which counts when the pixels changed
+    over all of its steps are at least 30% of the blob (a digit changing into one much like it, a
+    3 into a 4, changes only a third of its strokes); its step is the one that changed most."""
+    out: list[int] = []
+    j = 0
+    while j < len(steps):
+        k = j + 1
+        while k < len(steps) and times[steps[k]] - times[steps[k - 1]] <= 0.5:
+            k += 1
+        union = int(changes[j:k].any(axis=0).sum())
+        if union >= 0.15 * max(1, pixels):
+            out.append(int(steps[j + int(np.argmax(share[j:k]))]))
+        j = k
+    return out
+
 
 class Finder:
     """Accumulates frame-to-frame changes; :meth:`result` says where the clock is, if anywhere."""
@@ -141,11 +160,9 @@ class Finder:
                 mine = (labels[y:y + h, x:x + w] == i) & (cand[y:y + h, x:x + w] > 0)
                 changes = self._changes(near, x, y, w, h) & mine
                 share = changes.sum(axis=(1, 2)) / max(1, int(mine.sum()))
-                turns = in_bin[share >= 0.3]
-                turns = np.array([k for j, k in enumerate(turns)  # one a second
-                                  if j == 0 or times[k] - times[turns[j - 1]] > 0.5], int)
+                turns = np.array(_turns(in_bin, times, changes, share, int(mine.sum())), int)
                 gaps = np.diff(times[turns])
-                if len(turns) < need or np.any(np.abs(gaps - 1) > max(0.1, 1.5 * step)):
+                if len(turns) < need or np.any(np.abs(gaps - 1) > max(0.1, 1.5 * step, self.lag)):
                     continue
                 changes = self._changes(packed, x, y, w, h) & mine
                 share = changes.sum(axis=(1, 2)) / max(1, int(mine.sum()))

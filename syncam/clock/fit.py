@@ -44,6 +44,9 @@ class Segment:
     jump: float | None  # how far the clock jumped against clip time from the segment before (s)
     # (clip time of a turnover, clock seconds read there minus the line's): the fit's residuals
     residuals: tuple[tuple[float, float], ...] = ()
+    # how far its runs' brackets contradict each other (s): a run's first frame says the clock had
+    # reached its second, its last that it had not reached the next; 0 when some line meets them all
+    conflict: float = 0.0
 
     def clock(self, t: float) -> float:
         return self.offset + self.rate * t
@@ -118,7 +121,8 @@ def line(runs: Sequence[Run], *, rate_min_span: float) -> Segment:
                                   for r in runs]))
     residuals = tuple((round(t, 4), round(v - (offset + rate * t), 4)) for t, v in turns)
     return Segment(start=runs[0].first, end=runs[-1].last, offset=offset, rate=rate,
-                   rate_measured=measured, runs=len(runs), jump=None, residuals=residuals)
+                   rate_measured=measured, runs=len(runs), jump=None, residuals=residuals,
+                   conflict=round(max(0.0, lo - hi), 4))
 
 
 def _breaks(seg: Segment, r: Run, slack: float) -> bool:

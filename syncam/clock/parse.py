@@ -112,7 +112,11 @@ def normalise(text: str) -> str:
 
 def parse(text: str) -> Stamp | None:
     """The first date/time in ``text`` (as OCR or a template reader gives it); None when none is."""
-    text = normalise(text)
+    found = _find(normalise(text))
+    return None if found is None else found[1]
+
+
+def _find(text: str) -> tuple[re.Match[str], Stamp] | None:
     dated = False
     for kind, pattern in _PATTERNS:
         if kind == "time" and dated:
@@ -121,8 +125,31 @@ def parse(text: str) -> Stamp | None:
             dated = True
             stamp = _stamp(found, kind)
             if stamp is not None:
-                return stamp
+                return found, stamp
     return None
+
+
+def word_starts(text: str) -> list[int] | None:
+    """Where a space goes in ``text`` (a reading without spaces, normalised), as a clock's format
+    puts them: before the date, the time, AM/PM and a weekday that follow another of them; None when
+    ``text`` holds no date/time. (An engine that reads a line whole drops or adds spaces from still
+    to still; the clock's layout is the same in every still.)"""
+    found = _find(text)
+    if found is None:
+        return None
+    match = found[0]
+    starts = {match.start(g) for g in ("w1", "d1", "h", "ampm", "w2", "w3")
+              if match.groupdict().get(g) is not None}
+    return sorted(i for i in starts if i > match.start())
+
+
+def weekday_against(text: str) -> bool:
+    """Whether ``text`` shows a weekday that its date does not fall on (:func:`parse` finds no
+    date/time in it, but does without the weekday): a misread of one or the other, so no reading of
+    that line that leaves the weekday out (a read of its digits alone) may be believed."""
+    text = normalise(text)
+    bare = re.sub(r"\b(?:MON|TUE|WED|THU|FRI|SAT|SUN)[A-Z]*\.?,?", " ", text)
+    return bare != text and parse(text) is None and parse(bare) is not None
 
 
 def _stamp(found: re.Match[str], kind: str) -> Stamp | None:

@@ -24,11 +24,11 @@ import cv2
 import numpy as np
 
 from syncam import config
-from syncam.clock import ocr, seconds, vote
+from syncam.clock import ocr, rapid, seconds, vote
 from syncam.clock.find import Finder, Found, Steady
 from syncam.clock.fit import ClipClock, Run, fit, placing_segment, unwrap_days
 from syncam.clock.glyphs import Glyphs, Slot
-from syncam.clock.parse import ORDER_NAMES, Stamp, decide, normalise, parse
+from syncam.clock.parse import ORDER_NAMES, Stamp, decide, normalise, parse, weekday_against, word_starts
 from syncam.errors import MediaError, UsageError
 from syncam.media import ffmpeg
 from syncam.types import Clip
@@ -36,6 +36,7 @@ from syncam.types import Clip
 log = logging.getLogger(__name__)
 
 _PAD = 12  # pixels of border around a line given to Tesseract
+_TIME = re.compile(r"\d{1,2}[:.]\d{2}[:.]\d{2}")  # HH:MM:SS in a reading without spaces
 
 
 class _Reader:
@@ -62,7 +63,10 @@ class _Reader:
         # clock minus clip time as the bootstrap's agreeing reads found it (at a second's first frame)
         self.anchor: float | None = None
         # the first OCR reads: (image, stamp, text, characters, clip time of its first frame)
-        self.boot: list[tuple[np.ndarray, Stamp, str, list[ocr.Char], float]] = []
+        self.boot: list[tuple[np.ndarray, Stamp, str, list[ocr.Char], float, str]] = []
+        self.engine = ""  # the engine of the last reading :meth:`_reads` gave
+        # the second engine's last reading that shows a time but no date/time (text, characters)
+        self.partial: tuple[str, list[ocr.Char]] | None = None
 
     # --- OCR ------------------------------------------------------------------------------------
     def _reads(self, image: np.ndarray) -> Iterator[tuple[Stamp, str, list[ocr.Char], bool]]:
@@ -71,6 +75,12 @@ class _Reader:
         :data:`_SHOWN` order; the text's known polarity first), with the polarity (True: text
         lighter than its ground). Character boxes are in the scaled line's pixels (plus _PAD). A
         reading that leaves digits of the line unexplained is no reading."""
+        if rapid.available():
+            for which in (None, 0):  # the grey line, then its top-hat picture (vote.pictures)
+                read = self._rapid(image, which)
+                if read is not None:
+                    self.engine = "rapid"
+                    yield read
         polarities = [True, False] if self.invert is None else [self.invert, not self.invert]
         for bright in polarities:
             pictures: dict[float, list[np.ndarray]] = {}
@@ -91,10 +101,58 @@ class _Reader:
                     stamp = parse(text) if len(text) == len(chars) else None
                     if stamp is not None and vote.stray_digits(text, stamp.start, stamp.end) <= 1:
                         kept = [_unscale(c, size) for c in chars[stamp.start:stamp.end]]
+                        self.engine = "tesseract"
                         yield stamp, text[stamp.start:stamp.end], kept, bright
                         break
-                    if sum(ch.isdigit() for ch in text) < 8:
-                        break  # too few digits for a date and time: no second read
+                    if sum(ch.isdigit() for ch in text) < 8 or weekday_against(text):
+                        # too few digits for a date and time, or a weekday its date is not on (the
+                        # digits read alone would leave the weekday's word out): no second read
+                        break
+
+    def _rapid(self, image: np.ndarray, which: int | None
+               ) -> tuple[Stamp, str, list[ocr.Char], bool] | None:
+        """The second engine's reading of a scaled line (:mod:`syncam.clock.rapid`), when it
+        parses as a date/time, as :meth:`_reads` gives it; its polarity from the picture. ``which``:
+        the picture of :func:`vote.pictures` it reads, None for the grey line."""
+        if self.ocr_reads >= self.budget:
+            return None
+        self.ocr_reads += 1
+        bright = self.invert
+        if bright is None:  # the rows of the seconds digit the find step saw
+            _, uy, _, uh = self.unit
+            bright = vote.bright_text(image, (int(uy * self.scale), int((uy + uh) * self.scale)),
+                                      (0, image.shape[1]))
+        picture = (255 - image if bright else image) if which is None else vote.pictures(
+            image, bright, config.CLOCK_GLYPH_HEIGHT)[which]
+        shown = cv2.copyMakeBorder(picture, _PAD, _PAD, _PAD, _PAD, cv2.BORDER_REPLICATE)
+        chars = rapid.read_line(shown, config.CLOCK_GLYPH_HEIGHT)
+        text = normalise("".join(c.text for c in chars))
+        if len(text) != len(chars):
+            return None
+        starts = word_starts(text)
+        stamp = None
+        if starts is not None:
+            spaced, kept = text, list(chars)
+            for i in reversed(starts):  # the spaces of the clock's format, between the characters
+                gap = (kept[i - 1].x1 + kept[i].x0) // 2
+                kept.insert(i, ocr.Char(" ", gap, kept[i].y0, gap, kept[i].y1))
+                spaced = spaced[:i] + " " + spaced[i:]
+            stamp = parse(spaced)
+        if stamp is None or vote.stray_digits(spaced, stamp.start, stamp.end) > 1:
+            cut = _TIME.search(text)
+            if cut is not None:  # no date/time, but a time: a line cut short? (see _vote)
+                for i in (cut.end(), cut.start()):  # the time as a word of its own
+                    c = chars[i - 1] if i else chars[0]
+                    chars.insert(i, ocr.Char(" ", c.x1, c.y0, c.x1, c.y1))
+                    text = text[:i] + " " + text[i:]
+                self.partial = (text, chars)
+            return None
+        if any(len(g) == 1 for g in re.findall(r"\d+", stamp.text)):
+            # a number of one digit: CTC decoding collapses a doubled digit that nothing parts
+            # ("19-11-2017" read "19-1-2017", "11:05" "1:05"), and a clock pads its numbers
+            return None
+        text, chars = spaced, kept
+        return stamp, text[stamp.start:stamp.end], chars[stamp.start:stamp.end], bright
 
     def _ocr(self, image: np.ndarray, expect: float | None = None
              ) -> tuple[Stamp, str, list[ocr.Char]] | None:
@@ -150,11 +208,11 @@ class _Reader:
         """Keep the OCR reads of whole seconds; once CLOCK_BOOTSTRAP of them are in, set the layout
         and learn the glyphs from the reads that agree (:func:`~syncam.clock.vote.consensus`), never
         from a misread; while none agree, read more (within the OCR budget)."""
-        self.boot.append((image, *read, at))
+        self.boot.append((image, *read, at, self.engine))
         if len(self.boot) < config.CLOCK_BOOTSTRAP:
             return
-        votes = [vote.Vote(i, vote.shape(b[2]), b[1].seconds() - b[4], b[1].fields is not None)
-                 for i, b in enumerate(self.boot)]
+        votes = [vote.Vote(i, vote.shape(b[2]), b[1].seconds() - b[4], b[1].fields is not None,
+                           b[2], b[5]) for i, b in enumerate(self.boot)]
         if self.found.dated and not any(v.dated for v in votes):
             return  # the find step read a date here: a time alone is a partial reading
         agree = vote.consensus(votes, tolerance=config.CLOCK_VOTE_TOLERANCE,
@@ -291,6 +349,7 @@ class _Reader:
         stamp = self._read(image, expect, first)  # (may rewrite self.runs: see _bootstrap)
         self.runs.append((first, last, stamp))
 
+
     def region(self) -> tuple[int, int, int, int]:
         bx, by, bw, bh = self.found.band
         if self.text_box is None:
@@ -333,12 +392,18 @@ def _blocks(clip: Clip, box: tuple[int, int, int, int] | None, start: float | No
 def _places(clip: Clip) -> tuple[Finder, list[Found], list[Found]]:
     """The find step's decode of ``clip``'s first seconds and the places its two finders give."""
     finder = Finder(config.CLOCK_CHANGE_LEVEL)
+    smear = Finder(config.CLOCK_CHANGE_LEVEL, lag=config.CLOCK_SMEAR_LAG)
     steady = Steady(spread=config.CLOCK_STEADY_SPREAD, jump=config.CLOCK_STEADY_JUMP)
     for frames, times in _blocks(clip, None, None, config.CLOCK_FIND_SECONDS):
         finder.feed(frames, times)
+        smear.feed(frames, times)
         steady.feed(frames, times)
     found = finder.candidates(left=config.CLOCK_BAND_LEFT, right=config.CLOCK_BAND_RIGHT,
                               margin=config.CLOCK_BAND_MARGIN)
+    found += [f for f in smear.candidates(left=config.CLOCK_BAND_LEFT, right=config.CLOCK_BAND_RIGHT,
+                                          margin=config.CLOCK_BAND_MARGIN)
+              if all(abs(f.digit[0] - o.digit[0]) > o.digit[3]
+                     or abs(f.digit[1] - o.digit[1]) > o.digit[3] for o in found)]
     more = steady.candidates(left=config.CLOCK_BAND_LEFT, right=config.CLOCK_BAND_RIGHT,
                              margin=config.CLOCK_BAND_MARGIN, most_found=5)
     return finder, found, more
@@ -457,9 +522,14 @@ def _vote(clip: Clip, place: Found) -> _Reader | Found | None:
         reader.budget = config.CLOCK_FIRST_OCR
         first = next((r for k in range(len(strip.stills))
                       for r in reader._reads(strip.cut(k, place.band, reader.scale))), None)
-        if first is None:
+        if first is None and reader.partial is None:
             return None
-        again = _refit(place, first[2], first[1], reader.scale, size)
+        # a time read in a line cut short (a date after the time beyond the band's edge, a band
+        # set around part of a digit): the band again around that time
+        text, chars = (first[1], first[2]) if first is not None else reader.partial  # type: ignore[misc]
+        again = _refit(place, chars, text, reader.scale, size)
+        if again is None and first is None:
+            return None
         if again is None:
             break
         place = again
@@ -470,12 +540,21 @@ def _vote(clip: Clip, place: Found) -> _Reader | Found | None:
     for k, (at, _) in enumerate(strip.stills):
         image = strip.cut(k, place.band, reader.scale)
         for n, (stamp, text, chars, bright) in enumerate(reader._reads(image)):
-            votes.append(vote.Vote(k, vote.shape(text), stamp.seconds() - at, stamp.fields is not None))
+            votes.append(vote.Vote(k, vote.shape(text), stamp.seconds() - at, stamp.fields is not None,
+                                   text, reader.engine))
             reads.append((image, text, chars, bright))
             if n + 1 >= config.CLOCK_VOTE_READS:
                 break
     agree = vote.consensus(votes, tolerance=config.CLOCK_VOTE_TOLERANCE,
                            min_stills=config.CLOCK_VOTE_STILLS)
+    tolerance = config.CLOCK_VOTE_TOLERANCE
+    groups = [[j for j, w in enumerate(votes) if w.layout == v.layout and abs(w.k - v.k) <= tolerance]
+              for v in votes]
+    if agree is None and any(vote.static_rival(votes, g) for g in groups
+                             if len({votes[j].still for j in g}) >= config.CLOCK_VOTE_STILLS):
+        # one engine read a digit that does not change two ways: not a clock to read on trial
+        log.debug("clock at %s: a static digit read two ways", place.band)
+        return None
     if agree is None:
         log.debug("clock at %s: no readings agree (%d read)", place.band, len(votes))
         # text that read as a date/time, where it read; a date seen there must be agreed on
@@ -626,6 +705,16 @@ def _conclude(reader: _Reader, order: str | None) -> ClipClock | None:
         # read wrong as a whole (a misread layout), so it is not read at all
         log.debug("clock read too poorly to trust: %d of %d seconds kept, %d rejected",
                   result.readings, len(runs), result.rejected)
+        return None
+    gaps = [b.first - a.last for a, b in zip(runs, runs[1:]) if b.first > a.last]
+    frame = float(np.median(gaps)) if gaps else 0.04
+    placing = result.segments[placing_segment(result.segments)]
+    if (placing.conflict > config.CLOCK_CONFLICT_FRAMES * frame
+            and result.readings < config.CLOCK_CONFLICT_KEPT_OVER_REJECTED * result.rejected):
+        # its seconds split at frames that no one clock explains, and many of them misread: a digit
+        # too small for its turnovers to be placed to a frame; the line would be off by as much
+        log.debug("clock's runs contradict each other by %.3f s beside %d misreads: not read",
+                  placing.conflict, result.rejected)
         return None
     shown = parse(reader.first_text)
     assert shown is not None

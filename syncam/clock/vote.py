@@ -49,6 +49,24 @@ def pictures(image: np.ndarray, bright: bool, height: int) -> list[np.ndarray]:
     return out
 
 
+def bright_text(image: np.ndarray, rows: tuple[int, int], cols: tuple[int, int]) -> bool:
+    """Whether the text at ``rows`` x ``cols`` of a grey line is lighter than its ground: the
+    lightest pixels of the text's rows stand further above those of the rows just above and below
+    it than their darkest stand below (an outline, a shadow or a box around light text is dark, but
+    only text rows hold the strokes)."""
+    y0, y1 = rows
+    x0, x1 = max(0, cols[0]), min(image.shape[1], cols[1])
+    m = max(2, (y1 - y0) // 2)
+    inside = image[y0:y1, x0:x1]
+    outside = np.concatenate([image[max(0, y0 - m):y0, x0:x1].ravel(),
+                              image[y1:y1 + m, x0:x1].ravel()])
+    if inside.size == 0 or outside.size == 0:
+        return True
+    hi_in, lo_in = np.percentile(inside, [97, 3])
+    hi_out, lo_out = np.percentile(outside, [97, 3])
+    return bool(hi_in - hi_out >= lo_out - lo_in)
+
+
 def stray_digits(text: str, start: int, end: int) -> int:
     """Digits of ``text`` outside the date/time found at [start, end): more than one means the line
     holds numbers the reading did not explain (a date read in part, a time read as a date)."""
@@ -71,6 +89,8 @@ class Vote:
     layout: str
     k: float
     dated: bool = True
+    text: str = ""  # the reading (for the static digits' check)
+    engine: str = ""  # the OCR engine that read it
 
 
 def _same(a: Vote, b: Vote, tolerance: float) -> bool:
@@ -126,4 +146,36 @@ def consensus(votes: Sequence[Vote], *, tolerance: float, min_stills: int) -> li
         return None  # a reading whose date its weekday confirms says otherwise
     biggest = max((sum(1 for i in rivals if abs(votes[i].k - votes[j].k) <= tolerance)
                    for j in rivals), default=0)
-    return agree if support > config.CLOCK_VOTE_MARGIN * biggest else None
+    if any(v.layout != ref.layout and _bare(v.layout) == ref.layout for v in votes):
+        return None  # AM or PM read in a still, but not agreed on: the half of the day is not known
+    if support <= config.CLOCK_VOTE_MARGIN * biggest or static_rival(votes, agree):
+        return None
+    return agree
+
+
+_SECONDS = re.compile(r"(?<!\d)\d{1,2}\s?[:.]\s?\d{2}\s?[:.]\s?(\d\d)(?!\d)")  # a time's seconds
+
+
+def static_rival(votes: Sequence[Vote], agree: list[int]) -> bool:
+    """Whether a reading outside the agreeing ones, by the engine that read most of them and in their
+    layout, differs from them in one digit that is the same in all of them (a digit that does not
+    change over the clip, the year's, the minutes'): one engine that reads a digit two ways, in
+    stills that show the same digit, misreads it in some, and the majority of a few stills is no
+    proof against a misread repeated in most of them (an 11 px "3" read "2" in four stills of five)."""
+    texts = [votes[j].text for j in agree]
+    if not all(texts) or len({len(t) for t in texts}) != 1:
+        return False
+    engines = [votes[j].engine for j in agree]
+    engine = max(set(engines), key=engines.count)
+    ref = texts[0]
+    seconds = _SECONDS.search(ref)
+    moving = set(range(*seconds.span(1))) if seconds is not None else set()
+    static = [i for i, ch in enumerate(ref) if ch.isdigit() and i not in moving
+              and all(t[i] == ch for t in texts)]
+    for j, v in enumerate(votes):
+        if j in agree or v.engine != engine or len(v.text) != len(ref) or v.layout != votes[
+                agree[0]].layout:
+            continue
+        if sum(v.text[i] != ref[i] for i in static) == 1:
+            return True
+    return False
