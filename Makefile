@@ -10,12 +10,19 @@ DEMO   := examples/demo
 system-deps:
 	@PYTHON=$(PYTHON) bash scripts/system-deps.sh
 
+# RapidOCR, the clocks' second OCR engine, without the opencv-python it asks for (a second cv2 beside
+# our headless one; pyproject.toml, clock-rapid); where its Python is not supported (3.13 and later),
+# clocks are read by Tesseract alone and its tests skip
+RAPID = { $(PY) -m pip install -q --no-deps 'rapidocr_onnxruntime==1.4.4' \
+          || echo "syncam: rapidocr_onnxruntime not installed: clocks read with Tesseract alone"; }
+
 # pip's and setuptools' chatter (the editable-install notice) goes to a log, shown only on failure
 $(STAMP): pyproject.toml
 	@$(MAKE) --no-print-directory system-deps
 	@echo "syncam: setting up $(VENV) (log: $(VENV)/install.log)"
 	@$(PYTHON) -m venv $(VENV)
-	@{ $(PY) -m pip install -q --upgrade pip && $(PY) -m pip install -q -e '.[test]'; } \
+	@{ $(PY) -m pip install -q --upgrade pip && $(PY) -m pip install -q -e '.[test,clock-rapid]' \
+	   && $(RAPID); } \
 	  > $(VENV)/install.log 2>&1 || { cat $(VENV)/install.log; exit 1; }
 	@touch $(STAMP)
 
