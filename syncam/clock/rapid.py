@@ -21,6 +21,8 @@ import numpy as np
 from syncam.clock.ocr import Char
 
 _LOCAL = threading.local()
+
+
 def _engine() -> Any:
     """This thread's recogniser; None when the extra is not installed."""
     engine = getattr(_LOCAL, "engine", False)

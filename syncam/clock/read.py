@@ -349,7 +349,6 @@ class _Reader:
         stamp = self._read(image, expect, first)  # (may rewrite self.runs: see _bootstrap)
         self.runs.append((first, last, stamp))
 
-
     def region(self) -> tuple[int, int, int, int]:
         bx, by, bw, bh = self.found.band
         if self.text_box is None:
