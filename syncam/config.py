@@ -707,6 +707,10 @@ MALLOC_ARENAS = 1
 # align is the solve's small least squares (tens of unknowns), where extra threads only spin; they
 # took 2.4 % of the 47-clip event's CPU (perf, 2026-12-07), on cores the decoders need.
 BLAS_THREADS = 1
+# Threads of ONNX Runtime in RapidOCR's recogniser (syncam/clock/rapid.py): a line of a clock is one
+# small inference (~25 ms); its default, a pool as wide as the machine, spins on the cores the decoders
+# and the other clips' readers need, and was no faster on a line (2026-12-08, 2 cores).
+CLOCK_RAPID_THREADS = 1
 
 # --- burned-in clocks: trusting a reading (issue 20, reading right) -----------------------------------
 # The bootstrap believes OCR only where readings of this many different seconds agree on one clock

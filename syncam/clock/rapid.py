@@ -18,21 +18,28 @@ from typing import Any
 import cv2
 import numpy as np
 
+from syncam import config
 from syncam.clock.ocr import Char
 
 _LOCAL = threading.local()
 
 
 def _engine() -> Any:
-    """This thread's recogniser; None when the extra is not installed."""
+    """This thread's recogniser (RapidOCR's alone: its detector and classifier are not loaded); None
+    when the extra is not installed."""
     engine = getattr(_LOCAL, "engine", False)
     if engine is False:
         try:
-            from rapidocr_onnxruntime import RapidOCR
+            from rapidocr_onnxruntime.ch_ppocr_rec import TextRecognizer
+            from rapidocr_onnxruntime.main import DEFAULT_CFG_PATH
+            from rapidocr_onnxruntime.utils import read_yaml, update_model_path
         except ImportError:
             engine = None
         else:
-            engine = RapidOCR().text_rec
+            settings = update_model_path(read_yaml(DEFAULT_CFG_PATH))["Rec"]
+            threads = config.CLOCK_RAPID_THREADS
+            engine = TextRecognizer(dict(settings, intra_op_num_threads=threads,
+                                         inter_op_num_threads=threads))
         _LOCAL.engine = engine
     return engine
 
