@@ -1,13 +1,13 @@
-"""A second OCR engine for a clock's line: RapidOCR's PP-OCRv4 recogniser (``pip install
-'syncam[clock-rapid]'``, optional; its model ships inside the wheel, nothing is downloaded).
+"""A second OCR engine for a clock's line: RapidOCR's PP-OCRv4 recogniser (optional: the
+``clock-rapid`` extra, see pyproject.toml; its model ships inside the wheel, nothing is downloaded).
 
 Tesseract misreads the small, compressed, see-through lines of CCTV clocks in ways that repeat from
 still to still (a dotted zero read as 9 in every still, a weekday never read); PP-OCR's recogniser,
-trained on scene text, reads most of those lines whole, in ~15 ms a line. It recognises a line without
-boxes, so each character's box is rebuilt here: its x from the CTC column it was emitted at, moved to
-the centre of the ink around it, its rows those of the line's ink. What the boxes are for is
-:mod:`syncam.clock.glyphs` (where each digit is) and :mod:`syncam.clock.read` (the band around the
-text), both of which need a character's cell to a few pixels, no better.
+trained on scene text, reads most of those lines whole, in 25-50 ms a line (by its width). It
+recognises a line without boxes, so each character's box is rebuilt here: its x from the CTC column
+it was emitted at, moved to the centre of the ink around it, its rows those of the line's ink. What
+the boxes are for is :mod:`syncam.clock.glyphs` (where each digit is) and :mod:`syncam.clock.read`
+(the band around the text), both of which need a character's cell to a few pixels, no better.
 """
 
 from __future__ import annotations
