@@ -30,7 +30,7 @@ import threading
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeGuard
 
 import numpy as np
 
@@ -222,7 +222,7 @@ class SignatureCache:
         """The cached signature (counted as a hit), or None where :meth:`get_or_compute` would
         compute it: what a task that decodes several clips at once asks first."""
         sig = self.get(clip, method, params)
-        if sig is None or (need_landmarks and sig.landmarks is None):
+        if not _serves(sig, need_landmarks):
             return None
         self._count(hits=1)
         return sig
@@ -232,16 +232,14 @@ class SignatureCache:
                        need_landmarks: bool = False) -> Signature:
         """The cached signature, or ``compute()``'s result, stored for next time (in place of a
         cached one without the landmarks that ``need_landmarks`` asks for)."""
-        sig = self.get(clip, method, params)
-        if sig is not None and (sig.landmarks is not None or not need_landmarks):
-            self._count(hits=1)
+        sig = self.lookup(clip, method, params, need_landmarks=need_landmarks)
+        if sig is not None:
             log.debug("cache: hit for %s", clip.path)
             return sig
         self._count(misses=1)
         sig = compute()
         self.put(clip, method, params, sig)
         return sig
-
 
     def _match_path(self, a: tuple[Clip, dict[str, Any]], b: tuple[Clip, dict[str, Any]],
                     search: dict[str, Any]) -> str:
@@ -274,6 +272,12 @@ class SignatureCache:
             log.warning("%s: cannot write this pair cache entry (%s); the pair will be searched "
                         "again next time", path, exc)
         return found
+
+
+def _serves(sig: Signature | None, need_landmarks: bool) -> TypeGuard[Signature]:
+    """Whether a cached signature serves a run: one without landmarks does not where they are asked
+    for (it was made for an event that searched every pair), and is made again."""
+    return sig is not None and (sig.landmarks is not None or not need_landmarks)
 
 
 def _write_json(path: str, doc: object) -> None:
@@ -331,7 +335,7 @@ class KeepingCache:
         key = (os.path.realpath(clip.path), Method(method).value)
         with self._lock:
             sig = self._kept.get(key)
-        if sig is not None and (sig.landmarks is not None or not need_landmarks):
+        if _serves(sig, need_landmarks):
             return sig
         sig = self.inner.lookup(clip, method, params, need_landmarks=need_landmarks) \
             if self.inner else None
@@ -346,7 +350,7 @@ class KeepingCache:
         key = (os.path.realpath(clip.path), Method(method).value)
         with self._lock:
             sig = self._kept.get(key)
-        if sig is None or (need_landmarks and sig.landmarks is None):
+        if not _serves(sig, need_landmarks):
             sig = (self.inner.get_or_compute(clip, method, params, compute,
                                              need_landmarks=need_landmarks) if self.inner
                    else compute())
