@@ -546,11 +546,8 @@ def _vote(clip: Clip, place: Found) -> _Reader | Found | None:
                 break
     agree = vote.consensus(votes, tolerance=config.CLOCK_VOTE_TOLERANCE,
                            min_stills=config.CLOCK_VOTE_STILLS)
-    tolerance = config.CLOCK_VOTE_TOLERANCE
-    groups = [[j for j, w in enumerate(votes) if w.layout == v.layout and abs(w.k - v.k) <= tolerance]
-              for v in votes]
-    if agree is None and any(vote.static_rival(votes, g) for g in groups
-                             if len({votes[j].still for j in g}) >= config.CLOCK_VOTE_STILLS):
+    if agree is None and vote.static_rival_anywhere(votes, tolerance=config.CLOCK_VOTE_TOLERANCE,
+                                                    min_stills=config.CLOCK_VOTE_STILLS):
         # one engine read a digit that does not change two ways: not a clock to read on trial
         log.debug("clock at %s: a static digit read two ways", place.band)
         return None

@@ -117,6 +117,11 @@ def _bare(layout: str) -> str:
     return re.sub(r"\s?[AP]M$", "", layout)
 
 
+def _near(votes: Sequence[Vote], v: Vote, tolerance: float) -> list[int]:
+    """The indices of the votes in ``v``'s layout whose clock is within ``tolerance`` of its."""
+    return [j for j, w in enumerate(votes) if w.layout == v.layout and abs(w.k - v.k) <= tolerance]
+
+
 def consensus(votes: Sequence[Vote], *, tolerance: float, min_stills: int) -> list[int] | None:
     """The indices of the votes that agree on one clock in one layout (``k`` within ``tolerance``
     of their median) when they come from at least ``min_stills`` different stills and the readings
@@ -126,8 +131,7 @@ def consensus(votes: Sequence[Vote], *, tolerance: float, min_stills: int) -> li
     groups from enough stills, the fullest layout wins (a date, a weekday, AM/PM some reads missed)."""
     best: tuple[tuple[bool, int, int, int, int], list[int]] | None = None
     for v in votes:
-        near = [j for j, w in enumerate(votes)
-                if w.layout == v.layout and abs(w.k - v.k) <= tolerance]
+        near = _near(votes, v, tolerance)
         middle = float(np.median([votes[j].k for j in near]))
         near = [j for j in near if abs(votes[j].k - middle) <= tolerance]
         stills = len({votes[j].still for j in near})
@@ -151,6 +155,15 @@ def consensus(votes: Sequence[Vote], *, tolerance: float, min_stills: int) -> li
     if support <= config.CLOCK_VOTE_MARGIN * biggest or static_rival(votes, agree):
         return None
     return agree
+
+
+def static_rival_anywhere(votes: Sequence[Vote], *, tolerance: float, min_stills: int) -> bool:
+    """Whether any group of readings that agree (one layout, one clock, from at least ``min_stills``
+    stills) has a :func:`static_rival`: where no consensus is found, a place whose static digit one
+    engine read two ways is no clock to read on trial."""
+    groups = (_near(votes, v, tolerance) for v in votes)
+    return any(static_rival(votes, g) for g in groups
+               if len({votes[j].still for j in g}) >= min_stills)
 
 
 _SECONDS = re.compile(r"(?<!\d)\d{1,2}\s?[:.]\s?\d{2}\s?[:.]\s?(\d\d)(?!\d)")  # a time's seconds
