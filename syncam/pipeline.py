@@ -570,20 +570,15 @@ def align(paths: Sequence[str], *, method: str = config.METHOD, reference: str |
         reasons.update(prior_reasons)
     clock_entries: dict[int, manifest.ClockEntry] = {}
     wall: manifest.WallClock | None = None
-    if clock is None:  # auto: only where a clock could place something
-        clock = bool(clock_groups or clock_format) or any(
-            p is None and c.video for p, c in zip(solution.placements, clips))
-        if not clock:  # all placed: the clocks' errors measured where a quick look finds one on
-            # a clip without sound (CCTV; a look costs ~0.7 s of a 3-camera event's 2.6 s align, so
-            # cameras that heard the event, which rarely burn in a clock, are not looked at)
-            from syncam.clock.read import present
-            try:
-                clock = any(present(c) for c, heard in zip(clips, sound) if c.video and not heard)
-            except UsageError:
-                clock = False  # no OCR engine: nothing to place, so nothing to say
-    if clock:
+    silent_views = [i for i, (c, heard) in enumerate(zip(clips, sound)) if c.video and not heard]
+    unplaced = [i for i, (p, c) in enumerate(zip(solution.placements, clips)) if p is None and c.video]
+    auto = clock is None and not (clock_groups or clock_format)
+    if auto and not unplaced:  # all placed: their clocks' errors measured where a quick look finds one
+        clock = _quick_look(clips, silent_views)
+    if clock is not False:  # auto: the unplaced clips' clocks first, as only a clock can place them
         solution, clock_entries, wall, clock_reasons, clock_notes = _clocks(
-            clips, solution, clock_groups, clock_format, report, workers)
+            clips, solution, clock_groups, clock_format, report, workers,
+            first=unplaced if auto else (), quick=silent_views)
         reasons.update(clock_reasons)
         notes += clock_notes
     lagged = [i for i, p in enumerate(solution.placements) if p is not None and p.av_lag is not None]
@@ -683,12 +678,29 @@ def _covering(placed: list[int], solution: Solution, clips: list[Clip]) -> list[
     return out
 
 
+def _quick_look(clips: list[Clip], silent_views: Sequence[int]) -> bool:
+    """Whether a quick look finds a clock on a clip without sound (CCTV). Only those are looked at:
+    a look costs ~0.7 s of a 3-camera event's 2.6 s align, and cameras that heard the event rarely
+    burn in a clock. False without an OCR engine: nothing to place, so nothing to say."""
+    from syncam.clock.read import present
+    try:
+        return any(present(clips[i]) for i in silent_views)
+    except UsageError:
+        return False
+
+
 def _clocks(clips: list[Clip], solution: Solution, rules: Sequence[tuple[str, str]],
-            clock_format: str | None, report: ProgressCallback, workers: int
+            clock_format: str | None, report: ProgressCallback, workers: int, *,
+            first: Sequence[int] = (), quick: Sequence[int] = ()
             ) -> tuple[Solution, dict[int, manifest.ClockEntry], manifest.WallClock | None,
                        dict[int, str], list[str]]:
     """The post-solve clock stage: read every clip's burned-in clock (clips with video; one without
-    a clock costs the find step's few seconds), then place by them (sync/clocks.py)."""
+    a clock costs the find step's few seconds), then place by them (sync/clocks.py).
+
+    ``first``: the clips a clock could place (auto mode), read before the others. When none of them
+    shows a clock the others are read only where a quick look finds one on a clip without sound
+    (``quick``), as when every clip is placed: a clockless event with one unplaced camera pays for
+    that camera's read, not for every camera's (3-6 s each)."""
     from syncam.clock import ocr
     from syncam.clock import read as clock_read
     from syncam.clock.parse import iso
@@ -704,12 +716,20 @@ def _clocks(clips: list[Clip], solution: Solution, rules: Sequence[tuple[str, st
         return solution, {}, None, {}, [f"clocks burned into the pictures were not read: {ocr.INSTALL}"]
     wanted = [i for i, c in enumerate(clips) if c.video]
     readings: list[ClipClock | None] = [None] * len(clips)
-    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        futures = {pool.submit(clock_read.read_clock, clips[i], order=order): i for i in wanted}
-        for done, fut in enumerate(as_completed(futures)):
-            i = futures[fut]
-            readings[i] = fut.result()
-            report(Progress("clock", done + 1, len(wanted), clips[i].name))
+
+    def read(which: Sequence[int]) -> None:
+        with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+            futures = {pool.submit(clock_read.read_clock, clips[i], order=order): i for i in which}
+            for done, fut in enumerate(as_completed(futures)):
+                i = futures[fut]
+                readings[i] = fut.result()
+                report(Progress("clock", done + 1, len(which), clips[i].name))
+
+    read(first or wanted)
+    rest = [i for i in wanted if i not in first]
+    if first and rest and (any(readings[i] is not None for i in first)
+                           or _quick_look(clips, [i for i in quick if i not in first])):
+        read(rest)
     names = [c.name for c in clips]
     placed = clocks_mod.place(solution, readings, groups, [float(c.fps) if c.fps else None
                                                            for c in clips], names,

@@ -172,3 +172,23 @@ def test_clocks_of_clips_placed_by_picture_are_measured_by_default(
     assert day.method == "motion" and day.clock is not None and day.clock.error_s is not None
     assert abs(day.clock.error_s - 86400.0) <= 0.040
     assert m.wall_clock is not None and m.wall_clock.sources == ("cam1.mp4",)
+
+
+@pytest.mark.slow
+def test_an_unplaced_clip_without_a_clock_is_read_first(
+        cctv: tuple[str, list[Cam]], tmp_path: object) -> None:
+    """A clip that nothing places has its clock read before the others'. It shows none, so the others
+    are read only because a quick look finds a clock on a clip without sound (the recorder a day off,
+    whose error is measured as when every clip is placed)."""
+    folder, _ = cctv
+    other = make(os.path.join(DATA, "bigbuckbunny.mp4"), os.path.join(str(tmp_path), "film.mp4"),
+                 epoch=E, duration=5.0, size=(352, 288), clock=False)
+    seen: list[tuple[int, str]] = []
+    m = align([os.path.join(folder, n) for n in ("cam1.mp4", "dayoff.mp4")] + [other], workers=2,
+              progress=lambda p: seen.append((p.total, p.item)) if p.stage == "clock" else None)
+    assert _entry(m, "film.mp4").offset is None and _entry(m, "film.mp4").clock is None
+    assert seen[0] == (1, "film.mp4") and sorted(item for _, item in seen[1:]) == [
+        "cam1.mp4", "dayoff.mp4"]
+    day = _entry(m, "dayoff.mp4")
+    assert day.clock is not None and day.clock.error_s is not None
+    assert abs(day.clock.error_s - 86400.0) <= 0.040
