@@ -45,19 +45,18 @@ def noise_max(lags: int) -> float:
     return math.sqrt(2.0 * math.log(max(lags, 2)))
 
 
-def robust_standardise(z: np.ndarray) -> np.ndarray:
-    """(z - median) / (1.4826 MAD): a standard normal scale that a few true peaks do not inflate."""
-    med = np.median(z)
-    mad = np.median(np.abs(z - med)) * 1.4826
-    return (z - med) / (mad if mad > 1e-12 else 1.0)
-
-
 def robust_standardise_rows(rows: np.ndarray) -> np.ndarray:
-    """:func:`robust_standardise` of each row of a 2-D array at once (the same values): the window
-    evidence standardises up to 128 curves a pair, and one call per row cost more than the medians."""
+    """Each row of a 2-D array as (row - median) / (1.4826 MAD): a standard normal scale that a few
+    true peaks do not inflate. All rows at once: the window evidence standardises up to 128 curves a
+    pair, and one call per row cost more than the medians."""
     med = np.median(rows, axis=1, keepdims=True)
     mad = np.median(np.abs(rows - med), axis=1, keepdims=True) * 1.4826
     return (rows - med) / np.where(mad > 1e-12, mad, 1.0).astype(mad.dtype)
+
+
+def robust_standardise(z: np.ndarray) -> np.ndarray:
+    """:func:`robust_standardise_rows` of one curve."""
+    return robust_standardise_rows(z[np.newaxis])[0]
 
 
 def parabolic(y: np.ndarray, i: int) -> float:
