@@ -124,19 +124,32 @@ def audio_signature_of(clip: Clip, audio_stream: int | None = None, *,
         raise UsageError(f"{audio_stream} names no audio stream of {clip.path} (it has "
                          f"{len(clip.audio)}); give 0 to {len(clip.audio) - 1} or leave it out",
                          option="audio_stream")
-    first = None
-    for stream in clip.audio if audio_stream is None else (clip.audio[audio_stream],):
-        making = _SoundSignature(clip, stream, landmarks)
-        try:
-            for piece in ffmpeg.stream_pcm(ffmpeg.audio_args(clip.path, config.AUDIO_RATE,
-                                                             stream.index), what=clip.path):
-                making.feed(piece)
-        except FFmpegError as exc:
-            raise MediaError(f"{clip.path}: its sound (stream #{stream.index}) cannot be decoded "
-                             f"({exc.stderr_tail or exc}); export the clip again, or align it by "
-                             "picture only") from None
-        sig = making.result()
-        if audio_stream is not None or sig.fine is None or not is_silent(sig.fine):
+    if audio_stream is not None:
+        return _sound_of(clip, clip.audio[audio_stream], landmarks)
+    return _first_heard(clip, clip.audio, landmarks)
+
+
+def _sound_of(clip: Clip, stream: AudioStream, landmarks: bool) -> Signature:
+    """The signature of one audio stream of ``clip``, decoded by its own ffmpeg."""
+    making = _SoundSignature(clip, stream, landmarks)
+    try:
+        for piece in ffmpeg.stream_pcm(ffmpeg.audio_args(clip.path, config.AUDIO_RATE,
+                                                         stream.index), what=clip.path):
+            making.feed(piece)
+    except FFmpegError as exc:
+        raise MediaError(f"{clip.path}: its sound (stream #{stream.index}) cannot be decoded "
+                         f"({exc.stderr_tail or exc}); export the clip again, or align it by "
+                         "picture only") from None
+    return making.result()
+
+
+def _first_heard(clip: Clip, streams: Sequence[AudioStream], landmarks: bool,
+                 first: Signature | None = None) -> Signature:
+    """The signature of the first of ``streams`` that is not silent, decoded in turn; all silent:
+    ``first`` (the clip's first stream's, when already made), else the first of them."""
+    for stream in streams:
+        sig = _sound_of(clip, stream, landmarks)
+        if sig.fine is None or not is_silent(sig.fine):
             return sig
         first = first or sig
         log.debug("%s: audio stream #%d is silent", clip.path, stream.index)
@@ -174,7 +187,7 @@ def audio_signatures_together(clips: Sequence[Clip], audio_streams: Sequence[int
                               landmarks: bool = True) -> list[Signature]:
     """:func:`audio_signature_of` of several clips, their sound decoded by one ffmpeg
     (ffmpeg.stream_pcm_together: one process start instead of one a clip). A clip whose first
-    stream is silent and that has others looks at them alone, as audio_signature_of does. Raises
+    stream is silent and that has others decodes them alone, in turn, as audio_signature_of does. Raises
     MediaError when ffmpeg fails on any of them: decoded alone, each then says which."""
     for clip in clips:
         _require(clip, Method.AUDIO)
@@ -188,7 +201,7 @@ def audio_signatures_together(clips: Sequence[Clip], audio_streams: Sequence[int
     except FFmpegError as exc:
         raise MediaError(f"{what}: {exc.stderr_tail or exc}") from None
     sigs = [m.result() for m in making]
-    return [audio_signature_of(c, None, landmarks=landmarks)
+    return [_first_heard(c, c.audio[1:], landmarks, first=sig)
             if s is None and len(c.audio) > 1 and sig.fine is not None and is_silent(sig.fine)
             else sig for c, s, sig in zip(clips, audio_streams, sigs)]
 

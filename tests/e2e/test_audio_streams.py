@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 
+import numpy as np
 import pytest
 
 from syncam.media import ffmpeg
@@ -65,3 +66,28 @@ def test_audio_stream_beyond_a_clips_tracks_is_a_usage_error(event: Event, four_
         assert res.returncode == 2 and len(lines) == 1 and "Traceback" not in res.stderr, res.stderr
         assert "--audio-stream" in lines[0] and named in lines[0], lines[0]
     assert not os.path.exists(tmp_path / "m.json")
+
+
+def test_decoded_together_the_silent_first_track_is_not_decoded_again(
+        event: Event, four_tracks: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Short clips' sound decoded by one ffmpeg (pipeline.extract_together): the four-track clip's
+    first track comes out silent there, so its later tracks are decoded alone, in turn, from the
+    second on; the signature is the one it gets alone (the first audible track, the file's stream 3)."""
+    from syncam import pipeline
+    from syncam.media.probe import probe
+
+    clips = [probe(event.paths[3]), probe(four_tracks)]
+    alone = pipeline.audio_signature_of(clips[1])
+    decoded: list[tuple[str, int]] = []
+    real = ffmpeg.audio_args
+
+    def spy(path: str, rate: int, stream: int) -> list[str]:
+        decoded.append((path, stream))
+        return real(path, rate, stream)
+
+    monkeypatch.setattr(ffmpeg, "audio_args", spy)
+    together = pipeline.audio_signatures_together(clips, [None, None])
+    assert decoded == [(four_tracks, 2), (four_tracks, 3)]  # the silent hiss, then the sound
+    assert together[1].stream == alone.stream == 3
+    assert together[1].fine is not None and alone.fine is not None
+    assert np.array_equal(together[1].fine, alone.fine)
