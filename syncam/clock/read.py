@@ -17,7 +17,7 @@ import logging
 import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 
 import cv2
@@ -37,6 +37,19 @@ log = logging.getLogger(__name__)
 
 _PAD = 12  # pixels of border around a line given to Tesseract
 _TIME = re.compile(r"\d{1,2}[:.]\d{2}[:.]\d{2}")  # HH:MM:SS in a reading without spaces
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """One OCR reading of a scaled line that parses as a date/time: the text as read from the
+    date/time's first character to its last, their boxes, the polarity it was read in (True: text
+    lighter than its ground) and the engine that read it ("rapid" or "tesseract")."""
+
+    stamp: Stamp
+    text: str
+    chars: list[ocr.Char]
+    bright: bool
+    engine: str
 
 
 class _Reader:
@@ -62,24 +75,22 @@ class _Reader:
         self.budget = config.CLOCK_OCR_BUDGET  # OCR reads left to this clip
         # clock minus clip time as the bootstrap's agreeing reads found it (at a second's first frame)
         self.anchor: float | None = None
-        # the first OCR reads: (image, stamp, text, characters, clip time of its first frame)
-        self.boot: list[tuple[np.ndarray, Stamp, str, list[ocr.Char], float, str]] = []
-        self.engine = ""  # the engine of the last reading :meth:`_reads` gave
+        # the first OCR reads: (image, reading, clip time of its first frame)
+        self.boot: list[tuple[np.ndarray, _Reading, float]] = []
         # the second engine's last reading that shows a time but no date/time (text, characters)
         self.partial: tuple[str, list[ocr.Char]] | None = None
 
     # --- OCR ------------------------------------------------------------------------------------
-    def _reads(self, image: np.ndarray) -> Iterator[tuple[Stamp, str, list[ocr.Char], bool]]:
-        """Tesseract's readings of a scaled line that parse as a date/time, one per way of showing
-        it (:func:`~syncam.clock.vote.pictures`, each at full size and some also smaller, in
-        :data:`_SHOWN` order; the text's known polarity first), with the polarity (True: text
-        lighter than its ground). Character boxes are in the scaled line's pixels (plus _PAD). A
-        reading that leaves digits of the line unexplained is no reading."""
+    def _reads(self, image: np.ndarray) -> Iterator[_Reading]:
+        """The readings of a scaled line that parse as a date/time: the second engine's first, then
+        Tesseract's, one per way of showing it (:func:`~syncam.clock.vote.pictures`, each at full
+        size and some also smaller, in :data:`_SHOWN` order; the text's known polarity first).
+        Character boxes are in the scaled line's pixels (plus _PAD). A reading that leaves digits of
+        the line unexplained is no reading."""
         if rapid.available():
             for which in (None, 0):  # the grey line, then its top-hat picture (vote.pictures)
                 read = self._rapid(image, which)
                 if read is not None:
-                    self.engine = "rapid"
                     yield read
         polarities = [True, False] if self.invert is None else [self.invert, not self.invert]
         for bright in polarities:
@@ -101,16 +112,15 @@ class _Reader:
                     stamp = parse(text) if len(text) == len(chars) else None
                     if stamp is not None and vote.stray_digits(text, stamp.start, stamp.end) <= 1:
                         kept = [_unscale(c, size) for c in chars[stamp.start:stamp.end]]
-                        self.engine = "tesseract"
-                        yield stamp, text[stamp.start:stamp.end], kept, bright
+                        yield _Reading(stamp, text[stamp.start:stamp.end], kept, bright,
+                                       "tesseract")
                         break
                     if sum(ch.isdigit() for ch in text) < 8 or weekday_against(text):
                         # too few digits for a date and time, or a weekday its date is not on (the
                         # digits read alone would leave the weekday's word out): no second read
                         break
 
-    def _rapid(self, image: np.ndarray, which: int | None
-               ) -> tuple[Stamp, str, list[ocr.Char], bool] | None:
+    def _rapid(self, image: np.ndarray, which: int | None) -> _Reading | None:
         """The second engine's reading of a scaled line (:mod:`syncam.clock.rapid`), when it
         parses as a date/time, as :meth:`_reads` gives it; its polarity from the picture. ``which``:
         the picture of :func:`vote.pictures` it reads, None for the grey line."""
@@ -151,20 +161,19 @@ class _Reader:
             # a number of one digit: CTC decoding collapses a doubled digit that nothing parts
             # ("19-11-2017" read "19-1-2017", "11:05" "1:05"), and a clock pads its numbers
             return None
-        text, chars = spaced, kept
-        return stamp, text[stamp.start:stamp.end], chars[stamp.start:stamp.end], bright
+        return _Reading(stamp, spaced[stamp.start:stamp.end], kept[stamp.start:stamp.end], bright,
+                        "rapid")
 
-    def _ocr(self, image: np.ndarray, expect: float | None = None
-             ) -> tuple[Stamp, str, list[ocr.Char]] | None:
+    def _ocr(self, image: np.ndarray, expect: float | None = None) -> _Reading | None:
         """The first reading of a scaled line in this clock's layout (once known) that shows
         ``expect`` (when given); None when no way of showing it reads so."""
-        for stamp, text, chars, bright in self._reads(image):
-            if self.glyphs is not None and not self.glyphs.fits(text):
+        for read in self._reads(image):
+            if self.glyphs is not None and not self.glyphs.fits(read.text):
                 continue
-            if expect is None or stamp.seconds() == expect:
+            if expect is None or read.stamp.seconds() == expect:
                 if self.invert is None:
-                    self.invert = bright
-                return stamp, text, chars
+                    self.invert = read.bright
+                return read
         return None
 
     def _setup(self, text: str, chars: list[ocr.Char]) -> None:
@@ -203,23 +212,23 @@ class _Reader:
         self.text_box = (min(c.x0 for c in chars) - _PAD, min(c.y0 for c in chars) - _PAD,
                          max(c.x1 for c in chars) - _PAD, max(c.y1 for c in chars) - _PAD)
 
-    def _bootstrap(self, image: np.ndarray, read: tuple[Stamp, str, list[ocr.Char]],
-                   at: float) -> None:
+    def _bootstrap(self, image: np.ndarray, read: _Reading, at: float) -> None:
         """Keep the OCR reads of whole seconds; once CLOCK_BOOTSTRAP of them are in, set the layout
         and learn the glyphs from the reads that agree (:func:`~syncam.clock.vote.consensus`), never
         from a misread; while none agree, read more (within the OCR budget)."""
-        self.boot.append((image, *read, at, self.engine))
+        self.boot.append((image, read, at))
         if len(self.boot) < config.CLOCK_BOOTSTRAP:
             return
-        votes = [vote.Vote(i, vote.shape(b[2]), b[1].seconds() - b[4], b[1].fields is not None,
-                           b[2], b[5]) for i, b in enumerate(self.boot)]
+        votes = [vote.Vote(i, vote.shape(r.text), r.stamp.seconds() - t, r.stamp.fields is not None,
+                           r.text, r.engine) for i, (_, r, t) in enumerate(self.boot)]
         if self.found.dated and not any(v.dated for v in votes):
             return  # the find step read a date here: a time alone is a partial reading
         agree = vote.consensus(votes, tolerance=config.CLOCK_VOTE_TOLERANCE,
                                min_stills=config.CLOCK_VOTE_STILLS)
         if agree is None:
             return
-        self._adopt([(self.boot[j][0], self.boot[j][2], self.boot[j][3]) for j in agree])
+        self._adopt([(self.boot[j][0], self.boot[j][1].text, self.boot[j][1].chars)
+                     for j in agree])
         self.anchor = float(np.median([votes[j].k for j in agree]))
         self.boot = []
 
@@ -255,16 +264,15 @@ class _Reader:
             return self._infer(image, expect) or stamp
         if read is None:
             return stamp
-        found, text, chars = read
         if self.glyphs is None:
             self._bootstrap(image, read, at)
-            return found
-        if not self.glyphs.fits(text):
+            return read.stamp
+        if not self.glyphs.fits(read.text):
             return stamp  # OCR read another layout than this clock's: a misread
-        if expect is None or found.seconds() == expect:
-            self.glyphs.learn(image, text)
-            return found
-        return stamp if stamp is not None else found
+        if expect is None or read.stamp.seconds() == expect:
+            self.glyphs.learn(image, read.text)
+            return read.stamp
+        return stamp if stamp is not None else read.stamp
 
     def _infer(self, image: np.ndarray, expect: float) -> Stamp | None:
         """A second showing a digit the templates have not seen and OCR cannot read: the clock's
@@ -525,7 +533,7 @@ def _vote(clip: Clip, place: Found) -> _Reader | Found | None:
             return None
         # a time read in a line cut short (a date after the time beyond the band's edge, a band
         # set around part of a digit): the band again around that time
-        text, chars = (first[1], first[2]) if first is not None else reader.partial  # type: ignore[misc]
+        text, chars = (first.text, first.chars) if first is not None else reader.partial  # type: ignore[misc]
         again = _refit(place, chars, text, reader.scale, size)
         if again is None and first is None:
             return None
@@ -535,13 +543,13 @@ def _vote(clip: Clip, place: Found) -> _Reader | Found | None:
     reader = _Reader(place)
     reader.budget = config.CLOCK_VOTE_OCR
     votes: list[vote.Vote] = []
-    reads: list[tuple[np.ndarray, str, list[ocr.Char], bool]] = []
+    reads: list[tuple[np.ndarray, _Reading]] = []
     for k, (at, _) in enumerate(strip.stills):
         image = strip.cut(k, place.band, reader.scale)
-        for n, (stamp, text, chars, bright) in enumerate(reader._reads(image)):
-            votes.append(vote.Vote(k, vote.shape(text), stamp.seconds() - at, stamp.fields is not None,
-                                   text, reader.engine))
-            reads.append((image, text, chars, bright))
+        for n, r in enumerate(reader._reads(image)):
+            votes.append(vote.Vote(k, vote.shape(r.text), r.stamp.seconds() - at,
+                                   r.stamp.fields is not None, r.text, r.engine))
+            reads.append((image, r))
             if n + 1 >= config.CLOCK_VOTE_READS:
                 break
     agree = vote.consensus(votes, tolerance=config.CLOCK_VOTE_TOLERANCE,
@@ -556,10 +564,10 @@ def _vote(clip: Clip, place: Found) -> _Reader | Found | None:
         # text that read as a date/time, where it read; a date seen there must be agreed on
         return replace(place, dated=any(v.dated for v in votes))
     once = list({votes[j].still: j for j in reversed(agree)}.values())  # one read per still
-    reader.invert = 2 * sum(reads[j][3] for j in agree) >= len(agree)
+    reader.invert = 2 * sum(reads[j][1].bright for j in agree) >= len(agree)
     reader.budget = config.CLOCK_OCR_BUDGET
     reader.ocr_reads = 0
-    reader._adopt([reads[j][:3] for j in once])
+    reader._adopt([(reads[j][0], reads[j][1].text, reads[j][1].chars) for j in once])
     reader.anchor = float(np.median([votes[j].k for j in agree]))
     return reader
 
