@@ -11,7 +11,9 @@ with one unknown per clock: its error against true time. Clips of one recorder (
 * The wall clock is the largest set of agreeing readings over every group (the one with the
   reference on a tie); each group's error is its reading minus the wall clock.
 * A clip that nothing heard or saw is placed by its clock alone: timeline = its clock minus its
-  group's reading at timeline 0 (the wall clock's, when nothing measured the group's).
+  group's reading at timeline 0 (the wall clock's, when nothing measured the group's), over the
+  rate at which that clock runs against the timeline where a placed clip measured it (a recorder's
+  clock 200 ppm fast is 0.5 s ahead 40 minutes on).
 """
 
 from __future__ import annotations
@@ -41,6 +43,13 @@ def reading_at_zero(clock: ClipClock, placement: Placement) -> float:
     return clock.segment.clock(t0)
 
 
+def _rate(members: Sequence[int], rates: dict[int, float]) -> float:
+    """Clock seconds per timeline second of a clock that clips ``members`` show: the mean of the
+    rates they measured, 1 when none did (a clip read over under CLOCK_RATE_MIN_SPAN)."""
+    known = [rates[i] for i in members if i in rates]
+    return sum(known) / len(known) if known else 1.0
+
+
 def _agreeing(values: dict[int, float], tolerance: dict[int, float], reference: int) -> list[int]:
     """The largest set of ``values`` that agree within tolerance; the reference's set on a tie."""
     best: list[int] = []
@@ -62,6 +71,10 @@ def place(solution: Solution, clocks: Sequence[ClipClock | None], groups: Sequen
     group = {i: f"{groups[i]}\x00{c.dated}" for i, c in enumerate(clocks) if c is not None}
     measured = {i: reading_at_zero(c, placements[i])  # type: ignore[arg-type]
                 for i, c in enumerate(clocks) if c is not None and placements[i] is not None}
+    # clock seconds per timeline second, where a placed clip measured its clock's rate
+    rates = {i: c.segment.rate / (1.0 + placements[i].drift_ppm * 1e-6)  # type: ignore[union-attr]
+             for i, c in enumerate(clocks) if i in measured and c is not None
+             and c.segment.rate_measured}
     notes: list[str] = []
     errors: dict[int, float | None] = {}
     if not group:
@@ -72,14 +85,16 @@ def place(solution: Solution, clocks: Sequence[ClipClock | None], groups: Sequen
     at_zero = sum(pool[i] for i in wall_from) / len(wall_from) if wall_from else None
     wall_kind = group[wall_from[0]].split("\x00")[1] if wall_from else None
     zero: dict[str, float] = {}  # each group's reading at timeline 0
+    speed: dict[str, float] = {}  # and its clock seconds per timeline second
     group_error: dict[str, float | None] = {}
     for g in dict.fromkeys(group.values()):
         members = {i: v for i, v in measured.items() if group[i] == g}
         if members:
             agree = _agreeing(members, tol, solution.reference)
             zero[g] = sum(members[i] for i in agree) / len(agree)
+            speed[g] = _rate(agree, rates)
         elif at_zero is not None and g.split("\x00")[1] == wall_kind:
-            zero[g] = at_zero
+            zero[g], speed[g] = at_zero, _rate(wall_from, rates)
         same_kind = at_zero is not None and g.split("\x00")[1] == wall_kind
         group_error[g] = zero[g] - at_zero if members and same_kind else None  # type: ignore[operator]
     for i in group:
@@ -101,8 +116,9 @@ def place(solution: Solution, clocks: Sequence[ClipClock | None], groups: Sequen
                           "the clocks to the timeline: make a clip with a clock the reference")
             continue
         seg = c.segment
-        placements[i] = Placement(offset=seg.offset - zero[group[i]],
-                                  drift_ppm=(seg.rate - 1.0) * 1e6 if seg.rate_measured else 0.0,
+        placements[i] = Placement(offset=(seg.offset - zero[group[i]]) / speed[group[i]],
+                                  drift_ppm=(seg.rate / speed[group[i]] - 1.0) * 1e6
+                                  if seg.rate_measured else 0.0,
                                   confidence=confidence, method=Method.CLOCK,
                                   drift_note="" if seg.rate_measured else
                                   "the clock's rate was not measured (read over too short a time)")

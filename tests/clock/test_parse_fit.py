@@ -3,6 +3,7 @@ rules and line, splitting frames into seconds, where the clock is, and the post-
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timezone
 
 import numpy as np
@@ -210,6 +211,23 @@ def test_a_recorder_group_shares_its_measured_error() -> None:
     p = out.solution.placements
     assert p[2] is not None and abs(p[2].offset - 7) < 1e-6 and out.errors[2] == 3600
     assert p[3] is not None and abs(p[3].offset - 9) < 1e-6 and out.errors[3] is None
+
+
+def test_a_clock_that_runs_fast_places_by_its_measured_rate() -> None:
+    """One recorder whose clock runs 200 ppm fast: the hour-long reference measured that rate, so a
+    clip that only its clock places, 40 minutes on, sits where the clock says at that rate (at the
+    rate 1 it would be 0.48 s late); its own rate, measured alike, is no drift against the timeline."""
+    fast = 1.0 + 200e-6
+    ref = replace(_clock(E), segments=(Segment(0.0, 3600.0, E, fast, True, 19, None),))
+    late = replace(_clock(E + 2400 * fast), segments=(
+        Segment(0.0, 600.0, E + 2400 * fast, fast, True, 60, None),))
+    sol = Solution(reference=0, placements=(Placement(0.0, method=Method.MOTION), None, None),
+                   verdicts=())
+    out = place(sol, [ref, late, _clock(E + 2400 * fast)], ["", "", ""], [12.5] * 3, list("abc"),
+                contradicts_frames=2.0, confidence=0.2)
+    p = out.solution.placements
+    assert p[1] is not None and abs(p[1].offset - 2400.0) < 1e-6 and abs(p[1].drift_ppm) < 1e-6
+    assert p[2] is not None and abs(p[2].offset - 2400.0) < 1e-6 and p[2].drift_ppm == 0.0
 
 
 def test_no_clock_tied_to_the_timeline_places_nothing() -> None:
