@@ -67,6 +67,9 @@ class _Reader:
         self.first_text: str | None = None
         self.text_box: tuple[float, float, float, float] | None = None  # in the scaled band
         self.runs: list[tuple[float, float, Stamp | None]] = []
+        # per run, the clip time at which its second began: its first frame, but for a run that a
+        # chunk starts mid-second, a second before the frame after its last
+        self.began: list[float] = []
         self.phase: float | None = None  # clip time modulo 1 at which the seconds turn over
         self.stretch = 0  # the first run of the stretch being read
         self.inferred = 0  # seconds whose new glyphs the clock's rules named (see _infer)
@@ -330,24 +333,33 @@ class _Reader:
             self.phase = seconds.phase(times, boxes, step, level)
         starts = [0, *seconds.split(times, boxes, self.phase, level), len(times)]
         for i0, i1 in zip(starts, starts[1:]):
-            self._close(frames[i0:i1], float(times[i0]), float(times[i1 - 1]), self.stretch)
+            first, last = float(times[i0]), float(times[i1 - 1])
+            # the chunk's first run starts mid-second (unless it is all the chunk holds): counting
+            # whole seconds from its first frame put the next run, or a window drifted a few tenths
+            # from the last, one second off
+            began = last + step - 1 if i0 == 0 and i1 < len(times) else first
+            self._close(frames[i0:i1], first, last, began, self.stretch)
 
-    def _close(self, held: np.ndarray, first: float, last: float, start: int) -> None:
-        """Read one second (frames ``held``); ``start``: the first run of this stretch."""
+    def _close(self, held: np.ndarray, first: float, last: float, began: float,
+               start: int) -> None:
+        """Read one second (frames ``held``, its second begun at clip time ``began``); ``start``:
+        the first run of this stretch."""
         median = np.median(held[:48], axis=0).astype(np.uint8)
         image = cv2.resize(median, None, fx=self.scale, fy=self.scale, interpolation=cv2.INTER_CUBIC)
         expect = None
-        known = [(f, s) for f, _, s in self.runs[start:] if s is not None]
+        known = [(b, s) for b, (_, _, s) in zip(self.began[start:], self.runs[start:])
+                 if s is not None]
         self.sure = False
-        earlier = [(f, s) for f, _, s in self.runs[:start] if s is not None]
+        earlier = [(b, s) for b, (_, _, s) in zip(self.began[:start], self.runs[:start])
+                   if s is not None]
         if not known and earlier:  # a new window: the clock as the windows before left it
             p_first, p_stamp = earlier[-1]
-            expect = p_stamp.seconds() + round(first - p_first)
+            expect = p_stamp.seconds() + round(began - p_first)
         if not known and not earlier and self.anchor is not None:  # the clock the vote found
             expect = float(np.floor(self.anchor + (first + last) / 2))
         if known:  # the last second read in this stretch, plus the seconds since
             p_first, p_stamp = known[-1]
-            expect = p_stamp.seconds() + round(first - p_first)
+            expect = p_stamp.seconds() + round(began - p_first)
             # two seconds read before, agreeing with each other and with the clock the vote found:
             # the expectation stands against a template read (never a chain that a first misread
             # started, nor across a jump)
@@ -356,6 +368,7 @@ class _Reader:
                 and (self.anchor is None or abs(k - self.anchor) <= 0.6)
         stamp = self._read(image, expect, first)  # (may rewrite self.runs: see _bootstrap)
         self.runs.append((first, last, stamp))
+        self.began.append(began)
 
     def region(self) -> tuple[int, int, int, int]:
         bx, by, bw, bh = self.found.band
@@ -667,7 +680,7 @@ def read_clock(clip: Clip, *, order: str | None = None) -> ClipClock | None:
             reader.window(_blocks(clip, reader.found.band, 0.0, config.CLOCK_CHUNK), clip.origin)
             if reader.glyphs is None and not reader.boot:
                 return None
-            reader.runs = []  # read again below, with the rest
+            reader.runs, reader.began = [], []  # read again below, with the rest
         for start, length in windows(clip.duration):
             reader.window(_blocks(clip, reader.found.band, start, length), clip.origin)
     except ffmpeg.FFmpegError as exc:

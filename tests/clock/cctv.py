@@ -8,6 +8,7 @@ E_ref, when every clock is one wall clock.
 
 from __future__ import annotations
 
+import os
 import subprocess
 from dataclasses import dataclass
 
@@ -84,4 +85,27 @@ def make(source: str, out: str, *, epoch: float, start: float = 0.0, duration: f
                     *([] if still else ["-t", f"{duration:.3f}"]), "-i", source,
                     "-vf", ",".join(chain), "-an", "-t", f"{duration:.3f}", "-c:v", "libx264",
                     "-preset", "veryfast", "-crf", str(crf), "-g", "25", out], check=True)
+    return out
+
+
+def recorder(source: str, out: str, *, epoch: float, duration: float, fps: str, at: float = 2.0,
+             crop: tuple[int, int, int, int], size: tuple[int, int], fast_ppm: float = 0.0,
+             overlay: Overlay = Overlay()) -> str:
+    """A long, quiet CCTV recording, made cheaply: the frame of ``source`` at ``at`` s, cropped
+    (x, y, w, h) and scaled to ``size``, held for ``duration`` s at ``fps`` with sensor noise. Its
+    clock starts at ``epoch`` and runs ``fast_ppm`` fast (a recorder's crystal: at clip time t it
+    shows epoch + t * (1 + fast_ppm / 1e6)). H.264 ultrafast, a keyframe every 10 s."""
+    x, y, w, h = crop
+    k = 1.0 + fast_ppm / 1e6
+    still = out + ".png"
+    subprocess.run(["ffmpeg", "-v", "error", "-y", "-ss", f"{at:.3f}", "-i", source, "-frames:v", "1",
+                    "-vf", f"crop={w}:{h}:{x}:{y},scale={size[0]}:{size[1]}", still], check=True)
+    chain = ["noise=alls=12:allf=t", "settb=1/100000", f"setpts=PTS*{k!r}", drawtext(epoch, overlay),
+             f"setpts=PTS/{k!r}", "format=yuv420p"]
+    num, _, den = fps.partition("/")
+    subprocess.run(["ffmpeg", "-v", "error", "-y", "-loop", "1", "-framerate", fps, "-i", still,
+                    "-t", f"{duration:.3f}", "-vf", ",".join(chain), "-c:v", "libx264",
+                    "-preset", "ultrafast", "-crf", "28",
+                    "-g", str(round(10 * float(num) / float(den or 1))), out], check=True)
+    os.unlink(still)
     return out
