@@ -463,7 +463,7 @@ def align(paths: Sequence[str], *, method: str = config.METHOD, reference: str |
     """
     method = method.value if isinstance(method, Method) else str(method)
     if clock is not False:
-        from syncam.clock.read import order_option
+        from syncam.clock.options import order_option
         order_option(clock_format)  # a bad --clock-format fails before anything is decoded
     if drift not in config.DRIFTS:
         raise UsageError(f"unknown drift mode {drift!r}; choose one of {', '.join(config.DRIFTS)}",
@@ -695,6 +695,8 @@ def _quick_look(clips: list[Clip], silent_views: Sequence[int]) -> bool:
     """Whether a quick look finds a clock on a clip without sound (CCTV). Only those are looked at:
     a look costs ~0.7 s of a 3-camera event's 2.6 s align, and cameras that heard the event rarely
     burn in a clock. False without an OCR engine: nothing to place, so nothing to say."""
+    if not silent_views:
+        return False  # nor imports the clock reader (OpenCV: 0.05 s of a sound-only align)
     from syncam.clock.read import present
     try:
         return any(present(clips[i]) for i in silent_views)
@@ -715,12 +717,13 @@ def _clocks(clips: list[Clip], solution: Solution, rules: Sequence[tuple[str, st
     (``quick``), as when every clip is placed: a clockless event with one unplaced camera pays for
     that camera's read, not for every camera's (3-6 s each)."""
     from syncam.clock import ocr
+    from syncam.clock import options as clock_options
     from syncam.clock import read as clock_read
     from syncam.clock.parse import iso
     from syncam.sync import clocks as clocks_mod
 
-    order = clock_read.order_option(clock_format)
-    groups = clock_read.groups([c.path for c in clips], rules)
+    order = clock_options.order_option(clock_format)
+    groups = clock_options.groups([c.path for c in clips], rules)
     try:
         ocr.available()
     except UsageError:

@@ -12,9 +12,7 @@
 
 from __future__ import annotations
 
-import fnmatch
 import logging
-import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -28,8 +26,8 @@ from syncam.clock import ocr, rapid, seconds, vote
 from syncam.clock.find import Finder, Found, Steady
 from syncam.clock.fit import ClipClock, Run, fit, placing_segment, unwrap_days
 from syncam.clock.glyphs import Glyphs, Slot
-from syncam.clock.parse import ORDER_NAMES, Stamp, decide, normalise, parse, weekday_against, word_starts
-from syncam.errors import MediaError, UsageError
+from syncam.clock.parse import Stamp, decide, normalise, parse, weekday_against, word_starts
+from syncam.errors import MediaError
 from syncam.media import ffmpeg
 from syncam.types import Clip
 
@@ -633,37 +631,6 @@ def windows(duration: float) -> list[tuple[float, float | None]]:
     n, length = config.CLOCK_WINDOWS, config.CLOCK_WINDOW
     step = (duration - length) / (n - 1)
     return [(k * step, length) for k in range(n)]
-
-
-def groups(paths: Sequence[str], rules: Sequence[tuple[str, str]]) -> list[str]:
-    """Each clip's clock group: the NAME of the first ``--clock NAME=GLOB`` rule whose GLOB matches
-    its path or file name, else "" (the wall clock). A rule matching no clip is a UsageError."""
-    out: list[str] = []
-    used = [False] * len(rules)
-    for path in paths:
-        name = ""
-        for k, (group, pattern) in enumerate(rules):
-            if (fnmatch.fnmatchcase(path, pattern) or fnmatch.fnmatchcase(path, os.path.abspath(pattern))
-                    or fnmatch.fnmatchcase(os.path.basename(path), pattern)):
-                name, used[k] = group, True
-                break
-        out.append(name)
-    for (group, pattern), hit in zip(rules, used):
-        if not hit:
-            raise UsageError(f"--clock {group}={pattern}: matches none of the clips; check the "
-                             "pattern (quote it so the shell does not expand it)", option="clock")
-    return out
-
-
-def order_option(text: str | None) -> str | None:
-    """--clock-format's value -> a date order (ymd, dmy, mdy); UsageError for anything else."""
-    if text is None:
-        return None
-    order = ORDER_NAMES.get(text.strip().lower())
-    if order is None:
-        raise UsageError(f"{text!r} is not a date order; give dmy (13/11/2017, day first), mdy "
-                         "(11/13/2017, month first) or ymd", option="clock_format")
-    return order
 
 
 def read_clock(clip: Clip, *, order: str | None = None) -> ClipClock | None:

@@ -238,7 +238,7 @@ def test_no_clock_tied_to_the_timeline_places_nothing() -> None:
 
 
 def test_clock_groups_by_rule_and_a_rule_matching_nothing_is_an_error() -> None:
-    from syncam.clock.read import groups, order_option
+    from syncam.clock.options import groups, order_option
     from syncam.errors import UsageError
 
     paths = ["/x/dvr1_cam1.mp4", "/x/dvr1_cam2.mp4", "/x/phone.mp4"]
