@@ -43,6 +43,27 @@ def reading_at_zero(clock: ClipClock, placement: Placement) -> float:
     return clock.segment.clock(t0)
 
 
+def _places_at(reading: float, members: Sequence[int], clocks: Sequence[ClipClock | None],
+               placements: Sequence[Placement | None], tolerance: float) -> list[float]:
+    """Timeline places where the clocks of placed clips ``members`` (one recorder's) show
+    ``reading``, for a clock that jumps: a segment counts where the clip time it puts the reading at
+    lies within that segment's stretch, up to the neighbouring segments (the jump fell somewhere
+    between the two). Places within ``tolerance`` of each other are one."""
+    found: list[float] = []
+    for i in members:
+        c, p = clocks[i], placements[i]
+        assert c is not None and p is not None
+        for k, seg in enumerate(c.segments):
+            t = (reading - seg.offset) / seg.rate
+            after = c.segments[k - 1].end if k > 0 else -float("inf")
+            before = c.segments[k + 1].start if k + 1 < len(c.segments) else float("inf")
+            if after <= t <= before:
+                at = p.offset + t * (1.0 + p.drift_ppm * 1e-6)
+                if all(abs(at - f) > tolerance for f in found):
+                    found.append(at)
+    return found
+
+
 def _rate(members: Sequence[int], rates: dict[int, float]) -> float:
     """Clock seconds per timeline second of a clock that clips ``members`` show: the mean of the
     rates they measured, 1 when none did (a clip read over under CLOCK_RATE_MIN_SPAN)."""
@@ -86,15 +107,16 @@ def place(solution: Solution, clocks: Sequence[ClipClock | None], groups: Sequen
     wall_kind = group[wall_from[0]].split("\x00")[1] if wall_from else None
     zero: dict[str, float] = {}  # each group's reading at timeline 0
     speed: dict[str, float] = {}  # and its clock seconds per timeline second
+    tied: dict[str, list[int]] = {}  # and the placed clips that tie it to the timeline
     group_error: dict[str, float | None] = {}
     for g in dict.fromkeys(group.values()):
         members = {i: v for i, v in measured.items() if group[i] == g}
         if members:
             agree = _agreeing(members, tol, solution.reference)
             zero[g] = sum(members[i] for i in agree) / len(agree)
-            speed[g] = _rate(agree, rates)
+            speed[g], tied[g] = _rate(agree, rates), agree
         elif at_zero is not None and g.split("\x00")[1] == wall_kind:
-            zero[g], speed[g] = at_zero, _rate(wall_from, rates)
+            zero[g], speed[g], tied[g] = at_zero, _rate(wall_from, rates), wall_from
         same_kind = at_zero is not None and g.split("\x00")[1] == wall_kind
         group_error[g] = zero[g] - at_zero if members and same_kind else None  # type: ignore[operator]
     for i in group:
@@ -116,7 +138,18 @@ def place(solution: Solution, clocks: Sequence[ClipClock | None], groups: Sequen
                           "the clocks to the timeline: make a clip with a clock the reference")
             continue
         seg = c.segment
-        placements[i] = Placement(offset=(seg.offset - zero[group[i]]) / speed[group[i]],
+        offset = (seg.offset - zero[group[i]]) / speed[group[i]]
+        if any(len(clocks[j].segments) > 1 for j in tied[group[i]]):  # type: ignore[union-attr]
+            # the clock that ties this one to the timeline jumps: on which side of a jump its
+            # reading falls must be clear, or a clip lands an hour off (a summer-time change)
+            found = _places_at(seg.offset, tied[group[i]], clocks, placements, tol[i])
+            if len(found) != 1:
+                reasons[i] = ("it shows a clock, but the clock that ties it to the timeline jumps "
+                              f"and its reading fits {len(found) or 'none'} of the stretches "
+                              "between the jumps: give it a clip placed by sound or picture")
+                continue
+            offset = found[0]
+        placements[i] = Placement(offset=offset,
                                   drift_ppm=(seg.rate / speed[group[i]] - 1.0) * 1e6
                                   if seg.rate_measured else 0.0,
                                   confidence=confidence, method=Method.CLOCK,

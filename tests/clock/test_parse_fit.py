@@ -230,6 +230,28 @@ def test_a_clock_that_runs_fast_places_by_its_measured_rate() -> None:
     assert p[2] is not None and abs(p[2].offset - 2400.0) < 1e-6 and p[2].drift_ppm == 0.0
 
 
+def test_a_clock_that_jumps_places_by_the_stretch_the_reading_falls_in_or_not_at_all() -> None:
+    """The reference's recorder changes to summer time between its windows at 4100 s and 4300 s
+    (+1 h): a clip whose clock shows a time after the change is placed by the stretch after it (by
+    the longest stretch it would be an hour late); one before it by the stretch before. When the
+    clocks go back an hour instead, a reading of the repeated hour fits both stretches: unplaced."""
+    def jumping(back: float) -> ClipClock:
+        return replace(_clock(E), segments=(
+            Segment(0.0, 4100.0, E, 1.0, True, 30, None),
+            Segment(4300.0, 7200.0, E + back, 1.0, True, 20, back)), placing=0)
+
+    sol = Solution(reference=0, placements=(Placement(0.0, method=Method.MOTION), None, None),
+                   verdicts=())
+    out = place(sol, [jumping(3600.0), _clock(E + 3600 + 6000), _clock(E + 3000)], ["", "", ""],
+                [25.0] * 3, list("abc"), contradicts_frames=2.0, confidence=0.2)
+    p = out.solution.placements
+    assert p[1] is not None and abs(p[1].offset - 6000.0) < 1e-6
+    assert p[2] is not None and abs(p[2].offset - 3000.0) < 1e-6
+    out = place(sol, [jumping(-3600.0), _clock(E + 1000), None], ["", "", ""], [25.0] * 3,
+                list("abc"), contradicts_frames=2.0, confidence=0.2)
+    assert out.solution.placements[1] is None and "fits 2 of the stretches" in out.reasons[1]
+
+
 def test_no_clock_tied_to_the_timeline_places_nothing() -> None:
     sol = Solution(reference=0, placements=(Placement(0.0, method=Method.AUDIO), None), verdicts=())
     out = place(sol, [None, _clock(E)], ["", ""], [25.0, 25.0], ["a", "b"],
