@@ -606,11 +606,10 @@ CLOCK_GLYPH_KEEP = 2
 CLOCK_OCR_BUDGET = 30
 # A clip up to this long is read whole; a longer one in CLOCK_WINDOWS windows of CLOCK_WINDOW
 # seconds spread over it (each holds 2-3 turnovers; the line needs no more, and decoding stays well
-# under half of ffmpeg's full decode), with windows added between two that disagree, to find a jump.
+# under half of ffmpeg's full decode). A jump between two windows is known to the windows' spacing.
 CLOCK_FULL_READ = 90.0  # seconds
 CLOCK_WINDOWS = 6
 CLOCK_WINDOW = 2.6  # seconds
-CLOCK_BISECT_MAX = 10  # windows added per clip to narrow down jumps
 # Clock minus clip time moving by more than this is a jump (or a misread, when it does not last for
 # CLOCK_SEGMENT_RUNS readings); a rate error of 400 ppm moves it 1.4 s in an hour.
 CLOCK_JUMP_TOLERANCE = 1.5  # seconds
