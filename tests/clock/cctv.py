@@ -90,17 +90,21 @@ def make(source: str, out: str, *, epoch: float, start: float = 0.0, duration: f
 
 def recorder(source: str, out: str, *, epoch: float, duration: float, fps: str, at: float = 2.0,
              crop: tuple[int, int, int, int], size: tuple[int, int], fast_ppm: float = 0.0,
-             overlay: Overlay = Overlay()) -> str:
+             overlay: Overlay = Overlay(), jump: tuple[float, float] | None = None) -> str:
     """A long, quiet CCTV recording, made cheaply: the frame of ``source`` at ``at`` s, cropped
     (x, y, w, h) and scaled to ``size``, held for ``duration`` s at ``fps`` with sensor noise. Its
     clock starts at ``epoch`` and runs ``fast_ppm`` fast (a recorder's crystal: at clip time t it
-    shows epoch + t * (1 + fast_ppm / 1e6)). H.264 ultrafast, a keyframe every 10 s."""
+    shows epoch + t * (1 + fast_ppm / 1e6)); ``jump`` = (t, seconds): from clip time t on it shows
+    that much later (a summer-time change). H.264 ultrafast, a keyframe every 10 s."""
     x, y, w, h = crop
     k = 1.0 + fast_ppm / 1e6
     still = out + ".png"
     subprocess.run(["ffmpeg", "-v", "error", "-y", "-ss", f"{at:.3f}", "-i", source, "-frames:v", "1",
                     "-vf", f"crop={w}:{h}:{x}:{y},scale={size[0]}:{size[1]}", still], check=True)
-    chain = ["noise=alls=12:allf=t", "settb=1/100000", f"setpts=PTS*{k!r}", drawtext(epoch, overlay),
+    text = [drawtext(epoch, overlay)] if jump is None else [
+        drawtext(epoch, overlay) + f":enable='lt(t,{jump[0] * k!r})'",
+        drawtext(epoch + jump[1], overlay) + f":enable='gte(t,{jump[0] * k!r})'"]
+    chain = ["noise=alls=12:allf=t", "settb=1/100000", f"setpts=PTS*{k!r}", *text,
              f"setpts=PTS/{k!r}", "format=yuv420p"]
     num, _, den = fps.partition("/")
     subprocess.run(["ffmpeg", "-v", "error", "-y", "-loop", "1", "-framerate", fps, "-i", still,
