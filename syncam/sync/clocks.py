@@ -14,6 +14,9 @@ with one unknown per clock: its error against true time. Clips of one recorder (
   group's reading at timeline 0 (the wall clock's, when nothing measured the group's), over the
   rate at which that clock runs against the timeline where a placed clip measured it (a recorder's
   clock 200 ppm fast is 0.5 s ahead 40 minutes on).
+* Clocks that jump (summer time, a reset): where the clock of the placed clips jumps, a clip is
+  placed by the stretch between jumps that holds its reading; where its own clock jumps, by its
+  stretch that, placed, overlaps theirs. Where that is not one place, it is left unplaced.
 """
 
 from __future__ import annotations
@@ -43,6 +46,38 @@ def reading_at_zero(clock: ClipClock, placement: Placement) -> float:
     return clock.segment.clock(t0)
 
 
+def _distinct(values: Sequence[float], tolerance: float) -> list[float]:
+    """``values`` with those within ``tolerance`` of one kept before dropped."""
+    out: list[float] = []
+    for v in values:
+        if all(abs(v - o) > tolerance for o in out):
+            out.append(v)
+    return out
+
+
+def _spans(members: Sequence[int], clocks: Sequence[ClipClock | None],
+           placements: Sequence[Placement | None]) -> list[tuple[float, float]]:
+    """The timeline stretches over which placed clips ``members`` showed their clocks."""
+    out = []
+    for i in members:
+        c, p = clocks[i], placements[i]
+        assert c is not None and p is not None
+        k = 1.0 + p.drift_ppm * 1e-6
+        out += [(p.offset + s.start * k, p.offset + s.end * k) for s in c.segments]
+    return out
+
+
+def _places(reading: float, members: Sequence[int], clocks: Sequence[ClipClock | None],
+            placements: Sequence[Placement | None], zero: float, speed: float,
+            tolerance: float) -> list[float]:
+    """Timeline places of a clip whose clock read ``reading`` at its start: by the reading at
+    timeline 0 (``zero``) and rate (``speed``) of the clocks of placed clips ``members``, or, where
+    one of those jumps, by :func:`_places_at`."""
+    if any(len(clocks[j].segments) > 1 for j in members):  # type: ignore[union-attr]
+        return _places_at(reading, members, clocks, placements, tolerance)
+    return [(reading - zero) / speed]
+
+
 def _places_at(reading: float, members: Sequence[int], clocks: Sequence[ClipClock | None],
                placements: Sequence[Placement | None], tolerance: float) -> list[float]:
     """Timeline places where the clocks of placed clips ``members`` (one recorder's) show
@@ -58,10 +93,8 @@ def _places_at(reading: float, members: Sequence[int], clocks: Sequence[ClipCloc
             after = c.segments[k - 1].end if k > 0 else -float("inf")
             before = c.segments[k + 1].start if k + 1 < len(c.segments) else float("inf")
             if after <= t <= before:
-                at = p.offset + t * (1.0 + p.drift_ppm * 1e-6)
-                if all(abs(at - f) > tolerance for f in found):
-                    found.append(at)
-    return found
+                found.append(p.offset + t * (1.0 + p.drift_ppm * 1e-6))
+    return _distinct(found, tolerance)
 
 
 def _rate(members: Sequence[int], rates: dict[int, float]) -> float:
@@ -137,31 +170,42 @@ def place(solution: Solution, clocks: Sequence[ClipClock | None], groups: Sequen
             reasons[i] = ("it shows a clock, but no clip placed by sound or picture shows one to tie "
                           "the clocks to the timeline: make a clip with a clock the reference")
             continue
+        g = group[i]
         seg = c.segment
-        offset = (seg.offset - zero[group[i]]) / speed[group[i]]
-        if any(len(clocks[j].segments) > 1 for j in tied[group[i]]):  # type: ignore[union-attr]
-            # the clock that ties this one to the timeline jumps: on which side of a jump its
-            # reading falls must be clear, or a clip lands an hour off (a summer-time change)
-            found = _places_at(seg.offset, tied[group[i]], clocks, placements, tol[i])
-            if len(found) != 1:
-                reasons[i] = ("it shows a clock, but the clock that ties it to the timeline jumps "
-                              f"and its reading fits {len(found) or 'none'} of the stretches "
-                              "between the jumps: give it a clip placed by sound or picture")
-                continue
-            offset = found[0]
+        # where each of its clock's stretches puts it; one where its clock does not jump
+        options = [(k, at) for k, s in enumerate(c.segments)
+                   for at in _places(s.offset, tied[g], clocks, placements, zero[g], speed[g], tol[i])]
+        if len(_distinct([at for _, at in options], tol[i])) > 1 and len(c.segments) > 1:
+            # its own clock jumps: the stretch read in the regime of the clocks that tie it to the
+            # timeline is the one that, placed, overlaps them (not the longest: an hour off when
+            # the longer stretch came after a summer-time change)
+            spans = _spans(tied[g], clocks, placements)
+            options = [(k, at) for k, at in options
+                       if any(at + c.segments[k].start < b and a < at + c.segments[k].end
+                              for a, b in spans)]
+        found = _distinct([at for _, at in options], tol[i])
+        if len(found) != 1:
+            reasons[i] = ("it shows a clock, but one of the clocks that place it jumps and its "
+                          f"reading fits {len(found) or 'none'} of the stretches between the jumps: "
+                          "give it a clip placed by sound or picture")
+            continue
+        offset = found[0]
         placements[i] = Placement(offset=offset,
-                                  drift_ppm=(seg.rate / speed[group[i]] - 1.0) * 1e6
+                                  drift_ppm=(seg.rate / speed[g] - 1.0) * 1e6
                                   if seg.rate_measured else 0.0,
                                   confidence=confidence, method=Method.CLOCK,
                                   drift_note="" if seg.rate_measured else
                                   "the clock's rate was not measured (read over too short a time)")
-        errors[i] = group_error.get(group[i])
+        errors[i] = group_error.get(g)
     for i, c in enumerate(clocks):
         if c is not None and len(c.segments) > 1:
             jumps = ", ".join(f"{s.jump:+.1f} s at {s.start:.2f} s" for s in c.segments[1:]
                               if s.jump is not None)
-            notes.append(f"{names[i]}: its clock jumps ({jumps} clip time); it is placed by its "
-                         f"longest stretch, {c.segment.start:.2f}-{c.segment.end:.2f} s")
+            by_clock = placements[i] is not None and placements[i].method is Method.CLOCK  # type: ignore[union-attr]
+            notes.append(f"{names[i]}: its clock jumps ({jumps} clip time); " + (
+                "it is placed by the stretch that meets the clocks placing it" if by_clock else
+                f"its error is read on its longest stretch, {c.segment.start:.2f}-"
+                f"{c.segment.end:.2f} s"))
         if c is not None and c.ambiguous:
             notes.append(f"{names[i]}: its date reads as {' or '.join(c.ambiguous)} alike; "
                          f"taken as {c.order}: give --clock-format to fix it")

@@ -252,6 +252,28 @@ def test_a_clock_that_jumps_places_by_the_stretch_the_reading_falls_in_or_not_at
     assert out.solution.placements[1] is None and "fits 2 of the stretches" in out.reasons[1]
 
 
+def test_a_clip_whose_own_clock_jumps_is_placed_by_the_stretch_that_meets_the_timeline() -> None:
+    """A 20-minute recording whose clock moves an hour on 5 minutes in, beside a reference of the
+    same recorder that showed its clock over its first 3 minutes: placed by its first stretch, the
+    one that overlaps the reference (by its longest, the second, it would be an hour late). Recorded
+    where no stretch of it meets the reference, which stretch shares the reference's clock is
+    unknown: unplaced."""
+    ref = replace(_clock(E), segments=(Segment(0.0, 180.0, E, 1.0, True, 30, None),))
+
+    def jumping(start: float) -> ClipClock:
+        return replace(_clock(start), segments=(
+            Segment(0.0, 300.0, start, 1.0, True, 30, None),
+            Segment(300.0, 1200.0, start + 3600.0, 1.0, True, 90, 3600.0)), placing=1)
+
+    sol = Solution(reference=0, placements=(Placement(0.0, method=Method.MOTION), None, None),
+                   verdicts=())
+    out = place(sol, [ref, jumping(E + 60.0), jumping(E + 1000.0)], ["", "", ""], [25.0] * 3,
+                list("abc"), contradicts_frames=2.0, confidence=0.2)
+    p = out.solution.placements
+    assert p[1] is not None and abs(p[1].offset - 60.0) < 1e-6
+    assert p[2] is None and "fits none of the stretches" in out.reasons[2]
+
+
 def test_no_clock_tied_to_the_timeline_places_nothing() -> None:
     sol = Solution(reference=0, placements=(Placement(0.0, method=Method.AUDIO), None), verdicts=())
     out = place(sol, [None, _clock(E)], ["", ""], [25.0, 25.0], ["a", "b"],
