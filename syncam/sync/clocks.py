@@ -47,7 +47,7 @@ def reading_at_zero(clock: ClipClock, placement: Placement) -> float:
 
 
 def _distinct(values: Sequence[float], tolerance: float) -> list[float]:
-    """``values`` with those within ``tolerance`` of one kept before dropped."""
+    """``values`` without those within ``tolerance`` of an earlier one."""
     out: list[float] = []
     for v in values:
         if all(abs(v - o) > tolerance for o in out):
