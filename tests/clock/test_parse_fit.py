@@ -274,6 +274,20 @@ def test_a_clip_whose_own_clock_jumps_is_placed_by_the_stretch_that_meets_the_ti
     assert p[2] is None and "fits none of the stretches" in out.reasons[2]
 
 
+def test_a_time_of_day_after_midnight_is_placed_on_the_day_nearest_the_clocks_placing_it() -> None:
+    """Clocks without a date count seconds from midnight. The reference shows 23:55:00 at timeline
+    0; a clip showing 00:10:00 is 15 minutes later (the next day), not 23 h 45 min earlier."""
+    ref = replace(_clock(86100.0, dated=False),
+                  segments=(Segment(0.0, 1200.0, 86100.0, 1.0, True, 30, None),), dated=False)
+    sol = Solution(reference=0, placements=(Placement(0.0, method=Method.MOTION), None, None),
+                   verdicts=())
+    out = place(sol, [ref, _clock(600.0, dated=False), _clock(86000.0, dated=False)],
+                ["", "", ""], [25.0] * 3, list("abc"), contradicts_frames=2.0, confidence=0.2)
+    p = out.solution.placements
+    assert p[1] is not None and abs(p[1].offset - 900.0) < 1e-6
+    assert p[2] is not None and abs(p[2].offset + 100.0) < 1e-6  # 23:53:20, the same day
+
+
 def test_no_clock_tied_to_the_timeline_places_nothing() -> None:
     sol = Solution(reference=0, placements=(Placement(0.0, method=Method.AUDIO), None), verdicts=())
     out = place(sol, [None, _clock(E)], ["", ""], [25.0, 25.0], ["a", "b"],
