@@ -178,15 +178,14 @@ def place(solution: Solution, clocks: Sequence[ClipClock | None], groups: Sequen
         # where each of its clock's stretches puts it; one where its clock does not jump
         options = [(k, at) for k, s in enumerate(c.segments)
                    for at in _places(s.offset, tied[g], clocks, placements, zero[g], speed[g], tol[i])]
+        spans = _spans(tied[g], clocks, placements)  # where the clocks placing it were read
         if not c.dated:  # a time of day is known to the day: the day nearest the clocks placing it
-            spans = _spans(tied[g], clocks, placements)
             centre = sum(a + b for a, b in spans) / (2 * len(spans))
             options = [(k, at + DAY * round((centre - at) / DAY)) for k, at in options]
         if len(_distinct([at for _, at in options], tol[i])) > 1 and len(c.segments) > 1:
             # its own clock jumps: the stretch read in the regime of the clocks that tie it to the
             # timeline is the one that, placed, overlaps them (not the longest: an hour off when
             # the longer stretch came after a summer-time change)
-            spans = _spans(tied[g], clocks, placements)
             options = [(k, at) for k, at in options
                        if any(at + c.segments[k].start < b and a < at + c.segments[k].end
                               for a, b in spans)]
