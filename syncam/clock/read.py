@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
+from typing import NamedTuple
 
 import cv2
 import numpy as np
@@ -50,6 +51,17 @@ class _Reading:
     engine: str
 
 
+class _Second(NamedTuple):
+    """One run of frames showing one second of the clock: its first and last frames' clip times,
+    the clip time at which that second began (its first frame's, but for a run that a chunk starts
+    mid-second, a second before the frame after its last), and what it read as (None: unread)."""
+
+    first: float
+    last: float
+    began: float
+    stamp: Stamp | None
+
+
 class _Reader:
     """Reads the runs of one clip's clock line, window after window."""
 
@@ -64,10 +76,7 @@ class _Reader:
         self.ocr_reads = 0
         self.first_text: str | None = None
         self.text_box: tuple[float, float, float, float] | None = None  # in the scaled band
-        self.runs: list[tuple[float, float, Stamp | None]] = []
-        # per run, the clip time at which its second began: its first frame, but for a run that a
-        # chunk starts mid-second, a second before the frame after its last
-        self.began: list[float] = []
+        self.runs: list[_Second] = []
         self.phase: float | None = None  # clip time modulo 1 at which the seconds turn over
         self.stretch = 0  # the first run of the stretch being read
         self.inferred = 0  # seconds whose new glyphs the clock's rules named (see _infer)
@@ -228,22 +237,21 @@ class _Reader:
                                min_stills=config.CLOCK_VOTE_STILLS)
         if agree is None:
             return
-        self._adopt([(self.boot[j][0], self.boot[j][1].text, self.boot[j][1].chars)
-                     for j in agree])
+        self._adopt([self.boot[j][:2] for j in agree])
         self.anchor = float(np.median([votes[j].k for j in agree]))
         self.boot = []
 
-    def _adopt(self, reads: Sequence[tuple[np.ndarray, str, list[ocr.Char]]]) -> None:
-        """Set the layout from the first of ``reads`` (images and texts that agree on one clock)
-        and learn the glyphs of all of them. Seconds read before, in another layout: misreads (a
-        time read without its date would count from midnight)."""
-        self._setup(reads[0][1], reads[0][2])
+    def _adopt(self, reads: Sequence[tuple[np.ndarray, _Reading]]) -> None:
+        """Set the layout from the first of ``reads`` (images and their readings, which agree on
+        one clock) and learn the glyphs of all of them. Seconds read before, in another layout:
+        misreads (a time read without its date would count from midnight)."""
+        self._setup(reads[0][1].text, reads[0][1].chars)
         assert self.glyphs is not None
-        for image, text, _ in reads:
-            self.glyphs.learn(image, text)
-        layout = vote.shape(reads[0][1])
-        self.runs = [(f, la, st if st is None or vote.shape(st.text) == layout else None)
-                     for f, la, st in self.runs]
+        for image, read in reads:
+            self.glyphs.learn(image, read.text)
+        layout = vote.shape(reads[0][1].text)
+        self.runs = [r if r.stamp is None or vote.shape(r.stamp.text) == layout
+                     else r._replace(stamp=None) for r in self.runs]
 
     def _read(self, image: np.ndarray, expect: float | None, at: float) -> Stamp | None:
         """One second's reading: the templates', checked against ``expect`` (the second before, plus
@@ -252,7 +260,7 @@ class _Reader:
         if self.glyphs is not None:
             # within a stretch, the date read the second before stands unless the time of day
             # wrapped (midnight), so only the time's digits are matched
-            prev = self.runs[-1][2] if len(self.runs) > self.stretch else None
+            prev = self.runs[-1].stamp if len(self.runs) > self.stretch else None
             date = (prev.text if prev is not None and self.glyphs.fits(prev.text)
                     and prev.hour < 23 else None)
             text = self.glyphs.read(image, date)
@@ -345,11 +353,9 @@ class _Reader:
         median = np.median(held[:48], axis=0).astype(np.uint8)
         image = cv2.resize(median, None, fx=self.scale, fy=self.scale, interpolation=cv2.INTER_CUBIC)
         expect = None
-        known = [(b, s) for b, (_, _, s) in zip(self.began[start:], self.runs[start:])
-                 if s is not None]
+        known = [(r.began, r.stamp) for r in self.runs[start:] if r.stamp is not None]
         self.sure = False
-        earlier = [(b, s) for b, (_, _, s) in zip(self.began[:start], self.runs[:start])
-                   if s is not None]
+        earlier = [(r.began, r.stamp) for r in self.runs[:start] if r.stamp is not None]
         if not known and earlier:  # a new window: the clock as the windows before left it
             p_first, p_stamp = earlier[-1]
             expect = p_stamp.seconds() + round(began - p_first)
@@ -365,8 +371,7 @@ class _Reader:
             self.sure = len(known) >= 2 and abs(known[-2][1].seconds() - known[-2][0] - k) <= 0.6 \
                 and (self.anchor is None or abs(k - self.anchor) <= 0.6)
         stamp = self._read(image, expect, first)  # (may rewrite self.runs: see _bootstrap)
-        self.runs.append((first, last, stamp))
-        self.began.append(began)
+        self.runs.append(_Second(first, last, began, stamp))
 
     def region(self) -> tuple[int, int, int, int]:
         bx, by, bw, bh = self.found.band
@@ -578,7 +583,7 @@ def _vote(clip: Clip, place: Found) -> _Reader | Found | None:
     reader.invert = 2 * sum(reads[j][1].bright for j in agree) >= len(agree)
     reader.budget = config.CLOCK_OCR_BUDGET
     reader.ocr_reads = 0
-    reader._adopt([(reads[j][0], reads[j][1].text, reads[j][1].chars) for j in once])
+    reader._adopt([reads[j] for j in once])
     reader.anchor = float(np.median([votes[j].k for j in agree]))
     return reader
 
@@ -647,7 +652,7 @@ def read_clock(clip: Clip, *, order: str | None = None) -> ClipClock | None:
             reader.window(_blocks(clip, reader.found.band, 0.0, config.CLOCK_CHUNK), clip.origin)
             if reader.glyphs is None and not reader.boot:
                 return None
-            reader.runs, reader.began = [], []  # read again below, with the rest
+            reader.runs = []  # read again below, with the rest
         for start, length in windows(clip.duration):
             reader.window(_blocks(clip, reader.found.band, start, length), clip.origin)
     except ffmpeg.FFmpegError as exc:
@@ -658,7 +663,7 @@ def read_clock(clip: Clip, *, order: str | None = None) -> ClipClock | None:
 
 
 def _conclude(reader: _Reader, order: str | None) -> ClipClock | None:
-    stamps = [s for _, _, s in reader.runs if s is not None]
+    stamps = [r.stamp for r in reader.runs if r.stamp is not None]
     if not stamps or reader.first_text is None:
         return None
     decision = decide(stamps, order)
@@ -668,11 +673,11 @@ def _conclude(reader: _Reader, order: str | None) -> ClipClock | None:
                               decision.ambiguous[0]) if decision.ambiguous else None)
     dated = stamps[0].fields is not None
     values = [s.seconds(use) if s is not None and (use is None or use in s.orders) else None
-              for _, _, s in reader.runs]
+              for s in (r.stamp for r in reader.runs)]
     if not dated:
         values = unwrap_days(values)
     runs: list[Run] = []
-    for (first, last, _), value in zip(reader.runs, values):
+    for (first, last, _, _), value in zip(reader.runs, values):
         if runs and value is not None and runs[-1].value == value and first - runs[-1].last < 0.5:
             runs[-1] = Run(runs[-1].first, last, value)  # one second split by noise: joined
         else:
